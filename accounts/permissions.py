@@ -1,0 +1,82 @@
+"""What each role may do, as Django permissions. Where (which districts) is accounts.scoping's job."""
+
+from django.contrib.auth.backends import ModelBackend
+
+from .models import Role
+
+_VIEW_REFERENCE = {
+    "districts.view_district",
+    "districts.view_network",
+    "districts.view_supportpurchase",
+    "districts.view_caregiverrepresentativecount",
+    "interventions.view_interventiontype",
+    "interventions.view_districtoffering",
+    "consultants.view_consultant",
+    "consultants.view_allocation",
+    "consultants.view_method",
+    "consultants.view_assignmentdescription",
+    "consultants.view_assignmenttask",
+    "consultants.view_descriptionassignment",
+}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.CONSULTANT: frozenset(_VIEW_REFERENCE),
+    # Managers maintain their own districts' data in the admin.
+    Role.MANAGER: frozenset(
+        _VIEW_REFERENCE
+        | {
+            "districts.change_district",
+            "districts.add_supportpurchase",
+            "districts.change_supportpurchase",
+            "districts.delete_supportpurchase",
+            "districts.add_caregiverrepresentativecount",
+            "districts.change_caregiverrepresentativecount",
+            "districts.delete_caregiverrepresentativecount",
+            "interventions.add_districtoffering",
+            "interventions.change_districtoffering",
+            "interventions.delete_districtoffering",
+            "consultants.add_consultant",
+            "consultants.change_consultant",
+            "consultants.add_allocation",
+            "consultants.change_allocation",
+            "consultants.delete_allocation",
+            "consultants.add_assignmentdescription",
+            "consultants.change_assignmentdescription",
+            "consultants.add_assignmenttask",
+            "consultants.change_assignmenttask",
+            "consultants.delete_assignmenttask",
+            "consultants.add_descriptionassignment",
+            "consultants.change_descriptionassignment",
+            "consultants.delete_descriptionassignment",
+        }
+    ),
+    # Strategists compare all districts and maintain the city-wide definitions.
+    Role.STRATEGIST: frozenset(
+        _VIEW_REFERENCE
+        | {
+            "districts.add_network",
+            "districts.change_network",
+            "interventions.add_interventiontype",
+            "interventions.change_interventiontype",
+            "consultants.add_method",
+            "consultants.change_method",
+            "consultants.add_assignmentdescription",
+            "consultants.change_assignmentdescription",
+            "consultants.add_assignmenttask",
+            "consultants.change_assignmenttask",
+            "consultants.delete_assignmenttask",
+        }
+    ),
+    # Administrators are superusers (User.is_superuser follows the role): every permission.
+    Role.ADMIN: frozenset(),
+}
+
+
+class RolePermissionBackend(ModelBackend):
+    """Authenticate like Django's model backend; grant the role's permissions on top."""
+
+    def get_user_permissions(self, user_obj, obj=None) -> set[str]:
+        granted = super().get_user_permissions(user_obj, obj=obj)
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return granted
+        return set(granted) | ROLE_PERMISSIONS.get(user_obj.role, frozenset())

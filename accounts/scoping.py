@@ -1,0 +1,125 @@
+"""The one place that decides which districts a user may see.
+
+Every view, form choice list, admin changelist and export reaches data through
+``scope_to_user`` (usually as ``Model.objects.visible_to(user)``) or an app's ``access.py``,
+which builds on it. Models declare how they reach a district with ``district_scope_paths``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib import admin
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+_CACHE_ATTR = "_district_scope_cache"
+
+
+class _System:
+    """The whole city, for management commands and tasks acting for nobody in particular."""
+
+    is_authenticated = True
+    is_active = True
+    is_city_wide = True
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+# Pass SYSTEM where no user is involved (commands, scheduled jobs); never from a request.
+SYSTEM = _System()
+
+
+def district_ids_in_scope(user, *, personal_data: bool = False) -> frozenset[int] | None:
+    """Return the ids of the districts ``user`` may see, or ``None`` for every district.
+
+    Strategists and administrators see every district in aggregate, but personal data
+    (caregivers) only in the districts they themselves serve: nobody sees another
+    district's caregivers.
+    """
+    if user is SYSTEM:
+        return None
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_city_wide and not personal_data:
+        return None
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = frozenset(user.districts.values_list("pk", flat=True))
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope, after the user's districts changed."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def scope_to_user(queryset: models.QuerySet, user, *, personal_data: bool = False) -> models.QuerySet:
+    """Narrow ``queryset`` to the rows ``user`` may see, through the model's district paths."""
+    model = queryset.model
+    ids = district_ids_in_scope(user, personal_data=personal_data)
+    if ids is None:
+        return queryset
+    paths: Iterable[str] = model.district_scope_paths
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(**{f"{path}__in": ids})
+    if getattr(model, "district_scope_includes_shared", False):
+        # City-wide rows (a district path that is empty) are visible to everyone.
+        for path in paths:
+            condition |= Q(**{f"{path}__isnull": True})
+    # A subquery rather than a join keeps one row per object when a path crosses a to-many relation.
+    return queryset.filter(pk__in=model._default_manager.filter(condition).values("pk"))
+
+
+class DistrictScopedQuerySet(models.QuerySet):
+    def visible_to(self, user) -> models.QuerySet:
+        return scope_to_user(self, user)
+
+
+class DistrictScopedAdmin(admin.ModelAdmin):
+    """An admin whose changelist, object pages and relation choices follow the user's scope.
+
+    An object outside the scope answers 404, like a missing one.
+    """
+
+    def get_queryset(self, request):
+        return scope_to_user(super().get_queryset(request), request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(_("No such object."))
+        return obj
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        _scope_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        _scope_choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class DistrictScopedInline(admin.TabularInline):
+    """An inline that shows and offers only rows within the user's scope."""
+
+    extra = 0
+
+    def get_queryset(self, request):
+        return scope_to_user(super().get_queryset(request), request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        _scope_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _scope_choices(db_field, request, kwargs: dict) -> None:
+    related = db_field.remote_field.model
+    if "queryset" not in kwargs and hasattr(related, "district_scope_paths"):
+        kwargs["queryset"] = scope_to_user(related._default_manager.all(), request.user)

@@ -1,0 +1,135 @@
+from django.contrib import admin, messages
+from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.db.models import Exists, OuterRef, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from accounts.scoping import DistrictScopedAdmin, DistrictScopedInline
+
+from .access import may_edit_description
+from .models import Allocation, AssignmentDescription, AssignmentTask, Consultant, DescriptionAssignment, Method
+from .selectors import current_assignments
+from .services import assignment_description_new_version
+
+
+class AllocationInline(DistrictScopedInline):
+    model = Allocation
+
+
+class DescriptionAssignmentInline(DistrictScopedInline):
+    model = DescriptionAssignment
+
+
+@admin.register(Consultant)
+class ConsultantAdmin(DistrictScopedAdmin):
+    list_display = (
+        "ref",
+        "user",
+        "role",
+        "home_district",
+        "target_group",
+        "employment_percent",
+        "allocated",
+        "has_current_description",
+    )
+    list_filter = ("role", "target_group", ("home_district", RelatedOnlyFieldListFilter), "methods")
+    search_fields = ("ref", "note", "user__first_name", "user__last_name", "user__username")
+    list_select_related = ("home_district", "user")
+    filter_horizontal = ("methods",)
+    inlines = (AllocationInline, DescriptionAssignmentInline)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                allocated_percent=Coalesce(Sum("allocations__percent"), Value(0)),
+                current_description=Exists(
+                    current_assignments(on=timezone.localdate()).filter(consultant=OuterRef("pk"))
+                ),
+            )
+        )
+
+    @admin.display(description=_("allocated (%)"), ordering="allocated_percent")
+    def allocated(self, obj) -> str:
+        # Over-allocation is flagged, not refused: the district may have agreed to it.
+        if obj.allocated_percent > obj.employment_percent:
+            return f"{obj.allocated_percent} ⚠"
+        return str(obj.allocated_percent)
+
+    @admin.display(description=_("current description"), boolean=True, ordering="current_description")
+    def has_current_description(self, obj) -> bool:
+        return obj.current_description
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        consultant = form.instance
+        allocated = consultant.allocations.aggregate(total=Sum("percent"))["total"] or 0
+        if allocated > consultant.employment_percent:
+            messages.warning(
+                request,
+                _("%(ref)s is allocated %(allocated)d %% but employed %(employed)d %% on caregiver support.")
+                % {"ref": consultant.ref, "allocated": allocated, "employed": consultant.employment_percent},
+            )
+
+
+@admin.register(Method)
+class MethodAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+
+class AssignmentTaskInline(admin.TabularInline):
+    model = AssignmentTask
+    extra = 0
+    fields = ("kind", "position", "text", "is_amendment")
+
+
+@admin.register(AssignmentDescription)
+class AssignmentDescriptionAdmin(DistrictScopedAdmin):
+    list_display = ("title", "version", "district", "target_group", "based_on", "adopted_on")
+    list_filter = (("district", RelatedOnlyFieldListFilter), "target_group", "adopted_on")
+    search_fields = ("title", "series", "tasks__text")
+    list_select_related = ("district", "based_on")
+    inlines = (AssignmentTaskInline,)
+    actions = ("new_version",)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not may_edit_description(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not may_edit_description(request.user, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "district" in form.base_fields and not request.user.is_city_wide:
+            # Managers write their own district's descriptions; the template is the strategists'.
+            form.base_fields["district"].required = True
+        if "based_on" in form.base_fields:
+            form.base_fields["based_on"].queryset = AssignmentDescription.objects.filter(district__isnull=True)
+        return form
+
+    @admin.action(description=_("Start a new version of the selected descriptions"))
+    def new_version(self, request, queryset):
+        allowed = [d for d in queryset if may_edit_description(request.user, d)]
+        for description in allowed:
+            assignment_description_new_version(description=description)
+        self.message_user(
+            request,
+            ngettext("%(n)d new draft version created.", "%(n)d new draft versions created.", len(allowed))
+            % {"n": len(allowed)},
+        )
+
+
+@admin.register(DescriptionAssignment)
+class DescriptionAssignmentAdmin(DistrictScopedAdmin):
+    list_display = ("consultant", "description", "valid_from", "valid_until")
+    list_filter = ("valid_from",)
+    search_fields = ("consultant__ref", "description__title")
+    list_select_related = ("consultant", "description")

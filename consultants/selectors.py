@@ -1,0 +1,67 @@
+"""Reads of consultant data; each figure is defined once here and reused by pages and reports."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .models import AssignmentDescription, Consultant, DescriptionAssignment
+
+
+def current_assignments(*, on: datetime.date) -> QuerySet[DescriptionAssignment]:
+    """Assignments valid on ``on`` of an adopted description: the definition of "documented, current"."""
+    return DescriptionAssignment.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on),
+        valid_from__lte=on,
+        description__adopted_on__isnull=False,
+        description__adopted_on__lte=on,
+    )
+
+
+def consultants_with_current_description(*, user, on: datetime.date | None = None) -> QuerySet[Consultant]:
+    """The consultants in ``user``'s scope who have a documented description valid on ``on`` (today)."""
+    on = on or timezone.localdate()
+    return Consultant.objects.visible_to(user).filter(
+        Exists(current_assignments(on=on).filter(consultant=OuterRef("pk")))
+    )
+
+
+def consultant_list(*, user, on: datetime.date | None = None) -> QuerySet[Consultant]:
+    """Consultants in scope with their allocated percent and whether they have a current description.
+
+    ``allocated_percent`` above ``employment_percent`` is flagged on pages, never refused.
+    """
+    on = on or timezone.localdate()
+    return (
+        Consultant.objects.visible_to(user)
+        .select_related("home_district", "user")
+        .prefetch_related("methods")
+        .annotate(
+            allocated_percent=Coalesce(Sum("allocations__percent"), Value(0)),
+            has_current_description=Exists(current_assignments(on=on).filter(consultant=OuterRef("pk"))),
+        )
+        .order_by("ref")
+    )
+
+
+def consultant_allocations(*, consultant: Consultant, user):
+    """A consultant's allocations that ``user`` may see, with their districts."""
+    return consultant.allocations.visible_to(user).select_related("district").order_by("district__name")
+
+
+def consultant_current_description(*, consultant: Consultant, on: datetime.date | None = None):
+    on = on or timezone.localdate()
+    return (
+        current_assignments(on=on)
+        .filter(consultant=consultant)
+        .select_related("description__district", "description__based_on")
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def description_versions(*, description: AssignmentDescription, user) -> QuerySet[AssignmentDescription]:
+    return AssignmentDescription.objects.visible_to(user).filter(series=description.series).order_by("-version")

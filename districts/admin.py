@@ -1,0 +1,70 @@
+from django.contrib import admin
+from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import DistrictScopedAdmin, DistrictScopedInline
+from interventions.models import DistrictOffering
+
+from .models import CaregiverRepresentativeCount, District, Network, SupportPurchase
+
+
+class RepresentativeCountInline(DistrictScopedInline):
+    model = CaregiverRepresentativeCount
+
+
+class PurchaseInline(DistrictScopedInline):
+    model = SupportPurchase
+    fk_name = "buyer"
+
+
+class OfferingInline(DistrictScopedInline):
+    model = DistrictOffering
+
+
+@admin.register(District)
+class DistrictAdmin(DistrictScopedAdmin):
+    list_display = ("name", "code", "own_budget", "budget_sek_per_year", "inhabitants", "consultant_count")
+    list_filter = ("own_budget", ("networks", RelatedOnlyFieldListFilter))
+    search_fields = ("name", "code", "placement")
+    inlines = (RepresentativeCountInline, PurchaseInline, OfferingInline)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(consultant_count=Count("allocations__consultant", distinct=True))
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code and name identify the district city-wide; only administrators rename.
+        return () if request.user.is_superuser else ("code", "name")
+
+    @admin.display(description=_("consultants"), ordering="consultant_count")
+    def consultant_count(self, obj) -> int:
+        return obj.consultant_count
+
+
+@admin.register(Network)
+class NetworkAdmin(DistrictScopedAdmin):
+    list_display = ("name", "code", "member_list")
+    search_fields = ("name", "code")
+    filter_horizontal = ("districts",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("districts")
+
+    @admin.display(description=_("districts"))
+    def member_list(self, obj) -> str:
+        return ", ".join(d.name for d in obj.districts.all())
+
+
+@admin.register(SupportPurchase)
+class SupportPurchaseAdmin(DistrictScopedAdmin):
+    list_display = ("buyer", "seller", "target_group", "share_percent")
+    list_filter = ("target_group", ("buyer", RelatedOnlyFieldListFilter), ("seller", RelatedOnlyFieldListFilter))
+    list_select_related = ("buyer", "seller")
+
+
+@admin.register(CaregiverRepresentativeCount)
+class CaregiverRepresentativeCountAdmin(DistrictScopedAdmin):
+    list_display = ("district", "target_group", "count", "note")
+    list_filter = ("target_group", ("district", RelatedOnlyFieldListFilter))
+    search_fields = ("district__name", "note")
+    list_select_related = ("district",)

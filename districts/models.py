@@ -1,0 +1,130 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import DistrictScopedQuerySet
+
+
+class TargetGroup(models.TextChoices):
+    """Who a district's support is for (målgrupp)."""
+
+    UNDER_65 = "under_65", _("Under 65 (younger)")
+    OVER_65 = "65_plus", _("65 and over (older)")
+    ALL = "all", _("All")
+    ALL_EXCEPT_SUBSTANCE_ABUSE = "all_except_substance_abuse", _("All except substance abuse")
+
+
+class District(models.Model):
+    """A district (stadsdel) of the city, the unit that runs caregiver support."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    placement = models.TextField(
+        _("placement in the organisation"),
+        blank=True,
+        help_text=_("Which unit and manager the caregiver-support consultants belong to."),
+    )
+    own_budget = models.BooleanField(_("own budget"), default=False)
+    budget_sek_per_year = models.PositiveIntegerField(
+        _("budget (SEK per year)"), null=True, blank=True, help_text=_("Leave empty if unknown.")
+    )
+    inhabitants = models.PositiveIntegerField(
+        _("inhabitants"), null=True, blank=True, help_text=_("Used for figures per 1,000 inhabitants.")
+    )
+    reported_talk_limit = models.PositiveSmallIntegerField(
+        _("reported limit on guidance talks"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("The limit per caregiver the district reported in the 2018 mapping; empty means no limit."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = DistrictScopedQuerySet.as_manager()
+    district_scope_paths = ("pk",)
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Network(models.Model):
+    """A regional network of districts that share activities or a budget (Sydost, Innerstaden)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    districts = models.ManyToManyField(District, verbose_name=_("districts"), related_name="networks")
+    note = models.TextField(_("note"), blank=True)
+
+    objects = DistrictScopedQuerySet.as_manager()
+    district_scope_paths = ("districts",)
+
+    class Meta:
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SupportPurchase(models.Model):
+    """A district buying caregiver support for one target group from another district."""
+
+    buyer = models.ForeignKey(
+        District, verbose_name=_("buying district"), on_delete=models.CASCADE, related_name="purchases"
+    )
+    seller = models.ForeignKey(
+        District, verbose_name=_("selling district"), on_delete=models.PROTECT, related_name="sales"
+    )
+    target_group = models.CharField(_("target group"), max_length=40, choices=TargetGroup.choices)
+    share_percent = models.PositiveSmallIntegerField(
+        _("share (%)"),
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Share of a full-time post bought."),
+    )
+
+    objects = DistrictScopedQuerySet.as_manager()
+    # Both parties to a purchase see it.
+    district_scope_paths = ("buyer", "seller")
+
+    class Meta:
+        verbose_name = _("purchase of caregiver support")
+        verbose_name_plural = _("purchases of caregiver support")
+        ordering = ["buyer__name", "target_group"]
+        constraints = [
+            models.UniqueConstraint(fields=["buyer", "seller", "target_group"], name="unique_support_purchase"),
+            models.CheckConstraint(condition=~models.Q(buyer=models.F("seller")), name="purchase_not_from_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.buyer} ← {self.seller} ({self.get_target_group_display()})"
+
+
+class CaregiverRepresentativeCount(models.Model):
+    """How many caregiver representatives (anhörigombud) a district has for a target group."""
+
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), on_delete=models.CASCADE, related_name="representative_counts"
+    )
+    target_group = models.CharField(_("target group"), max_length=40, choices=TargetGroup.choices)
+    count = models.PositiveSmallIntegerField(_("number"), null=True, blank=True, help_text=_("Empty if unknown."))
+    note = models.TextField(_("note"), blank=True)
+
+    objects = DistrictScopedQuerySet.as_manager()
+    district_scope_paths = ("district",)
+
+    class Meta:
+        verbose_name = _("caregiver representatives")
+        verbose_name_plural = _("caregiver representatives")
+        ordering = ["district__name", "target_group"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "target_group"], name="unique_representative_count"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district}: {self.get_target_group_display()}"

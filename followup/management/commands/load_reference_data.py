@@ -1,0 +1,34 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.scoping import SYSTEM
+from followup.reference_schema import DATASETS, ReferenceDataError
+from followup.selectors import consultant_facts
+from followup.services import reference_data_load
+
+
+class Command(BaseCommand):
+    help = "Load a reference dataset (districts, networks, consultants, base level, template description)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("dataset", choices=sorted(DATASETS))
+
+    def handle(self, *args, dataset, **options):
+        try:
+            summary = reference_data_load(dataset=dataset)
+        except ReferenceDataError as exc:
+            raise CommandError(f"Nothing was loaded. {exc}") from None
+        if summary.changed:
+            for verb, counter in (("created", summary.created), ("updated", summary.updated), ("deleted", summary.deleted)):
+                for label, n in sorted(counter.items()):
+                    self.stdout.write(f"  {label}: {n} {verb}")
+        else:
+            self.stdout.write("Already loaded: nothing changed.")
+        facts = consultant_facts(user=SYSTEM)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{dataset}: {facts.districts} districts, {facts.consultants_unique} unique consultants in "
+                f"{facts.consultant_district_rows} consultant-district rows; {facts.over_65} serving 65+, "
+                f"{facts.under_65} serving 65-, {facts.all_groups} serving all; "
+                f"{facts.with_current_description} with a documented, current assignment description."
+            )
+        )

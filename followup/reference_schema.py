@@ -1,0 +1,427 @@
+"""Read and validate the reference data files before anything is written.
+
+Every problem is reported with the file, the record and the field, so that whoever maintains
+the data can find it: ``stockholm_2018.json, consultants[3] (K04), field "percent": ...``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from districts.models import TargetGroup
+from interventions.models import InterventionCategory
+
+REFERENCE_DIR = Path(__file__).resolve().parent / "reference_data"
+# Each dataset: the main file and its supplement (methods, the template description).
+DATASETS: dict[str, tuple[str, str]] = {
+    "stockholm-2018": ("stockholm_2018.json", "stockholm_2018_supplement.json"),
+}
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+_TARGET_GROUPS = set(TargetGroup.values)
+
+
+class ReferenceDataError(Exception):
+    """Bad reference data: names the file, the record and what is wrong."""
+
+    def __init__(self, file: str, record: str, message: str):
+        self.file, self.record, self.message = file, record, message
+        super().__init__(f"{file}, {record}: {message}")
+
+
+@dataclass(frozen=True)
+class InterventionRow:
+    code: str
+    name: str
+    category: str
+    description: str
+    cap_min: int | None
+    cap_max: int | None
+
+
+@dataclass(frozen=True)
+class PurchaseRow:
+    seller: str
+    target_group: str
+    share_percent: int
+
+
+@dataclass(frozen=True)
+class RepresentativeRow:
+    target_group: str
+    count: int | None
+    note: str
+
+
+@dataclass(frozen=True)
+class DistrictRow:
+    code: str
+    name: str
+    placement: str
+    own_budget: bool
+    budget_sek_per_year: int | None
+    reported_talk_limit: int | None
+    notes: str
+    purchases: tuple[PurchaseRow, ...]
+    offerings: tuple[tuple[str, str], ...]  # (target group, intervention code)
+    representatives: tuple[RepresentativeRow, ...]
+
+
+@dataclass(frozen=True)
+class NetworkRow:
+    code: str
+    name: str
+    note: str
+    districts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AllocationRow:
+    district: str
+    target_group: str
+    percent: int
+
+
+@dataclass(frozen=True)
+class ConsultantRow:
+    ref: str
+    home_district: str
+    employment_percent: int
+    target_group: str
+    methods: tuple[str, ...]
+    has_documented_description: bool
+    note: str
+    allocations: tuple[AllocationRow, ...]
+
+
+@dataclass(frozen=True)
+class TemplateRow:
+    series: str
+    version: int
+    title: str
+    introduction: str
+    tasks: tuple[tuple[str, str], ...]  # (kind, text)
+
+
+@dataclass(frozen=True)
+class ReferenceData:
+    dataset: str
+    year: int
+    interventions: tuple[InterventionRow, ...]
+    districts: tuple[DistrictRow, ...]
+    networks: tuple[NetworkRow, ...]
+    consultants: tuple[ConsultantRow, ...]
+    methods: tuple[tuple[str, str], ...]
+    template: TemplateRow
+    documented_adopted_on: datetime.date
+    documented_series_prefix: str
+    documented_note: str = field(default="")
+
+
+class _Record:
+    """Typed access to one JSON object, raising ReferenceDataError that names it."""
+
+    def __init__(self, file: str, label: str, data: Any):
+        self.file, self.label = file, label
+        if not isinstance(data, dict):
+            self.fail(_("expected an object, got %(got)s") % {"got": _describe(data)})
+        self.data = data
+
+    def fail(self, message: str, key: str | None = None):
+        where = f'{self.label}, field "{key}"' if key else self.label
+        raise ReferenceDataError(self.file, where, message)
+
+    def _get(self, key: str, optional: bool):
+        if key not in self.data:
+            if optional:
+                return None
+            self.fail(_("this field is missing"), key)
+        return self.data[key]
+
+    def text(self, key: str, *, optional: bool = False, max_length: int = 5000) -> str:
+        value = self._get(key, optional)
+        if value is None and optional:
+            return ""
+        if not isinstance(value, str) or (not optional and not value.strip()):
+            self.fail(_("expected non-empty text, got %(got)s") % {"got": _describe(value)}, key)
+        if len(value) > max_length:
+            self.fail(_("text longer than %(max)d characters") % {"max": max_length}, key)
+        return value.strip()
+
+    def slug(self, key: str) -> str:
+        value = self.text(key, max_length=60)
+        if not _SLUG.match(value):
+            self.fail(_("%(value)r is not a valid code (lower-case letters, digits, - and _)") % {"value": value}, key)
+        return value
+
+    def boolean(self, key: str) -> bool:
+        value = self._get(key, False)
+        if not isinstance(value, bool):
+            self.fail(_("expected true or false, got %(got)s") % {"got": _describe(value)}, key)
+        return value
+
+    def integer(self, key: str, *, low: int, high: int, nullable: bool = False, optional: bool = False) -> int | None:
+        value = self._get(key, optional)
+        if value is None and (nullable or optional):
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(_("expected a whole number, got %(got)s") % {"got": _describe(value)}, key)
+        if not low <= value <= high:
+            self.fail(_("%(value)d is outside the allowed range %(low)d-%(high)d") % {"value": value, "low": low, "high": high}, key)
+        return value
+
+    def choice(self, key: str, allowed: set[str], value: Any = None) -> str:
+        value = self._get(key, False) if value is None else value
+        if value not in allowed:
+            self.fail(
+                _("%(value)s is not one of: %(allowed)s") % {"value": _describe(value), "allowed": ", ".join(sorted(allowed))},
+                key,
+            )
+        return value
+
+    def items(self, key: str, *, optional: bool = False) -> list:
+        value = self._get(key, optional)
+        if value is None and optional:
+            return []
+        if not isinstance(value, list):
+            self.fail(_("expected a list, got %(got)s") % {"got": _describe(value)}, key)
+        return value
+
+    def mapping(self, key: str) -> dict:
+        value = self._get(key, False)
+        if not isinstance(value, dict):
+            self.fail(_("expected an object, got %(got)s") % {"got": _describe(value)}, key)
+        return value
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ReferenceDataError(path.name, _("file"), _("the file does not exist")) from None
+    except UnicodeDecodeError as exc:
+        raise ReferenceDataError(path.name, _("file"), _("not UTF-8 text (%(error)s)") % {"error": exc}) from None
+    except json.JSONDecodeError as exc:
+        raise ReferenceDataError(
+            path.name,
+            _("line %(line)d, column %(column)d") % {"line": exc.lineno, "column": exc.colno},
+            _("not valid JSON: %(error)s") % {"error": exc.msg},
+        ) from None
+
+
+def _unique(file: str, label: str, seen: set[str], value: str, what: str) -> None:
+    if value in seen:
+        raise ReferenceDataError(file, label, _("duplicate %(what)s %(value)r") % {"what": what, "value": value})
+    seen.add(value)
+
+
+def read_reference_data(dataset: str, *, directory: Path = REFERENCE_DIR) -> ReferenceData:
+    """Parse and check a dataset's files; raise ReferenceDataError on the first problem."""
+    if dataset not in DATASETS:
+        raise ReferenceDataError(
+            dataset, _("dataset"), _("unknown dataset; known: %(known)s") % {"known": ", ".join(sorted(DATASETS))}
+        )
+    main_name, supplement_name = DATASETS[dataset]
+    main = _Record(main_name, _("top level"), _read_json(directory / main_name))
+    supplement = _Record(supplement_name, _("top level"), _read_json(directory / supplement_name))
+    file = main_name
+
+    year = main.integer("year", low=1990, high=2100)
+    groups = main.mapping("target_groups")
+    unknown_groups = set(groups) - _TARGET_GROUPS
+    if unknown_groups:
+        main.fail(_("unknown target groups: %(groups)s") % {"groups": ", ".join(sorted(unknown_groups))}, "target_groups")
+
+    interventions, intervention_codes = [], set()
+    for i, raw in enumerate(main.items("base_level")):
+        rec = _Record(file, f"base_level[{i}]", raw)
+        code = rec.slug("code")
+        rec.label = f"base_level[{i}] ({code})"
+        _unique(file, rec.label, intervention_codes, code, _("code"))
+        cap_min = rec.integer("cap_min", low=1, high=50, optional=True)
+        cap_max = rec.integer("cap_max", low=1, high=50, optional=True)
+        if (cap_min is None) != (cap_max is None) or (cap_min is not None and cap_min > cap_max):
+            rec.fail(_("cap_min and cap_max must both be given, lowest first, or neither"), "cap_max")
+        interventions.append(
+            InterventionRow(
+                code=code,
+                name=rec.text("name_sv", max_length=150),
+                category=rec.choice("category", set(InterventionCategory.values)),
+                description=rec.text("description", optional=True),
+                cap_min=cap_min,
+                cap_max=cap_max,
+            )
+        )
+
+    raw_districts = main.items("districts")
+    district_codes: set[str] = set()
+    for i, raw in enumerate(raw_districts):
+        rec = _Record(file, f"districts[{i}]", raw)
+        _unique(file, rec.label, district_codes, rec.slug("code"), _("district code"))
+
+    districts, names = [], set()
+    for i, raw in enumerate(raw_districts):
+        rec = _Record(file, f"districts[{i}]", raw)
+        code = rec.slug("code")
+        rec.label = f"districts[{i}] ({code})"
+        name = rec.text("name", max_length=100)
+        _unique(file, rec.label, names, name, _("district name"))
+        purchases = []
+        for j, raw_purchase in enumerate(rec.items("purchases_support_from")):
+            prec = _Record(file, f"{rec.label}, purchases_support_from[{j}]", raw_purchase)
+            seller = prec.choice("from", district_codes - {code})
+            purchases.append(
+                PurchaseRow(
+                    seller=seller,
+                    target_group=prec.choice("target_group", _TARGET_GROUPS),
+                    share_percent=prec.integer("share_percent", low=1, high=100),
+                )
+            )
+        offerings = []
+        for group, codes in rec.mapping("offerings").items():
+            rec.choice("offerings", _TARGET_GROUPS, value=group)
+            if not isinstance(codes, list):
+                rec.fail(_("expected a list of intervention codes for %(group)s") % {"group": group}, "offerings")
+            for intervention in codes:
+                rec.choice(f"offerings.{group}", intervention_codes, value=intervention)
+                if (group, intervention) in offerings:
+                    rec.fail(_("duplicate offering %(code)r") % {"code": intervention}, f"offerings.{group}")
+                offerings.append((group, intervention))
+        representatives = []
+        for group, raw_rep in rec.mapping("caregiver_representatives").items():
+            rec.choice("caregiver_representatives", _TARGET_GROUPS, value=group)
+            rrec = _Record(file, f"{rec.label}, caregiver_representatives.{group}", raw_rep)
+            representatives.append(
+                RepresentativeRow(
+                    target_group=group,
+                    count=rrec.integer("count", low=0, high=10000, nullable=True),
+                    note=rrec.text("note", optional=True),
+                )
+            )
+        notes = rec.items("notes", optional=True)
+        if not all(isinstance(n, str) for n in notes):
+            rec.fail(_("expected a list of texts"), "notes")
+        budget = rec.integer("budget_sek_per_year", low=0, high=1_000_000_000, nullable=True)
+        districts.append(
+            DistrictRow(
+                code=code,
+                name=name,
+                placement=rec.text("placement", optional=True),
+                own_budget=rec.boolean("own_budget"),
+                budget_sek_per_year=budget,
+                reported_talk_limit=rec.integer("guidance_talk_cap", low=1, high=50, nullable=True),
+                notes="\n".join(n.strip() for n in notes),
+                purchases=tuple(purchases),
+                offerings=tuple(offerings),
+                representatives=tuple(representatives),
+            )
+        )
+
+    networks, network_codes = [], set()
+    for i, raw in enumerate(main.items("networks")):
+        rec = _Record(file, f"networks[{i}]", raw)
+        code = rec.slug("code")
+        rec.label = f"networks[{i}] ({code})"
+        _unique(file, rec.label, network_codes, code, _("network code"))
+        members = rec.items("districts")
+        if not members:
+            rec.fail(_("a network needs at least one district"), "districts")
+        for member in members:
+            rec.choice("districts", district_codes, value=member)
+        networks.append(
+            NetworkRow(code=code, name=rec.text("name", max_length=100), note=rec.text("note", optional=True), districts=tuple(members))
+        )
+
+    methods, method_codes = [], set()
+    for i, raw in enumerate(supplement.items("methods")):
+        rec = _Record(supplement_name, f"methods[{i}]", raw)
+        code = rec.slug("code")
+        _unique(supplement_name, rec.label, method_codes, code, _("method code"))
+        methods.append((code, rec.text("name", max_length=100)))
+
+    consultants, refs = [], set()
+    for i, raw in enumerate(main.items("consultants")):
+        rec = _Record(file, f"consultants[{i}]", raw)
+        ref = rec.text("ref", max_length=20)
+        rec.label = f"consultants[{i}] ({ref})"
+        _unique(file, rec.label, refs, ref, _("consultant reference"))
+        allocations, seen = [], set()
+        for j, raw_allocation in enumerate(rec.items("allocations")):
+            arec = _Record(file, f"{rec.label}, allocations[{j}]", raw_allocation)
+            allocation = AllocationRow(
+                district=arec.choice("district", district_codes),
+                target_group=arec.choice("target_group", _TARGET_GROUPS),
+                percent=arec.integer("percent", low=1, high=100),
+            )
+            if (allocation.district, allocation.target_group) in seen:
+                arec.fail(_("the same district and target group appear twice"), "district")
+            seen.add((allocation.district, allocation.target_group))
+            allocations.append(allocation)
+        if not allocations:
+            rec.fail(_("a consultant needs at least one allocation"), "allocations")
+        consultant_methods = rec.items("methods", optional=True)
+        for method in consultant_methods:
+            rec.choice("methods", method_codes, value=str(method).lower())
+        consultants.append(
+            ConsultantRow(
+                ref=ref,
+                home_district=rec.choice("home_district", district_codes),
+                employment_percent=rec.integer("employment_percent", low=1, high=100),
+                target_group=rec.choice("target_group", _TARGET_GROUPS),
+                methods=tuple(str(m).lower() for m in consultant_methods),
+                has_documented_description=rec.boolean("has_documented_assignment_description"),
+                note=rec.text("note", optional=True) if rec.data.get("note") is not None else "",
+                allocations=tuple(allocations),
+            )
+        )
+
+    trec = _Record(supplement_name, "assignment_template", supplement.mapping("assignment_template"))
+    tasks_rec = _Record(supplement_name, "assignment_template.tasks", trec.mapping("tasks"))
+    tasks = []
+    for kind in ("operative", "strategic", "general"):
+        for k, text in enumerate(tasks_rec.items(kind, optional=True)):
+            if not isinstance(text, str) or not text.strip():
+                tasks_rec.fail(_("task %(n)d is not a text") % {"n": k}, kind)
+            tasks.append((kind, text.strip()))
+    if not tasks:
+        tasks_rec.fail(_("the template has no tasks"))
+    template = TemplateRow(
+        series=trec.slug("series"),
+        version=trec.integer("version", low=1, high=1000),
+        title=trec.text("title", max_length=200),
+        introduction=trec.text("introduction", optional=True),
+        tasks=tuple(tasks),
+    )
+    drec = _Record(supplement_name, "documented_descriptions", supplement.mapping("documented_descriptions"))
+    try:
+        adopted_on = datetime.date.fromisoformat(drec.text("adopted_on", max_length=10))
+    except ValueError:
+        drec.fail(_("expected a date as YYYY-MM-DD"), "adopted_on")
+
+    return ReferenceData(
+        dataset=dataset,
+        year=year,
+        interventions=tuple(interventions),
+        districts=tuple(districts),
+        networks=tuple(networks),
+        consultants=tuple(consultants),
+        methods=tuple(methods),
+        template=template,
+        documented_adopted_on=adopted_on,
+        documented_series_prefix=drec.slug("series_prefix"),
+        documented_note=drec.text("note", optional=True),
+    )
