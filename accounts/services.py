@@ -28,7 +28,12 @@ def user_create(
     """Create a user with a role and the districts they serve; nothing is saved if anything is wrong."""
     codes = list(dict.fromkeys(district_codes))
     if role not in Role.values:
-        raise ValidationError({"role": _("Unknown role %(role)r; choose one of: %(roles)s.") % {"role": role, "roles": ", ".join(Role.values)}})
+        raise ValidationError(
+            {
+                "role": _("Unknown role %(role)r; choose one of: %(roles)s.")
+                % {"role": role, "roles": ", ".join(Role.values)}
+            }
+        )
     districts = list(District.objects.filter(code__in=codes))
     unknown = sorted(set(codes) - {d.code for d in districts})
     if unknown:

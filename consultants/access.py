@@ -8,7 +8,9 @@ from .models import AssignmentDescription, Consultant
 
 
 def access_consultant_by_id(user, consultant_id: int) -> Consultant:
-    return get_object_or_404(Consultant.objects.visible_to(user).select_related("home_district", "user"), pk=consultant_id)
+    return get_object_or_404(
+        Consultant.objects.visible_to(user).select_related("home_district", "user"), pk=consultant_id
+    )
 
 
 def access_description_by_id(user, description_id: int) -> AssignmentDescription:

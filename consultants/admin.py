@@ -1,7 +1,5 @@
 from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter
-from django.db.models import Exists, OuterRef, Sum, Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -10,7 +8,7 @@ from accounts.scoping import DistrictScopedAdmin, DistrictScopedInline
 
 from .access import may_edit_description
 from .models import Allocation, AssignmentDescription, AssignmentTask, Consultant, DescriptionAssignment, Method
-from .selectors import current_assignments
+from .selectors import allocated_percent, consultant_allocated_percent, has_current_description
 from .services import assignment_description_new_version
 
 
@@ -45,10 +43,8 @@ class ConsultantAdmin(DistrictScopedAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                allocated_percent=Coalesce(Sum("allocations__percent"), Value(0)),
-                current_description=Exists(
-                    current_assignments(on=timezone.localdate()).filter(consultant=OuterRef("pk"))
-                ),
+                allocated_percent=allocated_percent(),
+                current_description=has_current_description(on=timezone.localdate()),
             )
         )
 
@@ -66,13 +62,21 @@ class ConsultantAdmin(DistrictScopedAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         consultant = form.instance
-        allocated = consultant.allocations.aggregate(total=Sum("percent"))["total"] or 0
+        allocated = consultant_allocated_percent(consultant=consultant)
         if allocated > consultant.employment_percent:
             messages.warning(
                 request,
                 _("%(ref)s is allocated %(allocated)d %% but employed %(employed)d %% on caregiver support.")
                 % {"ref": consultant.ref, "allocated": allocated, "employed": consultant.employment_percent},
             )
+
+
+@admin.register(Allocation)
+class AllocationAdmin(DistrictScopedAdmin):
+    list_display = ("consultant", "district", "target_group", "percent")
+    list_filter = ("target_group", ("district", RelatedOnlyFieldListFilter))
+    search_fields = ("consultant__ref", "district__name")
+    list_select_related = ("consultant", "district")
 
 
 @admin.register(Method)

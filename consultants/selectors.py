@@ -21,12 +21,19 @@ def current_assignments(*, on: datetime.date) -> QuerySet[DescriptionAssignment]
     )
 
 
+def allocated_percent():
+    """A consultant's allocations added up over every district: compared with ``employment_percent``."""
+    return Coalesce(Sum("allocations__percent"), Value(0))
+
+
+def has_current_description(*, on: datetime.date):
+    return Exists(current_assignments(on=on).filter(consultant=OuterRef("pk")))
+
+
 def consultants_with_current_description(*, user, on: datetime.date | None = None) -> QuerySet[Consultant]:
     """The consultants in ``user``'s scope who have a documented description valid on ``on`` (today)."""
     on = on or timezone.localdate()
-    return Consultant.objects.visible_to(user).filter(
-        Exists(current_assignments(on=on).filter(consultant=OuterRef("pk")))
-    )
+    return Consultant.objects.visible_to(user).filter(has_current_description(on=on))
 
 
 def consultant_list(*, user, on: datetime.date | None = None) -> QuerySet[Consultant]:
@@ -39,10 +46,7 @@ def consultant_list(*, user, on: datetime.date | None = None) -> QuerySet[Consul
         Consultant.objects.visible_to(user)
         .select_related("home_district", "user")
         .prefetch_related("methods")
-        .annotate(
-            allocated_percent=Coalesce(Sum("allocations__percent"), Value(0)),
-            has_current_description=Exists(current_assignments(on=on).filter(consultant=OuterRef("pk"))),
-        )
+        .annotate(allocated_percent=allocated_percent(), has_current_description=has_current_description(on=on))
         .order_by("ref")
     )
 
@@ -50,6 +54,10 @@ def consultant_list(*, user, on: datetime.date | None = None) -> QuerySet[Consul
 def consultant_allocations(*, consultant: Consultant, user):
     """A consultant's allocations that ``user`` may see, with their districts."""
     return consultant.allocations.visible_to(user).select_related("district").order_by("district__name")
+
+
+def consultant_allocated_percent(*, consultant: Consultant) -> int:
+    return Consultant.objects.filter(pk=consultant.pk).aggregate(total=allocated_percent())["total"]
 
 
 def consultant_current_description(*, consultant: Consultant, on: datetime.date | None = None):

@@ -3,10 +3,13 @@ from django.shortcuts import render
 
 from .access import access_consultant_by_id, access_description_by_id
 from .selectors import (
+    consultant_allocated_percent,
     consultant_allocations,
     consultant_current_description,
-    consultant_list as consultant_list_data,
     description_versions,
+)
+from .selectors import (
+    consultant_list as consultant_list_data,
 )
 
 
@@ -20,11 +23,11 @@ def consultant_list(request):
 @permission_required("consultants.view_consultant", raise_exception=True)
 def consultant_detail(request, consultant_id: int):
     consultant = access_consultant_by_id(request.user, consultant_id)
-    allocations = list(consultant_allocations(consultant=consultant, user=request.user))
     context = {
         "consultant": consultant,
-        "allocations": allocations,
-        "allocated_percent": sum(a.percent for a in allocations),
+        # The districts in scope only; the total covers every district the consultant serves.
+        "allocations": list(consultant_allocations(consultant=consultant, user=request.user)),
+        "allocated_percent": consultant_allocated_percent(consultant=consultant),
         "methods": list(consultant.methods.all()),
         "current": consultant_current_description(consultant=consultant),
     }

@@ -23,9 +23,7 @@ def district_detail(*, district: District, user) -> dict:
     """Everything the district page shows, in a fixed number of queries."""
     return {
         "networks": list(district.networks.order_by("name")),
-        "purchases": list(
-            SupportPurchase.objects.visible_to(user).filter(buyer=district).select_related("seller")
-        ),
+        "purchases": list(SupportPurchase.objects.visible_to(user).filter(buyer=district).select_related("seller")),
         "sales": list(SupportPurchase.objects.visible_to(user).filter(seller=district).select_related("buyer")),
         "representatives": list(CaregiverRepresentativeCount.objects.filter(district=district)),
         "offerings": list(

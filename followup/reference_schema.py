@@ -174,14 +174,19 @@ class _Record:
         if isinstance(value, bool) or not isinstance(value, int):
             self.fail(_("expected a whole number, got %(got)s") % {"got": _describe(value)}, key)
         if not low <= value <= high:
-            self.fail(_("%(value)d is outside the allowed range %(low)d-%(high)d") % {"value": value, "low": low, "high": high}, key)
+            self.fail(
+                _("%(value)d is outside the allowed range %(low)d-%(high)d")
+                % {"value": value, "low": low, "high": high},
+                key,
+            )
         return value
 
     def choice(self, key: str, allowed: set[str], value: Any = None) -> str:
         value = self._get(key, False) if value is None else value
         if value not in allowed:
             self.fail(
-                _("%(value)s is not one of: %(allowed)s") % {"value": _describe(value), "allowed": ", ".join(sorted(allowed))},
+                _("%(value)s is not one of: %(allowed)s")
+                % {"value": _describe(value), "allowed": ", ".join(sorted(allowed))},
                 key,
             )
         return value
@@ -244,7 +249,9 @@ def read_reference_data(dataset: str, *, directory: Path = REFERENCE_DIR) -> Ref
     groups = main.mapping("target_groups")
     unknown_groups = set(groups) - _TARGET_GROUPS
     if unknown_groups:
-        main.fail(_("unknown target groups: %(groups)s") % {"groups": ", ".join(sorted(unknown_groups))}, "target_groups")
+        main.fail(
+            _("unknown target groups: %(groups)s") % {"groups": ", ".join(sorted(unknown_groups))}, "target_groups"
+        )
 
     interventions, intervention_codes = [], set()
     for i, raw in enumerate(main.items("base_level")):
@@ -343,7 +350,12 @@ def read_reference_data(dataset: str, *, directory: Path = REFERENCE_DIR) -> Ref
         for member in members:
             rec.choice("districts", district_codes, value=member)
         networks.append(
-            NetworkRow(code=code, name=rec.text("name", max_length=100), note=rec.text("note", optional=True), districts=tuple(members))
+            NetworkRow(
+                code=code,
+                name=rec.text("name", max_length=100),
+                note=rec.text("note", optional=True),
+                districts=tuple(members),
+            )
         )
 
     methods, method_codes = [], set()

@@ -43,7 +43,10 @@ def consultant_facts(*, user, on: datetime.date | None = None) -> ConsultantFact
     return ConsultantFacts(
         districts=District.objects.visible_to(user).count(),
         consultants_unique=consultants.count(),
-        consultant_district_rows=Allocation.objects.visible_to(user).values("consultant", "district").distinct().count(),
+        consultant_district_rows=Allocation.objects.visible_to(user)
+        .values("consultant", "district")
+        .distinct()
+        .count(),
         by_target_group=by_group,
         with_current_description=consultants_with_current_description(user=user, on=on).count(),
     )

@@ -20,7 +20,7 @@ from consultants.models import (
 from districts.models import CaregiverRepresentativeCount, District, Network, SupportPurchase
 from interventions.models import DistrictOffering, InterventionType
 
-from .reference_schema import REFERENCE_DIR, DATASETS, ReferenceData, ReferenceDataError, read_reference_data
+from .reference_schema import DATASETS, REFERENCE_DIR, ReferenceData, ReferenceDataError, read_reference_data
 
 
 @dataclass
@@ -192,7 +192,9 @@ def _load_districts(
 
 def _load_networks(writer: _Writer, data: ReferenceData, districts: dict[str, District]) -> None:
     for row in data.networks:
-        network = writer.sync(Network, f"networks ({row.code})", {"code": row.code}, {"name": row.name, "note": row.note})
+        network = writer.sync(
+            Network, f"networks ({row.code})", {"code": row.code}, {"name": row.name, "note": row.note}
+        )
         writer.set_members(network, "districts", [districts[code] for code in row.districts])
 
 

@@ -17,8 +17,8 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 # SECRET_KEY, DEBUG and ALLOWED_HOSTS are set per environment (local.py, test.py, production.py).
 
-# The embedded default is a SQLite file under var/; PostgreSQL via DATABASE_URL=postgres://...
 (BASE_DIR / "var").mkdir(exist_ok=True)
+# The embedded default is a SQLite file under var/; PostgreSQL via DATABASE_URL=postgres://...
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'anhorigstod.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
@@ -100,6 +100,7 @@ USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Bootstrap comes from a pinned wheel at install time; nothing third-party is committed.

@@ -5,5 +5,5 @@ from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
 # Only for local development; production.py demands a real secret.
-SECRET_KEY = env("SECRET_KEY", default="local-development-only-not-secret")  # noqa: S105
+SECRET_KEY = env("SECRET_KEY", default="local-development-only-not-secret")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])

@@ -3,7 +3,7 @@
 from .base import *  # noqa: F403
 from .base import env
 
-SECRET_KEY = env("SECRET_KEY", default="test-only-not-secret")  # noqa: S105
+SECRET_KEY = env("SECRET_KEY", default="test-only-not-secret")
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 DEBUG = False
 # Fast hashing keeps the suite quick; real hashers are used everywhere else.

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.models import Role
 from accounts.services import user_create
 
-PASSWORD_VARIABLE = "ANHORIGSTOD_PASSWORD"
+PASSWORD_VARIABLE = "ANHORIGSTOD_PASSWORD"  # noqa: S105 - the name of a variable, not a password
 
 
 class Command(BaseCommand):
@@ -29,7 +29,9 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(_format(exc)) from None
         served = ", ".join(user.districts.order_by("code").values_list("code", flat=True)) or "-"
-        self.stdout.write(self.style.SUCCESS(f"Created {user.username} ({user.get_role_display()}); districts: {served}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Created {user.username} ({user.get_role_display()}); districts: {served}")
+        )
 
     def _prompt_password(self) -> str:
         if not self.stdin_is_interactive():

@@ -1,7 +1,9 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.scoping import SYSTEM
-from followup.reference_schema import DATASETS, ReferenceDataError
+from followup.reference_schema import DATASETS, REFERENCE_DIR, ReferenceDataError
 from followup.selectors import consultant_facts
 from followup.services import reference_data_load
 
@@ -11,14 +13,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("dataset", choices=sorted(DATASETS))
+        parser.add_argument(
+            "--directory",
+            type=Path,
+            default=REFERENCE_DIR,
+            help="Read the dataset's files from this folder instead of the product's own copy (to check a correction).",
+        )
 
-    def handle(self, *args, dataset, **options):
+    def handle(self, *args, dataset, directory, **options):
         try:
-            summary = reference_data_load(dataset=dataset)
+            summary = reference_data_load(dataset=dataset, directory=directory)
         except ReferenceDataError as exc:
             raise CommandError(f"Nothing was loaded. {exc}") from None
         if summary.changed:
-            for verb, counter in (("created", summary.created), ("updated", summary.updated), ("deleted", summary.deleted)):
+            for verb, counter in (
+                ("created", summary.created),
+                ("updated", summary.updated),
+                ("deleted", summary.deleted),
+            ):
                 for label, n in sorted(counter.items()):
                     self.stdout.write(f"  {label}: {n} {verb}")
         else:

@@ -1,0 +1,66 @@
+"""Shared fixtures. Tests that need a real service ask for it through a fixture here.
+
+Locally (the embedded default) such tests are skipped when the service is not configured; with
+REQUIRE_SERVICES=1 (as in .ci/run) a missing service fails the test and any skip fails the run.
+"""
+
+import os
+
+import pytest
+
+from accounts.scoping import forget_scope
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def _service_missing(message: str):
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{message} (REQUIRE_SERVICES=1)")
+    pytest.skip(message)
+
+
+@pytest.fixture
+def redis_broker_url() -> str:
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    if not url.startswith("redis://"):
+        _service_missing("needs CELERY_BROKER_URL pointing at Redis")
+    return url
+
+
+@pytest.fixture
+def postgresql(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        _service_missing("needs DATABASE_URL pointing at PostgreSQL")
+    return connection
+
+
+@pytest.fixture
+def reference_data(db):
+    """The Stockholm 2018 reference data, loaded with the product's own loader."""
+    from followup.services import reference_data_load
+
+    return reference_data_load(dataset="stockholm-2018")
+
+
+@pytest.fixture
+def login(client):
+    """Log a user in on the test client and return the client."""
+
+    def _login(user):
+        forget_scope(user)
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if not REQUIRE_SERVICES:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        reporter.write_line(f"REQUIRE_SERVICES=1 but {len(skipped)} test(s) were skipped: failing the run.", red=True)
+        session.exitstatus = 1
