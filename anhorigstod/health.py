@@ -18,7 +18,7 @@ def health(request):
         status["database"] = "error"
     if settings.CELERY_BROKER_URL:
         try:
-            with celery_app.connection_for_write() as conn:
+            with celery_app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
                 conn.ensure_connection(max_retries=1, timeout=2)
             status["broker"] = "ok"
         except Exception:
