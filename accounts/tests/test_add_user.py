@@ -9,6 +9,13 @@ from districts.tests.factories import DistrictFactory
 PASSWORD = "a-long-test-password"
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Assert on the English messages; the Swedish ones are checked in the i18n tests."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def districts(db):
     return DistrictFactory(code="bromma"), DistrictFactory(code="farsta")
@@ -88,7 +95,7 @@ def test_add_user_rejects_bad_input_and_saves_nothing(districts, monkeypatch, ar
 def test_add_user_rejects_a_weak_password(districts, monkeypatch):
     monkeypatch.setenv("ANHORIGSTOD_PASSWORD", "12345")
 
-    with translation.override("en"), pytest.raises(CommandError, match="too short"):
+    with pytest.raises(CommandError, match="too short"):
         call_command("add_user", "cia", "--role", "strategist")
     assert not User.objects.filter(username="cia").exists()
 

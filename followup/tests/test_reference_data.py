@@ -5,6 +5,7 @@ import pytest
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from accounts.scoping import SYSTEM
 from consultants.models import Allocation, AssignmentDescription, AssignmentTask, Consultant, DescriptionAssignment
@@ -27,6 +28,13 @@ ALL_MODELS = [
     AssignmentTask,
     DescriptionAssignment,
 ]
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Assert on the English messages; the Swedish ones are checked in the i18n tests."""
+    with translation.override("en"):
+        yield
 
 
 def _snapshot() -> str:

@@ -1,0 +1,87 @@
+"""Swedish by default, English second, Swedish number and date formats, a complete catalogue."""
+
+import gettext
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+from accounts.models import Role
+from accounts.tests.factories import UserFactory
+from consultants.tests.factories import AssignmentDescriptionFactory
+from districts.tests.factories import DistrictFactory
+
+LOCALE = Path(settings.BASE_DIR) / "locale" / "sv" / "LC_MESSAGES"
+
+
+def _po_entries() -> list[tuple[str, str, bool]]:
+    """(msgid, first msgstr, fuzzy) per entry of the Swedish catalogue."""
+    entries = []
+    for block in (LOCALE / "django.po").read_text(encoding="utf-8").split("\n\n"):
+        lines = block.strip().splitlines()
+        fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
+        msgid, msgstr, current = [], [], None
+        for line in lines:
+            if line.startswith("msgid "):
+                current = msgid
+            elif line.startswith(("msgstr ", "msgstr[0] ")):
+                current = msgstr
+            elif line.startswith(("msgid_plural", "msgstr[")):
+                current = None
+            if current is not None and '"' in line:
+                current.append(line[line.index('"') + 1 : line.rindex('"')])
+        if msgid and "".join(msgid):
+            entries.append(("".join(msgid), "".join(msgstr), fuzzy))
+    return entries
+
+
+def _unescape(text: str) -> str:
+    return text.replace('\\"', '"').replace("\\n", "\n")
+
+
+def test_every_message_has_a_swedish_translation_and_is_compiled():
+    entries = _po_entries()
+    with (LOCALE / "django.mo").open("rb") as mo:
+        catalog = gettext.GNUTranslations(mo)
+
+    assert len(entries) > 200
+    assert [msgid for msgid, msgstr, fuzzy in entries if not msgstr or fuzzy] == []
+    # The compiled catalogue gives exactly the .po's translation: the .mo is not stale.
+    stale = [
+        msgid
+        for msgid, msgstr, _ in entries
+        if catalog.gettext(_unescape(msgid)) != _unescape(msgstr)
+        and catalog.ngettext(_unescape(msgid), "", 1) != _unescape(msgstr)
+    ]
+    assert stale == []
+
+
+def test_pages_are_swedish_by_default(db, client):
+    response = client.get("/login/")
+
+    html = response.content.decode()
+    assert '<html lang="sv">' in html
+    assert "Logga in" in html
+    assert "På svenska" not in html
+    assert "In English" in html
+
+
+def test_language_switch_gives_english(db, client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/login/"}, follow=True)
+
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Log in" in html
+    assert "På svenska" in html
+
+
+def test_swedish_number_and_date_formats(db, login):
+    district = DistrictFactory(code="ostermalm", name="Östermalm", own_budget=True, budget_sek_per_year=200000)
+    description = AssignmentDescriptionFactory(district=district, adopted_on="2018-01-01")
+    client = login(UserFactory(role=Role.MANAGER, districts=[district]))
+
+    district_html = client.get("/districts/ostermalm/").content.decode()
+    description_html = client.get(f"/consultants/descriptions/{description.pk}/").content.decode()
+
+    assert re.search(r"200\xa0000 kr per år", district_html)
+    assert "fastställd 1 januari 2018" in description_html
