@@ -12,6 +12,17 @@ from .selectors import allocated_percent, consultant_allocated_percent, has_curr
 from .services import assignment_description_new_version
 
 
+def _warn_if_over_allocated(request, consultant: Consultant) -> None:
+    # Over-allocation is flagged, not refused: the district may have agreed to it.
+    allocated = consultant_allocated_percent(consultant=consultant)
+    if allocated > consultant.employment_percent:
+        messages.warning(
+            request,
+            _("%(ref)s is allocated %(allocated)d %% but employed %(employed)d %% on caregiver support.")
+            % {"ref": consultant.ref, "allocated": allocated, "employed": consultant.employment_percent},
+        )
+
+
 class AllocationInline(DistrictScopedInline):
     model = Allocation
 
@@ -50,7 +61,6 @@ class ConsultantAdmin(DistrictScopedAdmin):
 
     @admin.display(description=_("allocated (%)"), ordering="allocated_percent")
     def allocated(self, obj) -> str:
-        # Over-allocation is flagged, not refused: the district may have agreed to it.
         if obj.allocated_percent > obj.employment_percent:
             return f"{obj.allocated_percent} ⚠"
         return str(obj.allocated_percent)
@@ -61,14 +71,7 @@ class ConsultantAdmin(DistrictScopedAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        consultant = form.instance
-        allocated = consultant_allocated_percent(consultant=consultant)
-        if allocated > consultant.employment_percent:
-            messages.warning(
-                request,
-                _("%(ref)s is allocated %(allocated)d %% but employed %(employed)d %% on caregiver support.")
-                % {"ref": consultant.ref, "allocated": allocated, "employed": consultant.employment_percent},
-            )
+        _warn_if_over_allocated(request, form.instance)
 
 
 @admin.register(Allocation)
@@ -77,6 +80,10 @@ class AllocationAdmin(DistrictScopedAdmin):
     list_filter = ("target_group", ("district", RelatedOnlyFieldListFilter))
     search_fields = ("consultant__ref", "district__name")
     list_select_related = ("consultant", "district")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _warn_if_over_allocated(request, obj.consultant)
 
 
 @admin.register(Method)
