@@ -9,7 +9,7 @@ from accounts.scoping import DistrictScopedAdmin, DistrictScopedInline
 from .access import may_edit_description
 from .models import Allocation, AssignmentDescription, AssignmentTask, Consultant, DescriptionAssignment, Method
 from .selectors import allocated_percent, consultant_allocated_percent, has_current_description
-from .services import assignment_description_new_version
+from .services import assignment_description_adopt, assignment_description_new_version
 
 
 def _warn_if_over_allocated(request, consultant: Consultant) -> None:
@@ -105,7 +105,7 @@ class AssignmentDescriptionAdmin(DistrictScopedAdmin):
     search_fields = ("title", "series", "tasks__text")
     list_select_related = ("district", "based_on")
     inlines = (AssignmentTaskInline,)
-    actions = ("new_version",)
+    actions = ("new_version", "adopt_for_my_districts")
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and not may_edit_description(request.user, obj):
@@ -135,6 +135,28 @@ class AssignmentDescriptionAdmin(DistrictScopedAdmin):
             request,
             ngettext("%(n)d new draft version created.", "%(n)d new draft versions created.", len(allowed))
             % {"n": len(allowed)},
+        )
+
+    @admin.action(
+        description=_("Adopt the selected templates for my districts (as drafts)"),
+        permissions=["add"],
+    )
+    def adopt_for_my_districts(self, request, queryset):
+        templates = [d for d in queryset if d.is_template]
+        districts = [] if request.user.is_city_wide else list(request.user.districts.order_by("name"))
+        for template in templates:
+            for district in districts:
+                assignment_description_adopt(template=template, district=district, adopted_on=None)
+        created = len(templates) * len(districts)
+        self.message_user(
+            request,
+            ngettext(
+                "%(n)d draft created: add the district's amendments, then set the adoption date.",
+                "%(n)d drafts created: add the district's amendments, then set the adoption date.",
+                created,
+            )
+            % {"n": created},
+            messages.SUCCESS if created else messages.WARNING,
         )
 
 

@@ -53,7 +53,7 @@ def test_changelist_shows_exactly_the_scoped_rows(users, login, model, role):
 
 def test_manager_does_not_see_users_and_consultant_sees_no_admin(users, login):
     assert login(users["manager"]).get("/admin/accounts/user/").status_code == 403
-    assert login(users["consultant"]).get("/admin/districts/district/").status_code == 302
+    assert login(users["consultant"]).get("/admin/districts/district/").status_code == 404
 
 
 def test_manager_can_view_but_not_change_the_city_template(users, login):
@@ -137,3 +137,20 @@ def test_administrator_creates_a_user_with_districts_in_the_admin(users, login):
     assert "districts" in refused.context["adminform"].form.errors
     assert accepted.status_code == 302
     assert list(User.objects.get(username="nils").districts.all()) == [bromma]
+
+
+def test_manager_adopts_the_template_for_their_district(users, login):
+    from consultants.models import AssignmentDescription
+
+    template = AssignmentDescription.objects.get(district__isnull=True)
+    client = login(users["hl_manager"])
+
+    client.post(
+        "/admin/consultants/assignmentdescription/",
+        {"action": "adopt_for_my_districts", "_selected_action": [template.pk]},
+    )
+
+    adopted = AssignmentDescription.objects.get(district__code="hagersten-liljeholmen")
+    assert (adopted.based_on, adopted.adopted_on, adopted.tasks.count()) == (template, None, 10)
+    page = client.get(f"/admin/consultants/assignmentdescription/{adopted.pk}/change/")
+    assert page.context["has_change_permission"] is True

@@ -64,9 +64,18 @@ def test_createsuperuser_makes_an_administrator(db):
     assert user.is_superuser
 
 
-def test_consultant_cannot_open_the_admin(db, login):
-    client = login(UserFactory(role=Role.CONSULTANT, districts=[DistrictFactory()]))
+def test_consultant_gets_404_everywhere_in_the_admin(db, login):
+    district = DistrictFactory()
+    client = login(UserFactory(role=Role.CONSULTANT, districts=[district]))
 
+    assert client.get("/admin/").status_code == 404
+    assert client.get(f"/admin/districts/district/{district.pk}/change/").status_code == 404
+    # The app's own logout works as usual.
+    assert client.post("/logout/").status_code == 302
+    assert client.get("/admin/")["Location"].startswith("/admin/login/")
+
+
+def test_anonymous_visitor_is_sent_to_the_admin_login(db, client):
     response = client.get("/admin/")
 
     assert response.status_code == 302

@@ -37,6 +37,14 @@ def test_bromma_consultant_gets_404_for_a_farsta_consultants_record(bromma_consu
     assert client.get("/consultants/999999/").status_code == 404
 
 
+def test_bromma_consultant_gets_404_for_a_farsta_consultant_in_the_admin(bromma_consultant, login):
+    client = login(bromma_consultant)
+
+    response = client.get(f"/admin/consultants/consultant/{_farsta_consultant().pk}/change/")
+
+    assert response.status_code == 404
+
+
 def test_bromma_manager_gets_404_for_a_farsta_consultant_in_the_admin(bromma_manager, login):
     client = login(bromma_manager)
     own = Consultant.objects.get(ref="K01")
