@@ -56,6 +56,15 @@ def login(client):
     return _login
 
 
+@pytest.fixture
+def in_english(client):
+    """Choose English with the language switch's cookie (Swedish is the default)."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 def pytest_sessionfinish(session, exitstatus):
     if not REQUIRE_SERVICES:
         return

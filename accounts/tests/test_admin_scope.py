@@ -100,7 +100,7 @@ def test_new_version_action_creates_a_draft(users, login):
     assert draft.tasks.count() == template.tasks.count() == 10
 
 
-def test_over_allocation_is_saved_with_a_warning(users, login):
+def test_over_allocation_is_saved_with_a_warning(in_english, users, login):
     from consultants.models import Consultant
 
     k05 = Consultant.objects.get(ref="K05")
@@ -111,7 +111,6 @@ def test_over_allocation_is_saved_with_a_warning(users, login):
         f"/admin/consultants/allocation/{allocation.pk}/change/",
         {"consultant": k05.pk, "district": allocation.district_id, "target_group": "65_plus", "percent": 30},
         follow=True,
-        HTTP_ACCEPT_LANGUAGE="en",
     )
 
     allocation.refresh_from_db()

@@ -36,14 +36,14 @@ def test_consultant_list_query_count_does_not_grow(db, login, django_assert_num_
     assert len(response.context["consultants"]) == n
 
 
-def test_consultant_list_flags_over_allocation(db, login):
+def test_consultant_list_flags_over_allocation(in_english, db, login):
     district = DistrictFactory()
     consultant = ConsultantFactory(home_district=district, employment_percent=50, ref="K99")
     AllocationFactory(consultant=consultant, percent=40)
     AllocationFactory(consultant=consultant, district=DistrictFactory(), percent=30)
     client = login(UserFactory(role=Role.STRATEGIST))
 
-    response = client.get("/consultants/", HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get("/consultants/")
 
     row = response.context["consultants"][0]
     assert (row.ref, row.allocated_percent) == ("K99", 70)
@@ -64,7 +64,7 @@ def test_consultant_page_shows_current_description_and_allocations(db, login, dj
     assert response.context["allocated_percent"] == 80
 
 
-def test_description_page_lists_tasks_by_kind_and_versions(db, login):
+def test_description_page_lists_tasks_by_kind_and_versions(in_english, db, login):
     district = DistrictFactory()
     description = AssignmentDescriptionFactory(district=district, series="doc")
     AssignmentTaskFactory(description=description, kind="strategic", text="Follow research")
@@ -72,7 +72,7 @@ def test_description_page_lists_tasks_by_kind_and_versions(db, login):
     AssignmentDescriptionFactory(district=district, series="doc", version=2, adopted_on=None)
     client = login(UserFactory(role=Role.CONSULTANT, districts=[district]))
 
-    response = client.get(f"/consultants/descriptions/{description.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(f"/consultants/descriptions/{description.pk}/")
 
     assert [t.text for t in response.context["tasks"]] == ["Offer advice", "Follow research"]
     assert [v.version for v in response.context["versions"]] == [2, 1]

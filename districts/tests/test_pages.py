@@ -65,9 +65,9 @@ def test_district_page_of_another_district_is_404(db, login):
     assert client.get("/districts/bromma/").status_code == 200
 
 
-def test_user_without_districts_sees_an_explanation(db, login):
+def test_user_without_districts_sees_an_explanation(in_english, db, login):
     DistrictFactory()
-    response = login(UserFactory(role=Role.CONSULTANT)).get("/districts/", HTTP_ACCEPT_LANGUAGE="en")
+    response = login(UserFactory(role=Role.CONSULTANT)).get("/districts/")
 
     assert list(response.context["districts"]) == []
     assert "You serve no district yet" in response.content.decode()

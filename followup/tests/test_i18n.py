@@ -85,3 +85,9 @@ def test_swedish_number_and_date_formats(db, login):
 
     assert re.search(r"200\xa0000 kr per år", district_html)
     assert "fastställd 1 januari 2018" in description_html
+
+
+def test_browser_language_does_not_override_swedish(db, client):
+    response = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert '<html lang="sv">' in response.content.decode()
