@@ -25,7 +25,7 @@ class Method(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return self.code.upper() if self.name == self.code else f"{self.code.upper()} ({self.name})"
+        return self.name
 
 
 class Consultant(models.Model):
