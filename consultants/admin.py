@@ -41,7 +41,7 @@ class ConsultantAdmin(DistrictScopedAdmin):
         "target_group",
         "employment_percent",
         "allocated",
-        "has_current_description",
+        "documented",
     )
     list_filter = ("role", "target_group", ("home_district", RelatedOnlyFieldListFilter), "methods")
     search_fields = ("ref", "note", "user__first_name", "user__last_name", "user__username")
@@ -66,7 +66,7 @@ class ConsultantAdmin(DistrictScopedAdmin):
         return str(obj.allocated_percent)
 
     @admin.display(description=_("current description"), boolean=True, ordering="current_description")
-    def has_current_description(self, obj) -> bool:
+    def documented(self, obj) -> bool:
         return obj.current_description
 
     def save_related(self, request, form, formsets, change):
