@@ -13,7 +13,16 @@ class RepresentativeCountInline(DistrictScopedInline):
     model = CaregiverRepresentativeCount
 
 
-class PurchaseInline(DistrictScopedInline):
+class _AnySellerMixin:
+    """A district may buy from any district: the seller is chosen among all, the buyer within scope."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "seller":
+            kwargs["queryset"] = District.objects.all()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class PurchaseInline(_AnySellerMixin, DistrictScopedInline):
     model = SupportPurchase
     fk_name = "buyer"
 
@@ -56,7 +65,7 @@ class NetworkAdmin(DistrictScopedAdmin):
 
 
 @admin.register(SupportPurchase)
-class SupportPurchaseAdmin(DistrictScopedAdmin):
+class SupportPurchaseAdmin(_AnySellerMixin, DistrictScopedAdmin):
     list_display = ("buyer", "seller", "target_group", "share_percent")
     list_filter = ("target_group", ("buyer", RelatedOnlyFieldListFilter), ("seller", RelatedOnlyFieldListFilter))
     list_select_related = ("buyer", "seller")

@@ -153,3 +153,19 @@ def test_manager_adopts_the_template_for_their_district(users, login):
     assert (adopted.based_on, adopted.adopted_on, adopted.tasks.count()) == (template, None, 10)
     page = client.get(f"/admin/consultants/assignmentdescription/{adopted.pk}/change/")
     assert page.context["has_change_permission"] is True
+
+
+def test_manager_records_a_purchase_from_another_district_but_only_for_their_own(reference_data, login):
+    from districts.models import SupportPurchase
+
+    skarholmen, hl, farsta = (District.objects.get(code=c) for c in ("skarholmen", "hagersten-liljeholmen", "farsta"))
+    client = login(UserFactory(role=Role.MANAGER, districts=[skarholmen]))
+    data = {"seller": hl.pk, "target_group": "65_plus", "share_percent": 10}
+
+    refused = client.post("/admin/districts/supportpurchase/add/", {**data, "buyer": farsta.pk})
+    accepted = client.post("/admin/districts/supportpurchase/add/", {**data, "buyer": skarholmen.pk})
+
+    assert "buyer" in refused.context["adminform"].form.errors
+    assert accepted.status_code == 302
+    assert SupportPurchase.objects.filter(buyer=skarholmen, seller=hl, target_group="65_plus").exists()
+    assert not SupportPurchase.objects.filter(buyer=farsta).exists()
