@@ -28,7 +28,8 @@ def redis_broker_url() -> str:
 
 
 @pytest.fixture
-def postgresql(db):
+def postgresql():
+    """The default connection, which must be PostgreSQL; combine with db or transactional_db."""
     from django.db import connection
 
     if connection.vendor != "postgresql":

@@ -62,6 +62,8 @@ def forget_scope(user) -> None:
 def scope_to_user(queryset: models.QuerySet, user, *, personal_data: bool = False) -> models.QuerySet:
     """Narrow ``queryset`` to the rows ``user`` may see, through the model's district paths."""
     model = queryset.model
+    # Models holding personal data (caregivers) say so; nobody sees another district's caregivers.
+    personal_data = personal_data or getattr(model, "district_scope_personal_data", False)
     ids = district_ids_in_scope(user, personal_data=personal_data)
     if ids is None:
         return queryset

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,8 @@ class TargetGroup(models.TextChoices):
     OVER_65 = "65_plus", _("65 and over (older)")
     ALL = "all", _("All")
     ALL_EXCEPT_SUBSTANCE_ABUSE = "all_except_substance_abuse", _("All except substance abuse")
+    # Barn som anhöriga: a target group of its own under SoL (2025:400).
+    YOUNG_CARERS = "young_carers", _("Children and young people who are carers")
 
 
 class District(models.Model):
@@ -38,6 +41,12 @@ class District(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(50)],
         help_text=_("The limit per caregiver the district reported in the 2018 mapping; empty means no limit."),
     )
+    talk_cap = models.PositiveSmallIntegerField(
+        _("cap on guidance talks"),
+        null=True,
+        blank=True,
+        help_text=_("Guidance talks per caregiver, within the base level's range; empty means the city default."),
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     objects = DistrictScopedQuerySet.as_manager()
@@ -50,6 +59,17 @@ class District(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.talk_cap is not None:
+            # The range is the base level's, kept by the strategists in the catalogue.
+            from interventions.selectors import talk_cap_range
+
+            low, high = talk_cap_range()
+            if not low <= self.talk_cap <= high:
+                raise ValidationError(
+                    {"talk_cap": _("The cap must be between %(low)d and %(high)d talks.") % {"low": low, "high": high}}
+                )
 
 
 class Network(models.Model):

@@ -44,6 +44,7 @@ class InterventionRow:
     description: str
     cap_min: int | None
     cap_max: int | None
+    cap_default: int | None
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ class ReferenceData:
     networks: tuple[NetworkRow, ...]
     consultants: tuple[ConsultantRow, ...]
     methods: tuple[tuple[str, str], ...]
+    organisers: tuple[tuple[str, str], ...]
     template: TemplateRow
     documented_adopted_on: datetime.date
     documented_series_prefix: str
@@ -263,6 +265,11 @@ def read_reference_data(dataset: str, *, directory: Path = REFERENCE_DIR) -> Ref
         cap_max = rec.integer("cap_max", low=1, high=50, optional=True)
         if (cap_min is None) != (cap_max is None) or (cap_min is not None and cap_min > cap_max):
             rec.fail(_("cap_min and cap_max must both be given, lowest first, or neither"), "cap_max")
+        # The city default is the top of the proposed range unless the file says otherwise: it cuts
+        # no district's practice short before the strategists decide.
+        cap_default = rec.integer("cap_default", low=cap_min or 1, high=cap_max or 50, optional=True)
+        if cap_default is None:
+            cap_default = cap_max
         interventions.append(
             InterventionRow(
                 code=code,
@@ -271,6 +278,7 @@ def read_reference_data(dataset: str, *, directory: Path = REFERENCE_DIR) -> Ref
                 description=rec.text("description", optional=True),
                 cap_min=cap_min,
                 cap_max=cap_max,
+                cap_default=cap_default,
             )
         )
 
@@ -365,6 +373,13 @@ def read_reference_data(dataset: str, *, directory: Path = REFERENCE_DIR) -> Ref
         _unique(supplement_name, rec.label, method_codes, code, _("method code"))
         methods.append((code, rec.text("name", max_length=100)))
 
+    organisers, organiser_names = [], set()
+    for i, raw in enumerate(supplement.items("organisers", optional=True)):
+        rec = _Record(supplement_name, f"organisers[{i}]", raw)
+        name = rec.text("name", max_length=100)
+        _unique(supplement_name, rec.label, organiser_names, name, _("organiser"))
+        organisers.append((name, rec.choice("kind", {"study_association", "association", "district", "other"})))
+
     consultants, refs = [], set()
     for i, raw in enumerate(main.items("consultants")):
         rec = _Record(file, f"consultants[{i}]", raw)
@@ -432,6 +447,7 @@ def read_reference_data(dataset: str, *, directory: Path = REFERENCE_DIR) -> Ref
         networks=tuple(networks),
         consultants=tuple(consultants),
         methods=tuple(methods),
+        organisers=tuple(organisers),
         template=template,
         documented_adopted_on=adopted_on,
         documented_series_prefix=drec.slug("series_prefix"),

@@ -18,7 +18,7 @@ from consultants.models import (
     Method,
 )
 from districts.models import CaregiverRepresentativeCount, District, Network, SupportPurchase
-from interventions.models import DistrictOffering, InterventionType
+from interventions.models import DistrictOffering, InterventionType, Organiser
 
 from .reference_schema import DATASETS, REFERENCE_DIR, ReferenceData, ReferenceDataError, read_reference_data
 
@@ -125,11 +125,14 @@ def reference_data_load(*, dataset: str, directory: Path = REFERENCE_DIR) -> Loa
                 "description": row.description,
                 "cap_min": row.cap_min,
                 "cap_max": row.cap_max,
+                "cap_default": row.cap_default,
                 "position": position,
             },
         )
         for position, row in enumerate(data.interventions, start=1)
     }
+    for name, kind in data.organisers:
+        writer.sync(Organiser, f"organisers ({name})", {"name": name}, {"kind": kind})
     districts = _load_districts(writer, data, interventions)
     _load_networks(writer, data, districts)
     consultants = _load_consultants(writer, data, districts, methods)

@@ -39,7 +39,9 @@ INSTALLED_APPS = [
     "districts",
     "interventions",
     "consultants",
+    "caregivers",
     "followup",
+    "django_filters",
 ]
 
 MIDDLEWARE = [

@@ -78,7 +78,7 @@ def test_database_url_and_broker_come_from_the_environment():
     assert _setting("ALLOWED_HOSTS", ALLOWED_HOSTS="a.example,b.example") == "['a.example', 'b.example']"
 
 
-def test_tests_run_on_postgresql_when_configured(postgresql):
+def test_tests_run_on_postgresql_when_configured(db, postgresql):
     with postgresql.cursor() as cursor:
         cursor.execute("SHOW server_version_num")
         assert int(cursor.fetchone()[0]) >= 130000
