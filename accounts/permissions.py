@@ -17,6 +17,13 @@ _VIEW_REFERENCE = {
     "consultants.view_assignmentdescription",
     "consultants.view_assignmenttask",
     "consultants.view_descriptionassignment",
+    "interventions.view_organiser",
+    "interventions.view_contact",
+    "interventions.view_group",
+    "interventions.view_groupmeeting",
+    "interventions.view_referral",
+    "caregivers.view_caregiver",
+    "caregivers.view_supportcontactoffer",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -26,6 +33,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _VIEW_REFERENCE
         | {
             "districts.change_district",
+            "caregivers.change_caregiver",
+            "caregivers.add_supportcontactoffer",
+            "caregivers.change_supportcontactoffer",
             "districts.add_supportpurchase",
             "districts.change_supportpurchase",
             "districts.delete_supportpurchase",
@@ -60,6 +70,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "interventions.change_interventiontype",
             "consultants.add_method",
             "consultants.change_method",
+            "interventions.add_organiser",
+            "interventions.change_organiser",
             "consultants.add_assignmentdescription",
             "consultants.change_assignmentdescription",
             "consultants.add_assignmenttask",

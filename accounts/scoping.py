@@ -59,11 +59,16 @@ def forget_scope(user) -> None:
         delattr(user, _CACHE_ATTR)
 
 
-def scope_to_user(queryset: models.QuerySet, user, *, personal_data: bool = False) -> models.QuerySet:
-    """Narrow ``queryset`` to the rows ``user`` may see, through the model's district paths."""
+def scope_to_user(queryset: models.QuerySet, user, *, personal_data: bool | None = None) -> models.QuerySet:
+    """Narrow ``queryset`` to the rows ``user`` may see, through the model's district paths.
+
+    Models holding personal data (caregivers, contacts) say so with ``district_scope_personal_data``:
+    their rows are seen only in the user's own districts. Aggregate figures over such rows pass
+    ``personal_data=False`` explicitly, since a count reveals nobody.
+    """
     model = queryset.model
-    # Models holding personal data (caregivers) say so; nobody sees another district's caregivers.
-    personal_data = personal_data or getattr(model, "district_scope_personal_data", False)
+    if personal_data is None:
+        personal_data = getattr(model, "district_scope_personal_data", False)
     ids = district_ids_in_scope(user, personal_data=personal_data)
     if ids is None:
         return queryset

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("followup.urls")),
     path("districts/", include("districts.urls")),
     path("consultants/", include("consultants.urls")),
+    path("caregivers/", include("caregivers.urls")),
+    path("", include("interventions.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -5,4 +5,5 @@ from . import views
 app_name = "followup"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("start/", views.start, name="start"),
 ]

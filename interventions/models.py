@@ -297,6 +297,7 @@ class GroupMeeting(LoggedEntry):
     )
 
     district_scope_paths = ("group__district",)
+    district_scope_personal_data = True
 
     class Meta:
         verbose_name = _("group meeting")
@@ -352,6 +353,7 @@ class Contact(LoggedEntry):
     )
 
     district_scope_paths = ("district",)
+    district_scope_personal_data = True
 
     class Meta:
         verbose_name = _("contact")
@@ -426,6 +428,7 @@ class Referral(models.Model):
 
     objects = DistrictScopedQuerySet.as_manager()
     district_scope_paths = ("contact__district",)
+    district_scope_personal_data = True
 
     class Meta:
         verbose_name = _("referral")

@@ -33,3 +33,98 @@ def talk_cap(*, district: District, intervention_type: InterventionType) -> int:
 
 def intervention_types() -> QuerySet[InterventionType]:
     return InterventionType.objects.order_by("position", "name")
+
+
+def contact_defaults(*, user) -> dict:
+    """What the quick form starts from: today, my last channel, duration and district, advice."""
+    from django.utils import timezone
+
+    from .models import Channel, Contact
+
+    consultant = getattr(user, "consultant", None)
+    last = (
+        Contact.objects.alive()
+        .filter(created_by=user, meeting__isnull=True)
+        .order_by("-created_at")
+        .values("channel", "duration_minutes", "district_id")
+        .first()
+    )
+    districts = list(user.districts.order_by("name").values_list("pk", flat=True))
+    district = (
+        last["district_id"] if last and last["district_id"] in districts else (districts[0] if districts else None)
+    )
+    advice = InterventionType.objects.filter(code=InterventionCode.ADVICE).values_list("pk", flat=True).first()
+    return {
+        "date": timezone.localdate(),
+        "channel": last["channel"] if last else Channel.PHONE,
+        "duration_minutes": last["duration_minutes"] if last else 15,
+        "district": district,
+        "intervention_type": advice,
+        "consultant": consultant,
+    }
+
+
+def talk_status(*, caregiver, district: District) -> tuple[int, int]:
+    """(talks used, cap in force) for a caregiver in a district: the form's "talk 2 of 4"."""
+    from .models import Contact
+
+    talks = InterventionType.objects.filter(code=InterventionCode.GUIDANCE_TALKS).first()
+    if talks is None:
+        return 0, 0
+    used = Contact.objects.alive().filter(caregiver=caregiver, district=district, talk_number__isnull=False).count()
+    return used, talk_cap(district=district, intervention_type=talks)
+
+
+def recent_caregivers(*, user, limit: int = 300):
+    """Caregivers of the user's districts, the most recently contacted first, for the label picker."""
+    from django.db.models import Max
+
+    from caregivers.models import Caregiver
+
+    return (
+        Caregiver.objects.visible_to(user)
+        .annotate(last_contact=Max("contacts__date"))
+        .order_by("-last_contact", "label")
+        .only("pk", "label")[:limit]
+    )
+
+
+def contact_list(*, user):
+    """Live contacts in the user's scope with what a list row shows, newest first."""
+    from .models import Contact
+
+    return (
+        Contact.objects.visible_to(user)
+        .alive()
+        .select_related("intervention_type", "district", "caregiver", "consultant")
+        .prefetch_related("referrals")
+        .order_by("-date", "-pk")
+    )
+
+
+def group_list(*, user):
+    """Live groups and circles in scope with their number of meetings held."""
+    from django.db.models import Count, Q
+
+    from .models import Group
+
+    return (
+        Group.objects.visible_to(user)
+        .alive()
+        .select_related("district", "organiser")
+        .annotate(meetings_held=Count("meetings", filter=Q(meetings__deleted_at__isnull=True)))
+        .order_by("-starts_on", "name")
+    )
+
+
+def group_meetings(*, group) -> list:
+    """A group's live meetings with their attendees and the number of contacts each logged."""
+    from django.db.models import Count, Q
+
+    return list(
+        group.meetings.alive()
+        .select_related("consultant")
+        .prefetch_related("attendees")
+        .annotate(contact_count=Count("contacts", filter=Q(contacts__deleted_at__isnull=True)))
+        .order_by("number")
+    )

@@ -28,7 +28,7 @@ SCOPED = [model for model in admin.site._registry if hasattr(model, "district_sc
 def test_every_district_bound_model_is_registered_with_a_scoped_admin():
     from accounts.scoping import DistrictScopedAdmin
 
-    assert len(SCOPED) == 9
+    assert len(SCOPED) == 15
     assert all(isinstance(admin.site._registry[m], DistrictScopedAdmin) for m in SCOPED)
 
 
@@ -45,7 +45,7 @@ def test_changelist_shows_exactly_the_scoped_rows(users, login, model, role):
     expected = set(scope_to_user(model._default_manager.all(), user).values_list("pk", flat=True))
     shown = {obj.pk for obj in response.context["cl"].queryset}
     assert shown == expected
-    if role == "strategist":
+    if role == "strategist" and not getattr(model, "district_scope_personal_data", False):
         assert len(shown) == model._default_manager.count()
     else:
         assert len(shown) < model._default_manager.count() or model._default_manager.count() == 0
@@ -169,3 +169,18 @@ def test_manager_records_a_purchase_from_another_district_but_only_for_their_own
     assert accepted.status_code == 302
     assert SupportPurchase.objects.filter(buyer=skarholmen, seller=hl, target_group="65_plus").exists()
     assert not SupportPurchase.objects.filter(buyer=farsta).exists()
+
+
+def test_caregivers_in_the_admin_are_personal_data_scoped(users, login):
+    from caregivers.tests.factories import CaregiverFactory
+
+    bromma = District.objects.get(code="bromma")
+    own = CaregiverFactory(districts=[bromma], label="OWN")
+    other = CaregiverFactory(districts=[District.objects.get(code="farsta")], label="OTHER")
+
+    manager_page = login(users["manager"]).get("/admin/caregivers/caregiver/")
+    assert [c.label for c in manager_page.context["cl"].queryset] == ["OWN"]
+    assert login(users["manager"]).get(f"/admin/caregivers/caregiver/{other.pk}/change/").status_code == 404
+    strategist_page = login(users["strategist"]).get("/admin/caregivers/caregiver/")
+    assert list(strategist_page.context["cl"].queryset) == []
+    assert login(users["strategist"]).get(f"/admin/caregivers/caregiver/{own.pk}/change/").status_code == 404

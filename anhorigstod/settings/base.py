@@ -81,7 +81,7 @@ AUTHENTICATION_BACKENDS = [
     "accounts.permissions.RolePermissionBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "followup:overview"
+LOGIN_REDIRECT_URL = "followup:start"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
