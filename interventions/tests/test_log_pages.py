@@ -1,0 +1,224 @@
+"""The consultant's pages: the quick form, the talk cap in the browser's terms, edit and delete."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Role
+from accounts.tests.factories import UserFactory
+from caregivers.tests.factories import CaregiverFactory
+from consultants.tests.factories import ConsultantFactory
+from districts.tests.factories import DistrictFactory
+from interventions.models import Contact, Referral
+from interventions.tests.factories import AdviceTypeFactory, ContactFactory, GuidanceTalksTypeFactory
+
+
+@pytest.fixture
+def bromma(db):
+    return DistrictFactory(code="bromma", name="Bromma", talk_cap=3)
+
+
+@pytest.fixture
+def types(db):
+    return {"advice": AdviceTypeFactory(), "talks": GuidanceTalksTypeFactory()}
+
+
+@pytest.fixture
+def me(bromma, types):
+    user = UserFactory(role=Role.CONSULTANT, districts=[bromma])
+    ConsultantFactory(home_district=bromma, user=user, target_group="65_plus")
+    return user
+
+
+def _form_data(**overrides):
+    return {
+        "caregiver": "",
+        "intervention_type": "",
+        "channel": "phone",
+        "duration_minutes": "15",
+        "date": timezone.localdate().isoformat(),
+        "district": "",
+        "target_group": "",
+        "referral_destination": "",
+    } | overrides
+
+
+def test_the_form_starts_from_today_my_district_and_my_last_channel(me, bromma, types, login, in_english):
+    ContactFactory(consultant=me.consultant, district=bromma, channel="home_visit", duration_minutes=45, created_by=me)
+
+    response = login(me).get("/log/")
+
+    initial = response.context["form"].initial
+    assert (initial["date"], initial["channel"], initial["duration_minutes"], initial["district"]) == (
+        timezone.localdate(),
+        "home_visit",
+        45,
+        bromma.pk,
+    )
+    assert initial["intervention_type"] == types["advice"].pk
+    assert "autofocus" in response.content.decode()
+
+
+def test_a_phone_call_is_saved_and_the_form_comes_back_ready(me, bromma, types, login, in_english):
+    client = login(me)
+    data = _form_data(intervention_type=types["advice"].pk, district=bromma.pk)
+
+    response = client.post("/log/", data, follow=True)
+
+    contact = Contact.objects.get()
+    assert (contact.channel, contact.duration_minutes, contact.caregiver, contact.target_group) == (
+        "phone",
+        15,
+        None,
+        "65_plus",
+    )
+    assert response.redirect_chain == [("/log/", 302)]
+    assert "Saved: phone, 15 min." in [str(m) for m in response.context["messages"]]
+    assert [c.pk for c in response.context["today_entries"]] == [contact.pk]
+
+
+def test_talks_say_their_number_and_past_the_cap_offer_a_referral(me, bromma, types, login, in_english):
+    caregiver = CaregiverFactory(districts=[bromma], label="AL", target_group="under_65")
+    client = login(me)
+    data = _form_data(
+        caregiver="al", intervention_type=types["talks"].pk, district=bromma.pk, channel="individual_meeting"
+    )
+
+    messages = [str(m) for _ in range(3) for m in client.post("/log/", data, follow=True).context["messages"]]
+    refused = client.post("/log/", data)
+    status = client.get("/log/talk-status/", {"caregiver": "AL", "district": bromma.pk}).json()
+
+    assert messages == [f"Guidance talk {n} of 3 saved for AL." for n in (1, 2, 3)]
+    assert Contact.objects.filter(caregiver=caregiver).count() == 3
+    assert Contact.objects.get(talk_number=1).target_group == "under_65"
+    assert refused.status_code == 200
+    assert (
+        "AL has had 3 of 3 guidance talks in Bromma: the cap is reached."
+        in refused.context["form"].errors["intervention_type"][0]
+    )
+    assert refused.context["form"]["caregiver"].value() == "al"  # the rest of the form is kept
+    assert refused.context["referral_form"] is not None
+    assert status["text"] == "AL has had all 3 guidance talks: the cap is reached."
+
+    response = client.post("/log/", {**data, "as_referral": "1", "destination": "psychologist"}, follow=True)
+
+    advice = Contact.objects.get(caregiver=caregiver, talk_number__isnull=True)
+    assert advice.intervention_type == types["advice"]
+    assert list(Referral.objects.values_list("contact_id", "destination")) == [(advice.pk, "psychologist")]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Saved: individual talk, digital meeting or office visit, 15 min."
+    ]
+
+
+def test_talk_status_says_the_next_talk_number(me, bromma, types, login, in_english):
+    CaregiverFactory(districts=[bromma], label="AL")
+
+    response = login(me).get("/log/talk-status/", {"caregiver": "AL", "district": bromma.pk})
+
+    assert response.json() == {"text": "A guidance talk now would be talk 1 of 3.", "used": 0, "cap": 3}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"date": "2099-01-01"}, "date", "The date cannot be in the future."),
+        ({"duration_minutes": "-5"}, "duration_minutes", "greater than or equal to 1"),
+        ({"duration_minutes": "481"}, "duration_minutes", "less than or equal to 480"),
+        ({"caregiver": "FARSTA-ONE"}, "caregiver", "No caregiver labelled 'FARSTA-ONE' in your districts."),
+        ({"caregiver": ""}, "caregiver", "A guidance talk needs the caregiver"),
+    ],
+)
+def test_bad_input_is_refused_on_its_field_keeping_the_rest(
+    me, bromma, types, login, in_english, overrides, field, message
+):
+    CaregiverFactory(districts=[DistrictFactory(code="farsta")], label="FARSTA-ONE")
+    CaregiverFactory(districts=[bromma], label="OK")
+    intervention = types["talks"] if field == "caregiver" and not overrides["caregiver"] else types["advice"]
+    data = (
+        _form_data(intervention_type=intervention.pk, district=bromma.pk, caregiver="OK", channel="home_visit")
+        | overrides
+    )
+
+    response = login(me).post("/log/", data)
+
+    form = response.context["form"]
+    assert list(form.errors) == [field]
+    assert message in form.errors[field][0]
+    assert form["channel"].value() == "home_visit"
+    assert Contact.objects.count() == 0
+
+
+def test_a_district_i_do_not_serve_is_not_a_choice(me, types, login, in_english):
+    farsta = DistrictFactory(code="farsta")
+
+    response = login(me).post("/log/", _form_data(intervention_type=types["advice"].pk, district=farsta.pk))
+
+    assert "district" in response.context["form"].errors
+    assert Contact.objects.count() == 0
+
+
+def test_only_my_own_entries_can_be_changed_or_deleted(me, bromma, types, login):
+    colleague = UserFactory(role=Role.CONSULTANT, districts=[bromma])
+    ConsultantFactory(home_district=bromma, user=colleague)
+    mine = ContactFactory(consultant=me.consultant, district=bromma, created_by=me)
+    theirs = ContactFactory(consultant=colleague.consultant, district=bromma, created_by=colleague)
+    client = login(me)
+
+    assert client.get(f"/contacts/{mine.pk}/edit/").status_code == 200
+    assert client.get(f"/contacts/{theirs.pk}/edit/").status_code == 404
+    assert client.post(f"/contacts/{theirs.pk}/delete/").status_code == 404
+    assert client.post(f"/contacts/{mine.pk}/delete/").status_code == 302
+
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (mine.deleted_by, theirs.deleted_at) == (me, None)
+    assert client.get(f"/contacts/{mine.pk}/edit/").status_code == 404
+
+
+def test_editing_my_contact_changes_it(me, bromma, types, login):
+    contact = ContactFactory(consultant=me.consultant, district=bromma, created_by=me, date=datetime.date(2026, 3, 2))
+    data = _form_data(
+        intervention_type=types["advice"].pk, district=bromma.pk, channel="email_sms", duration_minutes="5",
+        date="2026-03-03", referral_destination="association",
+    )  # fmt: skip
+
+    response = login(me).post(f"/contacts/{contact.pk}/edit/", data)
+
+    contact.refresh_from_db()
+    assert response.status_code == 302
+    assert (contact.channel, contact.duration_minutes, contact.date, contact.updated_by) == (
+        "email_sms",
+        5,
+        datetime.date(2026, 3, 3),
+        me,
+    )
+    assert list(contact.referrals.values_list("destination", flat=True)) == ["association"]
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_contact_list_filters_and_keeps_its_query_count(me, bromma, types, login, django_assert_num_queries, n):
+    other = DistrictFactory()
+    me.districts.add(other)
+    today = timezone.localdate()
+    for i in range(n):
+        ContactFactory(consultant=me.consultant, district=bromma, created_by=me, date=today, channel="phone",
+                       caregiver=CaregiverFactory(districts=[bromma]) if i % 2 else None)  # fmt: skip
+    ContactFactory(consultant=me.consultant, district=bromma, created_by=me, date=today, channel="home_visit")
+    ContactFactory(consultant=me.consultant, district=other, created_by=me, date=today, channel="phone")
+    ContactFactory(consultant=me.consultant, district=bromma, created_by=me, date=today - datetime.timedelta(days=400))
+    client = login(me)
+
+    with django_assert_num_queries(13):
+        response = client.get("/contacts/", {"period": "year", "district": bromma.pk, "channel": "phone"})
+
+    assert response.context["page"].paginator.count == n
+
+
+def test_consultant_without_a_consultant_record_is_told_so(bromma, types, login, in_english):
+    user = UserFactory(role=Role.CONSULTANT, districts=[bromma])
+
+    response = login(user).post("/log/", _form_data(intervention_type=types["advice"].pk, district=bromma.pk))
+
+    assert "Your account is not linked to a consultant record" in response.content.decode()
+    assert Contact.objects.count() == 0
