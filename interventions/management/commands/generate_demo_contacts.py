@@ -1,0 +1,47 @@
+import datetime
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from interventions.demo_data import generate
+from interventions.models import Contact
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate realistic, reproducible demo data for every district: caregivers, contacts, guidance talks "
+        "within each district's cap, referrals, groups and circles with meetings. Run load_reference_data first."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--years", type=int, default=1, help="How many years back from --until (default 1).")
+        parser.add_argument("--per-district", type=int, default=3000, help="Contacts per district and year.")
+        parser.add_argument("--seed", type=int, default=1, help="The same seed and --until give the same data.")
+        parser.add_argument("--until", type=datetime.date.fromisoformat, default=None, help="Last day (YYYY-MM-DD).")
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing if contacts already exist.")
+        parser.add_argument(
+            "--allow-without-debug", action="store_true", help="Generate even with DEBUG off (never in production)."
+        )
+
+    def handle(self, *args, years, per_district, seed, until, if_empty, allow_without_debug, **options):
+        if not settings.DEBUG and not allow_without_debug:
+            raise CommandError("Demo data mixes with real data; refusing with DEBUG off.")
+        if years < 1 or per_district < 1:
+            raise CommandError("--years and --per-district must be at least 1.")
+        if if_empty and Contact.objects.exists():
+            self.stdout.write("Contacts exist already: no demo data generated.")
+            return
+        started = time.perf_counter()
+        try:
+            summary = generate(years=years, per_district=per_district, seed=seed, until=until)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        seconds = time.perf_counter() - started
+        channels = ", ".join(f"{channel} {n}" for channel, n in sorted(summary.by_channel.items()))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{summary.contacts} contacts ({channels}), {summary.caregivers} caregivers, {summary.groups} groups "
+                f"with {summary.meetings} meetings, {summary.referrals} referrals in {seconds:.1f} s."
+            )
+        )
