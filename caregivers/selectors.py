@@ -25,7 +25,7 @@ def caregiver_timeline(*, caregiver: Caregiver, user) -> dict:
         Contact.objects.visible_to(user)
         .alive()
         .filter(caregiver=caregiver)
-        .select_related("intervention_type", "district", "consultant", "meeting__group")
+        .select_related("intervention_type", "district", "consultant", "caregiver", "meeting__group")
         .prefetch_related("referrals")
         .order_by("-date", "-pk")
     )

@@ -14,6 +14,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     """Run manage.py in a fresh process with only the given settings variables set."""
     unset = {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG", "DATABASE_URL", "CELERY_BROKER_URL", "ALLOWED_HOSTS"}
+    unset.add("DJANGO_ALLOW_ASYNC_UNSAFE")
     clean = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(  # noqa: S603 - a fixed command line of our own
         [sys.executable, "manage.py", *args],

@@ -29,4 +29,12 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   caregiver.addEventListener("input", refresh);
   district.addEventListener("change", refresh);
+
+  // Enter saves from any field, lists included, so a contact is logged without the mouse.
+  form.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && event.target.tagName === "SELECT" && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
 });
