@@ -184,3 +184,24 @@ def test_caregivers_in_the_admin_are_personal_data_scoped(users, login):
     strategist_page = login(users["strategist"]).get("/admin/caregivers/caregiver/")
     assert list(strategist_page.context["cl"].queryset) == []
     assert login(users["strategist"]).get(f"/admin/caregivers/caregiver/{own.pk}/change/").status_code == 404
+
+
+def test_a_manager_sets_the_districts_talk_cap_within_the_base_levels_range(users, login):
+    bromma = District.objects.get(code="bromma")
+    client = login(users["manager"])
+    page = client.get(f"/admin/districts/district/{bromma.pk}/change/")
+    management = {
+        f"{prefix}-{key}": value
+        for formset in page.context["inline_admin_formsets"]
+        for prefix in [formset.formset.prefix]
+        for key, value in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0}.items()
+    }
+    base = {"placement": bromma.placement, "own_budget": "", "notes": bromma.notes, **management}
+
+    refused = client.post(f"/admin/districts/district/{bromma.pk}/change/", {**base, "talk_cap": 7})
+    accepted = client.post(f"/admin/districts/district/{bromma.pk}/change/", {**base, "talk_cap": 4})
+
+    assert "talk_cap" in refused.context["adminform"].form.errors
+    assert accepted.status_code == 302
+    bromma.refresh_from_db()
+    assert bromma.talk_cap == 4
