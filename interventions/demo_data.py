@@ -59,6 +59,27 @@ CONDITION_WEIGHTS = {
     Condition.SUBSTANCE_ABUSE: 5,
     Condition.OTHER: 4,
 }
+# The care recipient's condition and the caregiver's relation follow the target group.
+CONDITION_BY_TARGET = {
+    TargetGroup.OVER_65: {
+        Condition.DEMENTIA: 45, Condition.OLD_AGE: 25, Condition.LONG_TERM_ILLNESS: 15, Condition.MENTAL_ILLNESS: 6,
+        Condition.DISABILITY: 4, Condition.OTHER: 5,
+    },
+    TargetGroup.UNDER_65: {
+        Condition.MENTAL_ILLNESS: 35, Condition.DISABILITY: 30, Condition.LONG_TERM_ILLNESS: 20,
+        Condition.SUBSTANCE_ABUSE: 10, Condition.OTHER: 5,
+    },
+}  # fmt: skip
+RELATION_BY_TARGET = {
+    TargetGroup.OVER_65: {Relation.PARTNER: 50, Relation.CHILD: 40, Relation.SIBLING: 4, Relation.OTHER_RELATIVE: 3,
+                          Relation.FRIEND: 3},
+    TargetGroup.UNDER_65: {Relation.PARENT: 40, Relation.PARTNER: 30, Relation.CHILD: 10, Relation.SIBLING: 10,
+                           Relation.FRIEND: 5, Relation.OTHER: 5},
+}  # fmt: skip
+TARGET_WEIGHTS = {
+    TargetGroup.OVER_65: 6, TargetGroup.UNDER_65: 3, TargetGroup.ALL: 5, TargetGroup.ALL_EXCEPT_SUBSTANCE_ABUSE: 5,
+    TargetGroup.YOUNG_CARERS: 1,
+}  # fmt: skip
 GENDER_WEIGHTS = {Gender.WOMAN: 72, Gender.MAN: 26, Gender.OTHER: 1, Gender.UNKNOWN: 1}
 RELATION_WEIGHTS = {
     Relation.PARTNER: 40,
@@ -226,9 +247,13 @@ class DemoGenerator:
     def _caregivers(self, district: District, consultants: list[int], targets: list[str]) -> list[tuple[int, str]]:
         rng, people = self.rng, []
         for _ in range(max(1, self.per_district // CONTACTS_PER_CAREGIVER) * self.years):
-            pk, relation, target = self.ids[Caregiver].take(), _pick(rng, RELATION_WEIGHTS), rng.choice(targets)
+            pk, target = self.ids[Caregiver].take(), _pick(rng, {t: TARGET_WEIGHTS[t] for t in targets})
+            relation = _pick(rng, RELATION_BY_TARGET.get(target, RELATION_WEIGHTS))
             age = _pick(rng, AGE_BY_RELATION.get(relation, DEFAULT_AGES))
-            gender, condition = _pick(rng, GENDER_WEIGHTS), _pick(rng, CONDITION_WEIGHTS)
+            gender, condition = (
+                _pick(rng, GENDER_WEIGHTS),
+                _pick(rng, CONDITION_BY_TARGET.get(target, CONDITION_WEIGHTS)),
+            )
             label = f"{district.code[:3].upper()}-{pk}"
             self.rows["caregivers"].append(
                 (pk, label, None, age, gender, relation, condition, target, self.now, self.now)
