@@ -117,14 +117,16 @@ def group_list(*, user):
     )
 
 
-def group_meetings(*, group) -> list:
-    """A group's live meetings with their attendees and the number of contacts each logged."""
-    from django.db.models import Count, Q
+def group_meetings(*, group, user) -> list:
+    """A group's live meetings with the attendees the user may see and the contacts each logged."""
+    from django.db.models import Count, Prefetch, Q
+
+    from caregivers.models import Caregiver
 
     return list(
         group.meetings.alive()
         .select_related("consultant")
-        .prefetch_related("attendees")
+        .prefetch_related(Prefetch("attendees", queryset=Caregiver.objects.visible_to(user).order_by("label")))
         .annotate(contact_count=Count("contacts", filter=Q(contacts__deleted_at__isnull=True)))
         .order_by("number")
     )

@@ -217,7 +217,7 @@ def group_detail(request, group_id: int):
                     % {"n": meeting.number, "count": meeting.contacts.count()},
                 )
                 return redirect("interventions:group", group_id=group.pk)
-    meetings = group_meetings(group=group)
+    meetings = group_meetings(group=group, user=request.user)
     return render(
         request,
         "interventions/group_detail.html",

@@ -63,3 +63,19 @@ def test_groups_of_another_district_are_404(me, login):
     other = GroupFactory(district=DistrictFactory())
 
     assert login(me).get(f"/groups/{other.pk}/").status_code == 404
+
+
+def test_a_strategist_sees_a_groups_meetings_but_not_who_attended(me, farsta, login):
+    group = GroupFactory(district=farsta)
+    from interventions.services import group_meeting_record
+
+    group_meeting_record(
+        group=group, user=me, consultant=me.consultant, date=timezone.localdate(), duration_minutes=60,
+        attendees=[CaregiverFactory(districts=[farsta], label="SECRET")], unnamed_count=1,
+    )  # fmt: skip
+
+    response = login(UserFactory(role=Role.STRATEGIST)).get(f"/groups/{group.pk}/")
+
+    assert response.status_code == 200
+    assert "SECRET" not in response.content.decode()
+    assert [m.contact_count for m in response.context["meetings"]] == [2]
