@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth
 
 from consultants.models import Allocation, Consultant
 from consultants.selectors import consultants_with_current_description
 from districts.models import District, TargetGroup
+from interventions.models import HEALTHCARE_DESTINATIONS, Contact, Group, GroupKind, Referral
+
+from .periods import Period
 
 
 @dataclass(frozen=True)
@@ -50,3 +56,154 @@ def consultant_facts(*, user, on: datetime.date | None = None) -> ConsultantFact
         by_target_group=by_group,
         with_current_description=consultants_with_current_description(user=user, on=on).count(),
     )
+
+
+# --- Follow-up figures ---------------------------------------------------------------------------
+# One definition of every figure on the dashboards, the city overview and the follow-up reports.
+# Each is computed for a set of districts in one pass (grouped by district), from live rows only.
+
+
+def _contacts_in(*, period: Period, target_group: str | None, district_ids: Iterable[int] | None):
+    contacts = Contact.objects.filter(deleted_at__isnull=True, date__range=(period.start, period.end))
+    if district_ids is not None:
+        contacts = contacts.filter(district_id__in=list(district_ids))
+    if target_group:
+        contacts = contacts.filter(target_group=target_group)
+    return contacts
+
+
+def _empty_figures() -> dict:
+    return {
+        "contacts": 0,
+        "caregivers": 0,
+        "anonymous": 0,
+        "minutes": 0,
+        "by_channel": {},
+        "by_month": {},
+        "by_consultant": {},
+        "by_role": {},
+        "caregivers_by": {"gender": {}, "age_band": {}, "relation": {}, "condition": {}},
+        "talks": {"talks": 0, "used": {}, "caregivers": 0, "at_cap": 0, "referrals_after_cap": 0},
+        "groups": {"meetings": 0, "attendance": 0, "circles_at_max": 0},
+        "referrals": {},
+    }
+
+
+def _add(bucket: dict, key, field: str, value: int) -> None:
+    bucket.setdefault(key, {"contacts": 0, "caregivers": 0})[field] += value
+
+
+def district_figures(
+    *, period: Period, target_group: str | None = None, district_ids: Iterable[int] | None = None
+) -> dict[int, dict]:
+    """The follow-up figures of each district for a period and (optionally) a target group.
+
+    Contacts are occasions; caregivers are unique people reached (a caregiver counts once per
+    district however many contacts, channels or months). Aggregates only: no personal data.
+    """
+    contacts = _contacts_in(period=period, target_group=target_group, district_ids=district_ids)
+    figures: dict[int, dict] = defaultdict(_empty_figures)
+    named = contacts.filter(caregiver__isnull=False)
+
+    for row in contacts.values(
+        "district_id", "channel", "consultant_id", "consultant__role", month=TruncMonth("date")
+    ).annotate(n=Count("pk"), minutes=Sum("duration_minutes"), anonymous=Count("pk", filter=Q(caregiver__isnull=True))):
+        f = figures[row["district_id"]]
+        f["contacts"] += row["n"]
+        f["minutes"] += row["minutes"]
+        f["anonymous"] += row["anonymous"]
+        _add(f["by_channel"], row["channel"], "contacts", row["n"])
+        _add(f["by_month"], row["month"].strftime("%Y-%m"), "contacts", row["n"])
+        _add(f["by_consultant"], row["consultant_id"], "contacts", row["n"])
+        _add(f["by_role"], row["consultant__role"], "contacts", row["n"])
+
+    for row in named.values("district_id").annotate(n=Count("caregiver_id", distinct=True)):
+        figures[row["district_id"]]["caregivers"] = row["n"]
+    for dimension, field in (
+        ("by_channel", "channel"),
+        ("by_consultant", "consultant_id"),
+        ("by_role", "consultant__role"),
+    ):
+        for row in named.values("district_id", field).annotate(n=Count("caregiver_id", distinct=True)):
+            _add(figures[row["district_id"]][dimension], row[field], "caregivers", row["n"])
+    for row in named.values("district_id", month=TruncMonth("date")).annotate(n=Count("caregiver_id", distinct=True)):
+        _add(figures[row["district_id"]]["by_month"], row["month"].strftime("%Y-%m"), "caregivers", row["n"])
+
+    attributes = ("gender", "age_band", "relation", "condition")
+    for row in named.values("district_id", *(f"caregiver__{a}" for a in attributes)).annotate(
+        n=Count("caregiver_id", distinct=True)
+    ):
+        breakdown = figures[row["district_id"]]["caregivers_by"]
+        for attribute in attributes:
+            value = row[f"caregiver__{attribute}"]
+            breakdown[attribute][value] = breakdown[attribute].get(value, 0) + row["n"]
+
+    _talk_figures(figures, contacts=contacts, period=period, district_ids=district_ids)
+    _referral_figures(figures, contacts=contacts)
+    _group_figures(figures, contacts=contacts, period=period, district_ids=district_ids)
+    return dict(figures)
+
+
+def _talk_figures(figures, *, contacts, period: Period, district_ids) -> None:
+    """Caregivers with a guidance talk in the period, by the talks they have used up to its end."""
+    talked = contacts.filter(talk_number__isnull=False, caregiver__isnull=False)
+    for row in talked.values("district_id").annotate(n=Count("pk")):
+        figures[row["district_id"]]["talks"]["talks"] = row["n"]
+    history = Contact.objects.filter(
+        deleted_at__isnull=True,
+        talk_number__isnull=False,
+        date__lte=period.end,
+        caregiver_id__in=talked.values("caregiver_id"),
+    )
+    if district_ids is not None:
+        history = history.filter(district_id__in=list(district_ids))
+    per_caregiver = (
+        history.filter(
+            Exists(talked.filter(caregiver_id=OuterRef("caregiver_id"), district_id=OuterRef("district_id")))
+        )
+        .values("district_id", "caregiver_id")
+        .annotate(used=Count("pk"), cap=Max("talk_cap"))
+        .order_by()
+    )
+    for row in per_caregiver.values("district_id", "used", "cap"):
+        talks = figures[row["district_id"]]["talks"]
+        talks["used"][row["used"]] = talks["used"].get(row["used"], 0) + 1
+        talks["caregivers"] += 1
+        talks["at_cap"] += row["used"] >= row["cap"]
+
+
+def _referral_figures(figures, *, contacts) -> None:
+    referrals = Referral.objects.filter(contact__in=contacts)
+    for row in referrals.values("contact__district_id", "destination").annotate(n=Count("pk")):
+        figures[row["contact__district_id"]]["referrals"][row["destination"]] = row["n"]
+    # A referral to healthcare for a caregiver who had used every talk of the cap by that day.
+    capped = Contact.objects.filter(
+        deleted_at__isnull=True,
+        caregiver_id=OuterRef("contact__caregiver_id"),
+        district_id=OuterRef("contact__district_id"),
+        talk_number=F("talk_cap"),
+        date__lte=OuterRef("contact__date"),
+    )
+    after_cap = referrals.filter(destination__in=HEALTHCARE_DESTINATIONS, contact__talk_number__isnull=True)
+    for row in after_cap.filter(Exists(capped)).values("contact__district_id").annotate(n=Count("pk")):
+        figures[row["contact__district_id"]]["talks"]["referrals_after_cap"] = row["n"]
+
+
+def _group_figures(figures, *, contacts, period: Period, district_ids) -> None:
+    meeting_contacts = contacts.filter(meeting__isnull=False)
+    for row in meeting_contacts.values("district_id").annotate(
+        meetings=Count("meeting_id", distinct=True), attendance=Count("pk")
+    ):
+        groups = figures[row["district_id"]]["groups"]
+        groups["meetings"], groups["attendance"] = row["meetings"], row["attendance"]
+    circles = Group.objects.filter(deleted_at__isnull=True, kind=GroupKind.CIRCLE, max_meetings__isnull=False).annotate(
+        held=Count("meetings", filter=Q(meetings__deleted_at__isnull=True, meetings__date__lte=period.end)),
+        in_period=Count(
+            "meetings",
+            filter=Q(meetings__deleted_at__isnull=True, meetings__date__range=(period.start, period.end)),
+        ),
+    )
+    if district_ids is not None:
+        circles = circles.filter(district_id__in=list(district_ids))
+    for circle in circles.filter(in_period__gt=0, held__gte=F("max_meetings")).values("district_id"):
+        figures[circle["district_id"]]["groups"]["circles_at_max"] += 1
