@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 
+from accounts.scoping import SYSTEM
 from consultants.models import Allocation, Consultant
 from consultants.selectors import consultants_with_current_description
 from districts.models import District, TargetGroup
@@ -207,3 +208,77 @@ def _group_figures(figures, *, contacts, period: Period, district_ids) -> None:
         circles = circles.filter(district_id__in=list(district_ids))
     for circle in circles.filter(in_period__gt=0, held__gte=F("max_meetings")).values("district_id"):
         figures[circle["district_id"]]["groups"]["circles_at_max"] += 1
+
+
+# Scalar figures shown with the previous period and the city median beside them.
+HEADLINE_FIGURES = (
+    ("contacts", ("contacts",)),
+    ("caregivers", ("caregivers",)),
+    ("anonymous", ("anonymous",)),
+    ("minutes", ("minutes",)),
+    ("talks", ("talks", "talks")),
+    ("talk_caregivers", ("talks", "caregivers")),
+    ("at_cap", ("talks", "at_cap")),
+    ("referrals_after_cap", ("talks", "referrals_after_cap")),
+    ("meetings", ("groups", "meetings")),
+    ("attendance", ("groups", "attendance")),
+    ("circles_at_max", ("groups", "circles_at_max")),
+)
+
+
+def _value(figures: dict | None, path: tuple[str, ...]) -> int:
+    value = figures or _empty_figures()
+    for step in path:
+        value = value[step]
+    return value
+
+
+def _median(values: list[int]) -> float:
+    values = sorted(values)
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+
+def district_profile(*, district: District) -> dict:
+    """What a district offers and who works there: coverage, consultants, representatives, budget."""
+    from consultants.selectors import consultant_list
+    from interventions.models import DistrictOffering, InterventionType
+
+    offered = set(
+        DistrictOffering.objects.filter(district=district).values_list("target_group", "intervention_type_id")
+    )
+    groups = sorted({group for group, _type in offered}) or [TargetGroup.ALL]
+    components = list(InterventionType.objects.order_by("position"))
+    allocations = list(district.allocations.select_related("consultant").order_by("consultant__ref", "target_group"))
+    documented = set(
+        consultant_list(user=SYSTEM)
+        .filter(pk__in=[a.consultant_id for a in allocations], has_current_description=True)
+        .values_list("pk", flat=True)
+    )
+    return {
+        "coverage_groups": [TargetGroup(group).label for group in groups],
+        "coverage": [
+            {"component": c, "offered": [(group, (group, c.pk) in offered) for group in groups]} for c in components
+        ],
+        "fte": sum(a.percent for a in allocations) / 100,
+        "allocations": [{"allocation": a, "documented": a.consultant_id in documented} for a in allocations],
+        "representatives": list(district.representative_counts.order_by("target_group")),
+    }
+
+
+def district_dashboard(*, district: District, period: Period, target_group: str | None = None) -> dict:
+    """A district's figures with the previous period and the city median beside each headline figure."""
+    city = district_figures(period=period, target_group=target_group)
+    previous = district_figures(period=period.previous(), target_group=target_group, district_ids=[district.pk])
+    all_districts = list(District.objects.values_list("pk", flat=True))
+    current = city.get(district.pk) or _empty_figures()
+    headline = [
+        {
+            "name": name,
+            "value": _value(current, path),
+            "previous": _value(previous.get(district.pk), path),
+            "median": _median([_value(city.get(pk), path) for pk in all_districts]),
+        }
+        for name, path in HEADLINE_FIGURES
+    ]
+    return {"figures": current, "headline": headline, "profile": district_profile(district=district)}

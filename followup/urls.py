@@ -6,4 +6,6 @@ app_name = "followup"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("start/", views.start, name="start"),
+    path("dashboard/", views.dashboard_home, name="dashboard_home"),
+    path("dashboard/<slug:code>/", views.dashboard, name="dashboard"),
 ]

@@ -1,7 +1,29 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 
-from .selectors import consultant_facts
+from caregivers.models import AgeBand, Condition, Gender, Relation
+from consultants.models import Consultant, ConsultantRole
+from districts.access import access_district_by_code
+from districts.models import District, TargetGroup
+from interventions.models import Channel, ReferralDestination
+
+from .forms import PeriodForm
+from .selectors import consultant_facts, district_dashboard
+
+HEADLINE_LABELS = {
+    "contacts": _("Contact occasions"),
+    "caregivers": _("Caregivers reached (unique)"),
+    "anonymous": _("Anonymous contacts"),
+    "minutes": _("Minutes of contact"),
+    "talks": _("Guidance talks"),
+    "talk_caregivers": _("Caregivers in guidance talks"),
+    "at_cap": _("Caregivers who reached the cap"),
+    "referrals_after_cap": _("Referrals after the cap"),
+    "meetings": _("Group and circle meetings"),
+    "attendance": _("Attendance at meetings"),
+    "circles_at_max": _("Circles at their maximum"),
+}
 
 
 @login_required
@@ -16,3 +38,52 @@ def start(request):
     if getattr(request.user, "consultant", None) is not None:
         return redirect("interventions:log")
     return redirect("followup:overview")
+
+
+@login_required
+def dashboard_home(request):
+    """A manager's (or consultant's) first district; strategists choose among all districts."""
+    district = District.objects.visible_to(request.user).order_by("name").first()
+    if district is None:
+        return redirect("districts:list")
+    return redirect("followup:dashboard", code=district.code)
+
+
+def _rows(counts: dict, labels: dict, ordered: bool = True) -> list[dict]:
+    """Figures keyed by code as table rows with their labels, in the choices' order."""
+    keys = [k for k in labels if k in counts] + [k for k in counts if k not in labels] if ordered else sorted(counts)
+    return [{"label": labels.get(k, k), "value": counts[k]} for k in keys]
+
+
+@login_required
+def dashboard(request, code: str):
+    district = access_district_by_code(request.user, code)
+    form = PeriodForm(request.GET or None, initial=PeriodForm.initial_for_today())
+    if not request.GET:
+        form = PeriodForm(PeriodForm.initial_for_today())
+    context = {"district": district, "form": form}
+    if form.is_valid():
+        period, target_group = form.cleaned_data["period"], form.cleaned_data["target_group"] or None
+        data = district_dashboard(district=district, period=period, target_group=target_group)
+        figures = data["figures"]
+        consultants = dict(Consultant.objects.filter(pk__in=figures["by_consultant"]).values_list("pk", "ref"))
+        context |= {
+            "period": period,
+            "previous": period.previous(),
+            "target_label": dict(TargetGroup.choices).get(target_group) if target_group else None,
+            "headline": [row | {"label": HEADLINE_LABELS[row["name"]]} for row in data["headline"]],
+            "by_channel": _rows(figures["by_channel"], dict(Channel.choices)),
+            "by_month": _rows(figures["by_month"], {}, ordered=False),
+            "by_consultant": _rows(figures["by_consultant"], consultants),
+            "by_role": _rows(figures["by_role"], dict(ConsultantRole.choices)),
+            "caregivers_by": [
+                (_("Gender"), _rows(figures["caregivers_by"]["gender"], dict(Gender.choices))),
+                (_("Age band"), _rows(figures["caregivers_by"]["age_band"], dict(AgeBand.choices))),
+                (_("Relation"), _rows(figures["caregivers_by"]["relation"], dict(Relation.choices))),
+                (_("Condition"), _rows(figures["caregivers_by"]["condition"], dict(Condition.choices))),
+            ],
+            "talks_used": sorted(figures["talks"]["used"].items()),
+            "referrals": _rows(figures["referrals"], dict(ReferralDestination.choices)),
+            "profile": data["profile"],
+        }
+    return render(request, "followup/dashboard.html", context)
