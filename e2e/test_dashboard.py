@@ -7,6 +7,7 @@ import pytest
 from accounts.models import Role
 from accounts.services import user_create
 from districts.models import District
+from followup.snapshots import figures_rebuild
 from interventions.demo_data import generate
 
 from .conftest import serious_violations
@@ -17,6 +18,7 @@ PASSWORD = "a-long-e2e-password"
 @pytest.fixture
 def manager(transactional_db, reference_data):
     generate(years=1, per_district=120, seed=3, until=datetime.date(2026, 11, 20))
+    figures_rebuild()
     return user_create(username="bo", role=Role.MANAGER, password=PASSWORD, district_codes=["farsta"])
 
 

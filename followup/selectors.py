@@ -101,6 +101,7 @@ def district_figures(
 
     Contacts are occasions; caregivers are unique people reached (a caregiver counts once per
     district however many contacts, channels or months). Aggregates only: no personal data.
+    Keys are text, so the figures survive a round trip through JSON (see FigureSnapshot) unchanged.
     """
     contacts = _contacts_in(period=period, target_group=target_group, district_ids=district_ids)
     figures: dict[int, dict] = defaultdict(_empty_figures)
@@ -115,7 +116,7 @@ def district_figures(
         f["anonymous"] += row["anonymous"]
         _add(f["by_channel"], row["channel"], "contacts", row["n"])
         _add(f["by_month"], row["month"].strftime("%Y-%m"), "contacts", row["n"])
-        _add(f["by_consultant"], row["consultant_id"], "contacts", row["n"])
+        _add(f["by_consultant"], str(row["consultant_id"]), "contacts", row["n"])
         _add(f["by_role"], row["consultant__role"], "contacts", row["n"])
 
     for row in named.values("district_id").annotate(n=Count("caregiver_id", distinct=True)):
@@ -126,7 +127,7 @@ def district_figures(
         ("by_role", "consultant__role"),
     ):
         for row in named.values("district_id", field).annotate(n=Count("caregiver_id", distinct=True)):
-            _add(figures[row["district_id"]][dimension], row[field], "caregivers", row["n"])
+            _add(figures[row["district_id"]][dimension], str(row[field]), "caregivers", row["n"])
     for row in named.values("district_id", month=TruncMonth("date")).annotate(n=Count("caregiver_id", distinct=True)):
         _add(figures[row["district_id"]]["by_month"], row["month"].strftime("%Y-%m"), "caregivers", row["n"])
 
@@ -168,7 +169,8 @@ def _talk_figures(figures, *, contacts, period: Period, district_ids) -> None:
     )
     for row in per_caregiver.values("district_id", "used", "cap"):
         talks = figures[row["district_id"]]["talks"]
-        talks["used"][row["used"]] = talks["used"].get(row["used"], 0) + 1
+        used = str(row["used"])  # text keys: the figures are stored as JSON as they are
+        talks["used"][used] = talks["used"].get(used, 0) + 1
         talks["caregivers"] += 1
         talks["at_cap"] += row["used"] >= row["cap"]
 
@@ -267,9 +269,14 @@ def district_profile(*, district: District) -> dict:
 
 
 def district_dashboard(*, district: District, period: Period, target_group: str | None = None) -> dict:
-    """A district's figures with the previous period and the city median beside each headline figure."""
-    city = district_figures(period=period, target_group=target_group)
-    previous = district_figures(period=period.previous(), target_group=target_group, district_ids=[district.pk])
+    """A district's figures with the previous period and the city median beside each headline figure.
+
+    Standard periods read precomputed figures (followup.snapshots), custom ranges compute live.
+    """
+    from .snapshots import figures_for
+
+    city, as_of = figures_for(period=period, target_group=target_group)
+    previous, _as_of = figures_for(period=period.previous(), target_group=target_group, district_ids=[district.pk])
     all_districts = list(District.objects.values_list("pk", flat=True))
     current = city.get(district.pk) or _empty_figures()
     headline = [
@@ -281,4 +288,10 @@ def district_dashboard(*, district: District, period: Period, target_group: str 
         }
         for name, path in HEADLINE_FIGURES
     ]
-    return {"figures": current, "headline": headline, "profile": district_profile(district=district)}
+    return {
+        "figures": current,
+        "headline": headline,
+        "profile": district_profile(district=district),
+        "as_of": as_of,
+        "precomputed": period.is_standard,
+    }

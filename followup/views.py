@@ -66,7 +66,12 @@ def dashboard(request, code: str):
         period, target_group = form.cleaned_data["period"], form.cleaned_data["target_group"] or None
         data = district_dashboard(district=district, period=period, target_group=target_group)
         figures = data["figures"]
-        consultants = dict(Consultant.objects.filter(pk__in=figures["by_consultant"]).values_list("pk", "ref"))
+        consultants = {
+            str(pk): ref
+            for pk, ref in Consultant.objects.filter(pk__in=[int(k) for k in figures["by_consultant"]]).values_list(
+                "pk", "ref"
+            )
+        }
         context |= {
             "period": period,
             "previous": period.previous(),
@@ -82,8 +87,10 @@ def dashboard(request, code: str):
                 (_("Relation"), _rows(figures["caregivers_by"]["relation"], dict(Relation.choices))),
                 (_("Condition"), _rows(figures["caregivers_by"]["condition"], dict(Condition.choices))),
             ],
-            "talks_used": sorted(figures["talks"]["used"].items()),
+            "talks_used": sorted(figures["talks"]["used"].items(), key=lambda item: int(item[0])),
             "referrals": _rows(figures["referrals"], dict(ReferralDestination.choices)),
             "profile": data["profile"],
+            "as_of": data["as_of"],
+            "precomputed": data["precomputed"],
         }
     return render(request, "followup/dashboard.html", context)

@@ -16,6 +16,7 @@ from caregivers.models import Caregiver
 from caregivers.services import caregiver_link_district
 from consultants.models import Consultant
 from districts.models import District
+from followup.snapshots import figures_mark_contact, figures_mark_stale
 
 from .models import (
     Channel,
@@ -149,6 +150,7 @@ def contact_log(
     _save_contact(contact)
     if referral_destination:
         referral_record(contact=contact, destination=referral_destination)
+    figures_mark_contact(contact)
     return contact
 
 
@@ -162,6 +164,7 @@ def contact_update(*, contact: Contact, user, referral_destination: str | None =
         _check_caregiver(user, caregiver, fields.get("district", contact.district))
     talk_fields = {"intervention_type", "caregiver", "district"}
     recount = any(getattr(contact, name) != value for name, value in fields.items() if name in talk_fields)
+    figures_mark_contact(contact)  # where it counted before the change
     for name, value in fields.items():
         setattr(contact, name, value)
     contact.updated_by = user
@@ -175,14 +178,17 @@ def contact_update(*, contact: Contact, user, referral_destination: str | None =
         contact.referrals.all().delete()
         if referral_destination:
             referral_record(contact=contact, destination=referral_destination)
+    figures_mark_contact(contact)
     return contact
 
 
+@transaction.atomic
 def contact_delete(*, contact: Contact, user) -> None:
     """Soft-delete: the contact leaves every count, but who deleted it and when is kept."""
     contact.deleted_at = timezone.now()
     contact.deleted_by = user
     contact.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    figures_mark_contact(contact)
 
 
 def referral_record(*, contact: Contact, destination: str) -> Referral:
@@ -288,6 +294,7 @@ def group_meeting_record(
         )
         for caregiver in [*attendees, *([None] * unnamed_count)]
     )
+    figures_mark_stale(district_id=group.district_id, day=date, onwards=True)
     return meeting
 
 
@@ -298,3 +305,4 @@ def group_meeting_delete(*, meeting: GroupMeeting, user) -> None:
     meeting.contacts.filter(Q(deleted_at__isnull=True)).update(deleted_at=now, deleted_by=user)
     meeting.deleted_at, meeting.deleted_by = now, user
     meeting.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    figures_mark_stale(district_id=meeting.group.district_id, day=meeting.date, onwards=True)

@@ -128,6 +128,13 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Dashboards read precomputed figures; beat keeps them within a minute of new entries.
+CELERY_BEAT_SCHEDULE = {
+    "refresh-figures": {
+        "task": "followup.refresh_figures",
+        "schedule": env.float("FIGURES_REFRESH_SECONDS", default=20.0),
+    },
+}
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
