@@ -46,3 +46,18 @@ def test_manager_reads_the_dashboard_for_another_period_and_target_group(page, m
     expected = farsta.contacts.filter(date__year=2026, date__month=3, target_group="65_plus", deleted_at=None).count()
     assert shown == expected > 0
     assert serious_violations(page) == []
+
+
+def test_strategist_opens_the_city_overview(page, manager):
+    user_create(username="stina", role=Role.STRATEGIST, password=PASSWORD)
+    page.goto("/login/")
+    page.fill("#id_username", "stina")
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.click("text=Staden")
+    page.wait_for_url("**/city/")
+
+    assert page.locator("#city-figures tbody tr").count() == District.objects.count()
+    assert page.locator("#city-coverage tbody tr").count() == District.objects.count()
+    assert serious_violations(page) == []

@@ -295,3 +295,84 @@ def district_dashboard(*, district: District, period: Period, target_group: str 
         "as_of": as_of,
         "precomputed": period.is_standard,
     }
+
+
+CITY_FIGURES = ("contacts", "caregivers", "talks", "meetings", "attendance")
+
+
+def _fences(values: list[float]) -> tuple[float, float] | None:
+    """Tukey's fences (1.5 interquartile ranges beyond the quartiles); None with too few values."""
+    if len(values) < 4:
+        return None
+    values = sorted(values)
+    q1, q3 = _median(values[: len(values) // 2]), _median(values[(len(values) + 1) // 2 :])
+    spread = q3 - q1
+    return q1 - 1.5 * spread, q3 + 1.5 * spread
+
+
+def city_overview(*, period: Period, target_group: str | None = None) -> dict:
+    """Every district side by side on the same figures, per FTE and per 1,000 inhabitants where known.
+
+    A district is an outlier on a figure when its value per FTE lies outside Tukey's fences of all
+    districts' values per FTE (FTE makes districts of different size comparable; inhabitants are
+    often not entered).
+    """
+    from interventions.models import DistrictOffering, InterventionType
+
+    from .snapshots import figures_for
+
+    figures, as_of = figures_for(period=period, target_group=target_group)
+    districts = list(
+        District.objects.annotate(fte=Sum("allocations__percent"))
+        .order_by("name")
+        .values("pk", "code", "name", "inhabitants", "fte")
+    )
+    paths = dict(HEADLINE_FIGURES)
+    rows = []
+    for d in districts:
+        fte = (d["fte"] or 0) / 100
+        values = {name: _value(figures.get(d["pk"]), paths[name]) for name in CITY_FIGURES}
+        rows.append(
+            {
+                "district": d,
+                "fte": fte,
+                "values": values,
+                "per_fte": {n: (v / fte if fte else None) for n, v in values.items()},
+                "per_1000": {n: (v * 1000 / d["inhabitants"] if d["inhabitants"] else None) for n, v in values.items()},
+            }
+        )
+    for name in CITY_FIGURES:
+        fences = _fences([r["per_fte"][name] for r in rows if r["per_fte"][name] is not None])
+        for r in rows:
+            value = r["per_fte"][name]
+            r.setdefault("outliers", set())
+            if fences and value is not None and not fences[0] <= value <= fences[1]:
+                r["outliers"].add(name)
+    offered = set(DistrictOffering.objects.values_list("district_id", "intervention_type_id", "target_group"))
+
+    def covers(district_id: int, component_id: int, group: str) -> bool:
+        # An offering to everyone covers both the younger and the older target group.
+        everyone = (TargetGroup.ALL, TargetGroup.ALL_EXCEPT_SUBSTANCE_ABUSE)
+        return any((district_id, component_id, g) in offered for g in (group, *everyone))
+
+    components = list(InterventionType.objects.order_by("position"))
+    coverage = [
+        {
+            "district": d,
+            "cells": [
+                {
+                    "under_65": covers(d["pk"], c.pk, TargetGroup.UNDER_65),
+                    "over_65": covers(d["pk"], c.pk, TargetGroup.OVER_65),
+                }
+                for c in components
+            ],
+        }
+        for d in districts
+    ]
+    return {
+        "rows": rows,
+        "medians": {n: _median([r["values"][n] for r in rows]) for n in CITY_FIGURES},
+        "components": components,
+        "coverage": coverage,
+        "as_of": as_of,
+    }

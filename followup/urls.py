@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("start/", views.start, name="start"),
     path("dashboard/", views.dashboard_home, name="dashboard_home"),
+    path("city/", views.city, name="city"),
     path("dashboard/<slug:code>/", views.dashboard, name="dashboard"),
 ]

@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +10,7 @@ from districts.models import District, TargetGroup
 from interventions.models import Channel, ReferralDestination
 
 from .forms import PeriodForm
-from .selectors import consultant_facts, district_dashboard
+from .selectors import CITY_FIGURES, city_overview, consultant_facts, district_dashboard
 
 HEADLINE_LABELS = {
     "contacts": _("Contact occasions"),
@@ -94,3 +95,16 @@ def dashboard(request, code: str):
             "precomputed": data["precomputed"],
         }
     return render(request, "followup/dashboard.html", context)
+
+
+@login_required
+def city(request):
+    """Every district side by side, for the strategists (and administrators)."""
+    if not request.user.is_city_wide:
+        raise Http404
+    form = PeriodForm(request.GET or PeriodForm.initial_for_today())
+    context = {"form": form, "figure_names": [(n, HEADLINE_LABELS[n]) for n in CITY_FIGURES]}
+    if form.is_valid():
+        period, target_group = form.cleaned_data["period"], form.cleaned_data["target_group"] or None
+        context |= {"period": period, "overview": city_overview(period=period, target_group=target_group)}
+    return render(request, "followup/city.html", context)

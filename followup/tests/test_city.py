@@ -1,0 +1,61 @@
+import datetime
+
+import pytest
+
+from accounts.models import Role
+from accounts.tests.factories import UserFactory
+from consultants.tests.factories import AllocationFactory, ConsultantFactory
+from districts.tests.factories import DistrictFactory
+from followup.snapshots import figures_rebuild
+from interventions.tests.factories import AdviceTypeFactory, ContactFactory, DistrictOfferingFactory
+
+
+@pytest.fixture
+def city(db):
+    advice = AdviceTypeFactory()
+    districts = []
+    for n, contacts in enumerate((10, 11, 12, 13, 14, 80)):
+        district = DistrictFactory(code=f"d{n}", name=f"D{n}", inhabitants=50_000 if n == 0 else None)
+        consultant = ConsultantFactory(home_district=district)
+        AllocationFactory(consultant=consultant, percent=100)
+        for i in range(contacts):
+            ContactFactory(district=district, consultant=consultant, intervention_type=advice,
+                           date=datetime.date(2026, 2, 1 + i % 28))  # fmt: skip
+        districts.append(district)
+    DistrictOfferingFactory(district=districts[0], intervention_type=advice, target_group="all")
+    DistrictOfferingFactory(district=districts[1], intervention_type=advice, target_group="65_plus")
+    figures_rebuild()
+    return districts
+
+
+def test_strategist_sees_every_district_side_by_side_with_outliers_marked(city, login):
+    response = login(UserFactory(role=Role.STRATEGIST)).get("/city/", {"kind": "year", "year": 2026})
+
+    rows = response.context["overview"]["rows"]
+    assert [(r["district"]["code"], r["values"]["contacts"], r["fte"]) for r in rows] == [
+        ("d0", 10, 1.0), ("d1", 11, 1.0), ("d2", 12, 1.0), ("d3", 13, 1.0), ("d4", 14, 1.0), ("d5", 80, 1.0),
+    ]  # fmt: skip
+    assert [r["district"]["code"] for r in rows if "contacts" in r["outliers"]] == ["d5"]
+    assert rows[0]["per_1000"]["contacts"] == 10 * 1000 / 50_000
+    assert rows[1]["per_1000"]["contacts"] is None
+    assert response.context["overview"]["medians"]["contacts"] == 12.5
+    coverage = {row["district"]["code"]: row["cells"][0] for row in response.context["overview"]["coverage"]}
+    assert coverage["d0"] == {"under_65": True, "over_65": True}
+    assert coverage["d1"] == {"under_65": False, "over_65": True}
+    assert coverage["d2"] == {"under_65": False, "over_65": False}
+
+
+def test_city_overview_is_for_strategists_only(city, login):
+    assert login(UserFactory(role=Role.MANAGER, districts=[city[0]])).get("/city/").status_code == 404
+
+
+@pytest.mark.parametrize("extra", [0, 50])
+def test_city_overview_query_count_does_not_grow(city, login, django_assert_num_queries, extra):
+    for i in range(extra):
+        ContactFactory(district=city[2], consultant=city[2].allocations.get().consultant,
+                       date=datetime.date(2026, 3, 1 + i % 28))  # fmt: skip
+    figures_rebuild()
+    client = login(UserFactory(role=Role.STRATEGIST))
+
+    with django_assert_num_queries(11):
+        client.get("/city/", {"kind": "year", "year": 2026})
