@@ -9,4 +9,5 @@ urlpatterns = [
     path("dashboard/", views.dashboard_home, name="dashboard_home"),
     path("city/", views.city, name="city"),
     path("dashboard/<slug:code>/", views.dashboard, name="dashboard"),
+    path("dashboard/<slug:code>/<slug:table>.csv", views.dashboard_csv, name="dashboard_csv"),
 ]

@@ -43,7 +43,8 @@ def test_manager_sees_the_year_with_previous_year_and_city_median(city, login):
     assert headline["contacts"] == (4, 1, 4)  # Bromma 4, 2025 had 1; median of 4, 2, 6 is 4
     assert headline["caregivers"] == (1, 0, 1)
     assert headline["anonymous"] == (2, 1, 2)  # the median of 2, 1 and 3
-    assert [r["label"] for r in response.context["by_channel"]] == ["Telefon"]
+    channel = next(t for t in response.context["tables"] if t.id == "channel")
+    assert channel.rows == [["Telefon", 4, 1]]
     assert response.context["profile"]["fte"] == 0.8
     assert response.context["profile"]["coverage_groups"] == ["65+ (äldre)"]
     coverage = response.context["profile"]["coverage"]
@@ -105,3 +106,20 @@ def test_period_form_builds_each_kind():
     assert period(kind="tertial", tertial=2) == "2026-T2"
     assert period(kind="month", month=11) == "2026-11"
     assert period(kind="custom", start="2026-01-05", end="2026-02-01") == "2026-01-05..2026-02-01"
+
+
+def test_each_table_downloads_as_csv_with_exactly_the_rows_shown(city, login):
+    client = login(UserFactory(role=Role.MANAGER, districts=[city["bromma"]]))
+    params = {"kind": "year", "year": 2026}
+    page = client.get("/dashboard/bromma/", params)
+
+    for table in page.context["tables"]:
+        response = client.get(f"/dashboard/bromma/{table.id}.csv", params)
+        text = response.content.decode("utf-8")
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert text.startswith("\ufeff")
+        lines = text.lstrip("\ufeff").splitlines()
+        assert lines[0].split(";") == [str(c) for c in table.columns]
+        assert [line.split(";") for line in lines[1:]] == [[str(v) for v in row] for row in table.rows]
+    assert client.get("/dashboard/bromma/nothing.csv", params).status_code == 404
+    assert client.get("/dashboard/farsta/channel.csv", params).status_code == 404
