@@ -40,15 +40,12 @@ class Table:
     chart_column: int | None = None  # the value column drawn as bars
 
     @property
-    def bars(self) -> list[tuple[str, int, float]]:
-        """(label, value, share of the largest value in percent) for the chart."""
+    def charted_rows(self) -> list[tuple[list, float | None]]:
+        """Each row with its bar's length (share of the largest value, in percent), if charted."""
         if self.chart_column is None:
-            return []
-        values = [row[self.chart_column] for row in self.rows]
-        top = max(values, default=0) or 1
-        return [
-            (str(row[0]), row[self.chart_column], round(100 * row[self.chart_column] / top, 1)) for row in self.rows
-        ]
+            return [(row, None) for row in self.rows]
+        top = max((row[self.chart_column] for row in self.rows), default=0) or 1
+        return [(row, round(100 * row[self.chart_column] / top, 1)) for row in self.rows]
 
 
 def _pairs(table_id: str, caption, heading, counts: dict, labels: dict, ordered: bool = True) -> Table:

@@ -45,6 +45,9 @@ def test_manager_sees_the_year_with_previous_year_and_city_median(city, login):
     assert headline["anonymous"] == (2, 1, 2)  # the median of 2, 1 and 3
     channel = next(t for t in response.context["tables"] if t.id == "channel")
     assert channel.rows == [["Telefon", 4, 1]]
+    html = response.content.decode()
+    assert '<th scope="row">Telefon</th><td class="align-middle"><svg class="bar"' in html
+    assert '<rect width="100.0" height="1"/>' in html
     assert response.context["profile"]["fte"] == 0.8
     assert response.context["profile"]["coverage_groups"] == ["65+ (äldre)"]
     coverage = response.context["profile"]["coverage"]
