@@ -112,6 +112,18 @@ def main() -> None:
             assert response.status_code == 200
         print(f"  dashboard {label:<22} median {statistics.median(timings):6.1f} ms  p95 {p95(timings):6.1f} ms")
 
+    strategist = Client()
+    strategist.force_login(User.objects.get(username="strateg"))
+    for label, params in (("year", views["year"]), ("tertial", views["tertial"])):
+        strategist.get("/city/", params)
+        timings = []
+        for _ in range(args.requests):
+            started = time.perf_counter()
+            response = strategist.get("/city/", params)
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+        print(f"  city overview {label:<18} median {statistics.median(timings):6.1f} ms  p95 {p95(timings):6.1f} ms")
+
     # Freshness: log a contact through the form, then read the dashboard until it shows.
     consultant_client = Client()
     consultant_client.force_login(User.objects.get(username="konsulent.bromma"))
