@@ -145,3 +145,37 @@ def dashboard_tables(*, data: dict, period: Period) -> list[Table]:
             ],
         ),
     ]
+
+
+def city_tables(*, overview: dict, figure_names: list[tuple[str, str]]) -> list[Table]:
+    """The city overview's two tables, as shown: figures side by side, and the coverage matrix."""
+    columns = [_("District"), _("FTE")]
+    for _name, label in figure_names:
+        columns += [label, _("per FTE"), _("per 1,000 inhabitants"), _("outlier")]
+    rows = []
+    for row in overview["rows"]:
+        cells = [row["district"]["name"], row["fte"]]
+        for name, _label in figure_names:
+            per_fte, per_1000 = row["per_fte"][name], row["per_1000"][name]
+            cells += [
+                row["values"][name],
+                "" if per_fte is None else round(per_fte),
+                "" if per_1000 is None else round(per_1000, 1),
+                _("yes") if name in row["outliers"] else "",
+            ]
+        rows.append(cells)
+
+    def coverage_cell(cell: dict) -> str:
+        if cell["under_65"] and cell["over_65"]:
+            return str(_("both"))
+        if cell["over_65"] or cell["under_65"]:
+            return "65+" if cell["over_65"] else "65−"
+        return str(_("gap"))
+
+    coverage = Table(
+        "coverage",
+        _("Base-level coverage"),
+        [_("District"), *[c.name for c in overview["components"]]],
+        [[row["district"]["name"], *[coverage_cell(cell) for cell in row["cells"]]] for row in overview["coverage"]],
+    )
+    return [Table("figures", _("The same figures for every district"), columns, rows), coverage]

@@ -8,7 +8,7 @@ from districts.models import District, TargetGroup
 from .csv_files import csv_response
 from .forms import PeriodForm
 from .selectors import CITY_FIGURES, city_overview, consultant_facts, district_dashboard
-from .tables import HEADLINE_LABELS, dashboard_tables
+from .tables import HEADLINE_LABELS, city_tables, dashboard_tables
 
 
 @login_required
@@ -75,14 +75,33 @@ def dashboard_csv(request, code: str, table: str):
     return csv_response(name, chosen.columns, chosen.rows)
 
 
-@login_required
-def city(request):
-    """Every district side by side, for the strategists (and administrators)."""
+def _city_data(request):
     if not request.user.is_city_wide:
         raise Http404
     form = PeriodForm(request.GET or PeriodForm.initial_for_today())
-    context = {"form": form, "figure_names": [(n, HEADLINE_LABELS[n]) for n in CITY_FIGURES]}
-    if form.is_valid():
-        period, target_group = form.cleaned_data["period"], form.cleaned_data["target_group"] or None
-        context |= {"period": period, "overview": city_overview(period=period, target_group=target_group)}
+    figure_names = [(n, HEADLINE_LABELS[n]) for n in CITY_FIGURES]
+    if not form.is_valid():
+        return form, figure_names, None
+    period, target_group = form.cleaned_data["period"], form.cleaned_data["target_group"] or None
+    return form, figure_names, city_overview(period=period, target_group=target_group)
+
+
+@login_required
+def city_csv(request, table: str):
+    """One of the city overview's tables as CSV, as the page shows it."""
+    form, figure_names, overview = _city_data(request)
+    tables = city_tables(overview=overview, figure_names=figure_names) if overview else []
+    chosen = next((t for t in tables if t.id == table), None)
+    if chosen is None:
+        raise Http404
+    return csv_response(f"city-{form.cleaned_data['period'].key}-{chosen.id}.csv", chosen.columns, chosen.rows)
+
+
+@login_required
+def city(request):
+    """Every district side by side, for the strategists (and administrators)."""
+    form, figure_names, overview = _city_data(request)
+    context = {"form": form, "figure_names": figure_names}
+    if overview is not None:
+        context |= {"period": form.cleaned_data["period"], "overview": overview}
     return render(request, "followup/city.html", context)

@@ -59,3 +59,19 @@ def test_city_overview_query_count_does_not_grow(city, login, django_assert_num_
 
     with django_assert_num_queries(11):
         client.get("/city/", {"kind": "year", "year": 2026})
+
+
+def test_city_tables_download_as_csv_as_shown(city, login):
+    client = login(UserFactory(role=Role.STRATEGIST))
+    params = {"kind": "year", "year": 2026}
+
+    figures = client.get("/city/figures.csv", params).content.decode("utf-8").lstrip("\ufeff").splitlines()
+    coverage = client.get("/city/coverage.csv", params).content.decode("utf-8").lstrip("\ufeff").splitlines()
+
+    assert len(figures) == 1 + 6
+    assert figures[1].split(";")[:6] == ["D0", "1.0", "10", "10", "0.2", ""]
+    assert figures[6].split(";")[:6] == ["D5", "1.0", "80", "80", "", "ja"]
+    assert [line.split(";")[:2] for line in coverage[1:3]] == [["D0", "båda"], ["D1", "65+"]]
+    assert (
+        login(UserFactory(role=Role.MANAGER, districts=[city[0]])).get("/city/figures.csv", params).status_code == 404
+    )
