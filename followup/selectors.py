@@ -269,7 +269,7 @@ def district_profile(*, district: District) -> dict:
 
 
 def district_dashboard(*, district: District, period: Period, target_group: str | None = None) -> dict:
-    """A district's figures with the previous period and the city median beside each headline figure.
+    """A district's figures with the previous period and the city median to set beside each figure.
 
     Standard periods read precomputed figures (followup.snapshots), custom ranges compute live.
     """
@@ -290,11 +290,23 @@ def district_dashboard(*, district: District, period: Period, target_group: str 
     ]
     return {
         "figures": current,
+        "previous": previous.get(district.pk) or _empty_figures(),
+        "city": [city.get(pk) or _empty_figures() for pk in all_districts],
         "headline": headline,
         "profile": district_profile(district=district),
         "as_of": as_of,
         "precomputed": period.is_standard,
     }
+
+
+def breakdown_comparison(*, data: dict, path: tuple[str, ...], key: str, field: str | None) -> tuple[int, float]:
+    """The previous period's value and the city median of one breakdown figure (a channel, a gender...)."""
+
+    def pick(figures: dict) -> int:
+        value = _value(figures, path).get(key, 0)
+        return value[field] if field and value else value
+
+    return pick(data["previous"]), _median([pick(figures) for figures in data["city"]])
 
 
 CITY_FIGURES = ("contacts", "caregivers", "talks", "meetings", "attendance")

@@ -15,6 +15,7 @@ from consultants.models import Consultant, ConsultantRole
 from interventions.models import Channel, ReferralDestination
 
 from .periods import Period
+from .selectors import breakdown_comparison
 
 HEADLINE_LABELS = {
     "contacts": _("Contact occasions"),
@@ -48,16 +49,36 @@ class Table:
         return [(row, round(100 * row[self.chart_column] / top, 1)) for row in self.rows]
 
 
-def _pairs(table_id: str, caption, heading, counts: dict, labels: dict, ordered: bool = True) -> Table:
-    keys = ([k for k in labels if k in counts] + [k for k in counts if k not in labels]) if ordered else sorted(counts)
-    rows = [[labels.get(k, k), counts[k]["contacts"], counts[k]["caregivers"]] for k in keys]
-    return Table(table_id, caption, [heading, _("Contacts"), _("Caregivers")], rows, chart_column=1)
+def _keys(counts: dict, labels: dict, ordered: bool = True) -> list:
+    return ([k for k in labels if k in counts] + [k for k in counts if k not in labels]) if ordered else sorted(counts)
 
 
-def _counts(table_id: str, caption, heading, counts: dict, labels: dict, value_heading=None) -> Table:
-    keys = [k for k in labels if k in counts] + [k for k in counts if k not in labels]
-    rows = [[labels.get(k, k), counts[k]] for k in keys]
-    return Table(table_id, caption, [heading, value_heading or _("Number")], rows, chart_column=1)
+def _pairs(data, table_id: str, path, caption, heading, labels: dict, ordered=True, median=True) -> Table:
+    """Occasions and unique caregivers per key, with the previous period and the city median of occasions."""
+    counts = _value_at(data["figures"], path)
+    columns = [heading, _("Contacts"), _("Caregivers"), _("Previous period"), _("City median")]
+    rows = []
+    for k in _keys(counts, labels, ordered):
+        previous, city_median = breakdown_comparison(data=data, path=path, key=k, field="contacts")
+        rows.append([labels.get(k, k), counts[k]["contacts"], counts[k]["caregivers"], previous,
+                     city_median if median else "–"])  # fmt: skip
+    return Table(table_id, caption, columns, rows, chart_column=1)
+
+
+def _counts(data, table_id: str, path, caption, heading, labels: dict, value_heading=None) -> Table:
+    counts = _value_at(data["figures"], path)
+    columns = [heading, value_heading or _("Number"), _("Previous period"), _("City median")]
+    rows = []
+    for k in _keys(counts, labels):
+        previous, city_median = breakdown_comparison(data=data, path=path, key=k, field=None)
+        rows.append([labels.get(k, k), counts[k], previous, city_median])
+    return Table(table_id, caption, columns, rows, chart_column=1)
+
+
+def _value_at(figures: dict, path: tuple[str, ...]):
+    for step in path:
+        figures = figures[step]
+    return figures
 
 
 def dashboard_tables(*, data: dict, period: Period) -> list[Table]:
@@ -74,48 +95,61 @@ def dashboard_tables(*, data: dict, period: Period) -> list[Table]:
         [_("Figure"), period.label, period.previous().label, _("City median")],
         [[HEADLINE_LABELS[r["name"]], r["value"], r["previous"], r["median"]] for r in data["headline"]],
     )
-    by = figures["caregivers_by"]
-    talks = figures["talks"]["used"]
     profile = data["profile"]
+    caregivers = _("Caregivers")
     return [
         headline,
-        _pairs("channel", _("By channel"), _("Channel"), figures["by_channel"], dict(Channel.choices)),
-        _pairs("month", _("By month"), _("Month"), figures["by_month"], {}, ordered=False),
-        _pairs("consultant", _("By consultant"), _("Consultant"), figures["by_consultant"], consultants),
-        _pairs("role", _("By role"), _("Role"), figures["by_role"], dict(ConsultantRole.choices)),
-        _counts("gender", _("Caregivers by gender"), _("Gender"), by["gender"], dict(Gender.choices), _("Caregivers")),
+        _pairs(data, "channel", ("by_channel",), _("By channel"), _("Channel"), dict(Channel.choices)),
+        _pairs(data, "month", ("by_month",), _("By month"), _("Month"), {}, ordered=False),
+        # Consultants work in their own districts: a city median of one consultant means nothing.
+        _pairs(data, "consultant", ("by_consultant",), _("By consultant"), _("Consultant"), consultants, median=False),
+        _pairs(data, "role", ("by_role",), _("By role"), _("Role"), dict(ConsultantRole.choices)),
         _counts(
+            data,
+            "gender",
+            ("caregivers_by", "gender"),
+            _("Caregivers by gender"),
+            _("Gender"),
+            dict(Gender.choices),
+            caregivers,
+        ),
+        _counts(
+            data,
             "age_band",
+            ("caregivers_by", "age_band"),
             _("Caregivers by age band"),
             _("Age band"),
-            by["age_band"],
             dict(AgeBand.choices),
-            _("Caregivers"),
+            caregivers,
         ),
         _counts(
+            data,
             "relation",
+            ("caregivers_by", "relation"),
             _("Caregivers by relation"),
             _("Relation"),
-            by["relation"],
             dict(Relation.choices),
-            _("Caregivers"),
+            caregivers,
         ),
         _counts(
+            data,
             "condition",
+            ("caregivers_by", "condition"),
             _("Caregivers by condition"),
             _("Condition"),
-            by["condition"],
             dict(Condition.choices),
-            _("Caregivers"),
+            caregivers,
         ),
-        Table(
+        _counts(
+            data,
             "talks",
+            ("talks", "used"),
             _("Guidance talks used by the end of the period"),
-            [_("Talks used"), _("Caregivers")],
-            [[int(used), talks[used]] for used in sorted(talks, key=int)],
-            chart_column=1,
+            _("Talks used"),
+            {str(n): n for n in range(1, 51)},
+            caregivers,
         ),
-        _counts("referrals", _("Referrals"), _("Referred to"), figures["referrals"], dict(ReferralDestination.choices)),
+        _counts(data, "referrals", ("referrals",), _("Referrals"), _("Referred to"), dict(ReferralDestination.choices)),
         Table(
             "coverage",
             _("Base-level coverage"),

@@ -44,7 +44,7 @@ def test_manager_sees_the_year_with_previous_year_and_city_median(city, login):
     assert headline["caregivers"] == (1, 0, 1)
     assert headline["anonymous"] == (2, 1, 2)  # the median of 2, 1 and 3
     channel = next(t for t in response.context["tables"] if t.id == "channel")
-    assert channel.rows == [["Telefon", 4, 1]]
+    assert channel.rows == [["Telefon", 4, 1, 1, 4]]  # with 2025 (1) and the median of 4, 2 and 6
     html = response.content.decode()
     assert '<th scope="row">Telefon</th><td class="align-middle"><svg class="bar"' in html
     assert '<rect width="100.0" height="1"/>' in html
