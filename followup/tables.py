@@ -53,14 +53,14 @@ def _keys(counts: dict, labels: dict, ordered: bool = True) -> list:
     return ([k for k in labels if k in counts] + [k for k in counts if k not in labels]) if ordered else sorted(counts)
 
 
-def _pairs(data, table_id: str, path, caption, heading, labels: dict, ordered=True, median=True) -> Table:
+def _pairs(data, table_id: str, path, caption, heading, labels, ordered=True, median=True, previous=True) -> Table:
     """Occasions and unique caregivers per key, with the previous period and the city median of occasions."""
     counts = _value_at(data["figures"], path)
     columns = [heading, _("Contacts"), _("Caregivers"), _("Previous period"), _("City median")]
     rows = []
     for k in _keys(counts, labels, ordered):
-        previous, city_median = breakdown_comparison(data=data, path=path, key=k, field="contacts")
-        rows.append([labels.get(k, k), counts[k]["contacts"], counts[k]["caregivers"], previous,
+        before, city_median = breakdown_comparison(data=data, path=path, key=k, field="contacts")
+        rows.append([labels.get(k, k), counts[k]["contacts"], counts[k]["caregivers"], before if previous else "–",
                      city_median if median else "–"])  # fmt: skip
     return Table(table_id, caption, columns, rows, chart_column=1)
 
@@ -100,7 +100,8 @@ def dashboard_tables(*, data: dict, period: Period) -> list[Table]:
     return [
         headline,
         _pairs(data, "channel", ("by_channel",), _("By channel"), _("Channel"), dict(Channel.choices)),
-        _pairs(data, "month", ("by_month",), _("By month"), _("Month"), {}, ordered=False),
+        # A month has no namesake in the previous period; its city median still compares.
+        _pairs(data, "month", ("by_month",), _("By month"), _("Month"), {}, ordered=False, previous=False),
         # Consultants work in their own districts: a city median of one consultant means nothing.
         _pairs(data, "consultant", ("by_consultant",), _("By consultant"), _("Consultant"), consultants, median=False),
         _pairs(data, "role", ("by_role",), _("By role"), _("Role"), dict(ConsultantRole.choices)),
