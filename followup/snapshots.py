@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Max, Min
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from districts.models import District, TargetGroup
@@ -41,18 +42,20 @@ def _months_from(day: datetime.date, *, onwards: bool) -> list[datetime.date]:
     return Period.custom(_month(day), last).months()
 
 
-def figures_mark_stale(*, district_id: int, day: datetime.date, onwards: bool = False) -> None:
-    """Mark a district's month (and with ``onwards`` every month after it) for recomputation."""
+def _mark(pairs: Iterable[tuple[int, datetime.date]]) -> None:
+    """Upsert stale marks for (district, first day of month) pairs, in one statement."""
     now = timezone.now()
     StaleMonth.objects.bulk_create(
-        [
-            StaleMonth(district_id=district_id, month=month, marked_at=now)
-            for month in _months_from(day, onwards=onwards)
-        ],
+        [StaleMonth(district_id=district_id, month=month, marked_at=now) for district_id, month in set(pairs)],
         update_conflicts=True,
         unique_fields=["district", "month"],
         update_fields=["marked_at"],
     )
+
+
+def figures_mark_stale(*, district_id: int, day: datetime.date, onwards: bool = False) -> None:
+    """Mark a district's month (and with ``onwards`` every month after it) for recomputation."""
+    _mark((district_id, month) for month in _months_from(day, onwards=onwards))
 
 
 def figures_mark_contact(contact: Contact) -> None:
@@ -63,10 +66,14 @@ def figures_mark_contact(contact: Contact) -> None:
 
 def figures_mark_caregiver(caregiver_id: int) -> None:
     """A caregiver's gender, age band, relation or condition changed: every month they were met in."""
-    for district_id, month in (
-        Contact.objects.filter(caregiver_id=caregiver_id).values_list("district_id", "date").order_by()
-    ):
-        figures_mark_stale(district_id=district_id, day=month)
+    months = (
+        Contact.objects.filter(caregiver_id=caregiver_id)
+        .annotate(month=TruncMonth("date"))
+        .values_list("district_id", "month")
+        .distinct()
+        .order_by()
+    )
+    _mark((district_id, _month(month)) for district_id, month in months)
 
 
 def _periods_of(month: datetime.date) -> list[Period]:
