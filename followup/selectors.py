@@ -12,9 +12,17 @@ from django.db.models.functions import TruncMonth
 
 from accounts.scoping import SYSTEM
 from consultants.models import Allocation, Consultant
-from consultants.selectors import consultants_with_current_description
+from consultants.selectors import consultant_list, consultants_with_current_description
 from districts.models import District, TargetGroup
-from interventions.models import HEALTHCARE_DESTINATIONS, Contact, Group, GroupKind, Referral
+from interventions.models import (
+    HEALTHCARE_DESTINATIONS,
+    Contact,
+    DistrictOffering,
+    Group,
+    GroupKind,
+    InterventionType,
+    Referral,
+)
 
 from .periods import Period
 
@@ -228,7 +236,8 @@ HEADLINE_FIGURES = (
 )
 
 
-def _value(figures: dict | None, path: tuple[str, ...]) -> int:
+def figure_at(figures: dict | None, path: tuple[str, ...]):
+    """The figure at ``path`` (e.g. ("talks", "used")) of a district's figures, empty ones if none."""
     value = figures or _empty_figures()
     for step in path:
         value = value[step]
@@ -243,9 +252,6 @@ def _median(values: list[int]) -> float:
 
 def district_profile(*, district: District) -> dict:
     """What a district offers and who works there: coverage, consultants, representatives, budget."""
-    from consultants.selectors import consultant_list
-    from interventions.models import DistrictOffering, InterventionType
-
     offered = set(
         DistrictOffering.objects.filter(district=district).values_list("target_group", "intervention_type_id")
     )
@@ -273,7 +279,7 @@ def district_dashboard(*, district: District, period: Period, target_group: str 
 
     Standard periods read precomputed figures (followup.snapshots), custom ranges compute live.
     """
-    from .snapshots import figures_for
+    from .snapshots import figures_for  # snapshots stores this module's figures: imported late
 
     city, as_of = figures_for(period=period, target_group=target_group)
     previous, _as_of = figures_for(period=period.previous(), target_group=target_group, district_ids=[district.pk])
@@ -282,9 +288,9 @@ def district_dashboard(*, district: District, period: Period, target_group: str 
     headline = [
         {
             "name": name,
-            "value": _value(current, path),
-            "previous": _value(previous.get(district.pk), path),
-            "median": _median([_value(city.get(pk), path) for pk in all_districts]),
+            "value": figure_at(current, path),
+            "previous": figure_at(previous.get(district.pk), path),
+            "median": _median([figure_at(city.get(pk), path) for pk in all_districts]),
         }
         for name, path in HEADLINE_FIGURES
     ]
@@ -303,7 +309,7 @@ def breakdown_comparison(*, data: dict, path: tuple[str, ...], key: str, field: 
     """The previous period's value and the city median of one breakdown figure (a channel, a gender...)."""
 
     def pick(figures: dict) -> int:
-        value = _value(figures, path).get(key, 0)
+        value = figure_at(figures, path).get(key, 0)
         return value[field] if field and value else value
 
     return pick(data["previous"]), _median([pick(figures) for figures in data["city"]])
@@ -329,9 +335,7 @@ def city_overview(*, period: Period, target_group: str | None = None) -> dict:
     districts' values per FTE (FTE makes districts of different size comparable; inhabitants are
     often not entered).
     """
-    from interventions.models import DistrictOffering, InterventionType
-
-    from .snapshots import figures_for
+    from .snapshots import figures_for  # snapshots stores this module's figures: imported late
 
     figures, as_of = figures_for(period=period, target_group=target_group)
     districts = list(
@@ -343,7 +347,7 @@ def city_overview(*, period: Period, target_group: str | None = None) -> dict:
     rows = []
     for d in districts:
         fte = (d["fte"] or 0) / 100
-        values = {name: _value(figures.get(d["pk"]), paths[name]) for name in CITY_FIGURES}
+        values = {name: figure_at(figures.get(d["pk"]), paths[name]) for name in CITY_FIGURES}
         rows.append(
             {
                 "district": d,

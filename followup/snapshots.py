@@ -13,6 +13,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Min
 from django.db.models.functions import TruncMonth
@@ -152,8 +153,6 @@ def figures_for(*, period: Period, target_group: str | None, district_ids: Itera
     """
     if not period.is_standard:
         return district_figures(period=period, target_group=target_group, district_ids=district_ids), timezone.now()
-    from django.conf import settings
-
     months = period.months()
     stale = StaleMonth.objects.filter(month__in=months)
     if district_ids is not None:

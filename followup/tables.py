@@ -15,7 +15,7 @@ from consultants.models import Consultant, ConsultantRole
 from interventions.models import Channel, ReferralDestination
 
 from .periods import Period
-from .selectors import breakdown_comparison
+from .selectors import breakdown_comparison, figure_at
 
 HEADLINE_LABELS = {
     "contacts": _("Contact occasions"),
@@ -55,7 +55,7 @@ def _keys(counts: dict, labels: dict, ordered: bool = True) -> list:
 
 def _pairs(data, table_id: str, path, caption, heading, labels, ordered=True, median=True, previous=True) -> Table:
     """Occasions and unique caregivers per key, with the previous period and the city median of occasions."""
-    counts = _value_at(data["figures"], path)
+    counts = figure_at(data["figures"], path)
     columns = [heading, _("Contacts"), _("Caregivers"), _("Previous period"), _("City median")]
     rows = []
     for k in _keys(counts, labels, ordered):
@@ -66,19 +66,13 @@ def _pairs(data, table_id: str, path, caption, heading, labels, ordered=True, me
 
 
 def _counts(data, table_id: str, path, caption, heading, labels: dict, value_heading=None) -> Table:
-    counts = _value_at(data["figures"], path)
+    counts = figure_at(data["figures"], path)
     columns = [heading, value_heading or _("Number"), _("Previous period"), _("City median")]
     rows = []
     for k in _keys(counts, labels):
         previous, city_median = breakdown_comparison(data=data, path=path, key=k, field=None)
         rows.append([labels.get(k, k), counts[k], previous, city_median])
     return Table(table_id, caption, columns, rows, chart_column=1)
-
-
-def _value_at(figures: dict, path: tuple[str, ...]):
-    for step in path:
-        figures = figures[step]
-    return figures
 
 
 def dashboard_tables(*, data: dict, period: Period) -> list[Table]:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
 
+from caregivers.models import Caregiver
 from districts.models import District
 
-from .models import InterventionCode, InterventionType
+from .models import Channel, Contact, Group, InterventionCode, InterventionType
 
 # Report 000's proposal, used only before the catalogue is loaded.
 _PROPOSED_CAP_RANGE = (3, 5)
-
-
-def guidance_talk_type() -> InterventionType:
-    return InterventionType.objects.get(code=InterventionCode.GUIDANCE_TALKS)
 
 
 def talk_cap_range() -> tuple[int, int]:
@@ -37,10 +35,6 @@ def intervention_types() -> QuerySet[InterventionType]:
 
 def contact_defaults(*, user) -> dict:
     """What the quick form starts from: today, my last channel, duration and district, advice."""
-    from django.utils import timezone
-
-    from .models import Channel, Contact
-
     consultant = getattr(user, "consultant", None)
     last = (
         Contact.objects.alive()
@@ -66,8 +60,6 @@ def contact_defaults(*, user) -> dict:
 
 def talk_status(*, caregiver, district: District) -> tuple[int, int]:
     """(talks used, cap in force) for a caregiver in a district: the form's "talk 2 of 4"."""
-    from .models import Contact
-
     talks = InterventionType.objects.filter(code=InterventionCode.GUIDANCE_TALKS).first()
     if talks is None:
         return 0, 0
@@ -77,10 +69,6 @@ def talk_status(*, caregiver, district: District) -> tuple[int, int]:
 
 def recent_caregivers(*, user, limit: int = 300):
     """Caregivers of the user's districts, the most recently contacted first, for the label picker."""
-    from django.db.models import Max
-
-    from caregivers.models import Caregiver
-
     return (
         Caregiver.objects.visible_to(user)
         .annotate(last_contact=Max("contacts__date"))
@@ -91,8 +79,6 @@ def recent_caregivers(*, user, limit: int = 300):
 
 def contact_list(*, user):
     """Live contacts in the user's scope with what a list row shows, newest first."""
-    from .models import Contact
-
     return (
         Contact.objects.visible_to(user)
         .alive()
@@ -104,10 +90,6 @@ def contact_list(*, user):
 
 def group_list(*, user):
     """Live groups and circles in scope with their number of meetings held."""
-    from django.db.models import Count, Q
-
-    from .models import Group
-
     return (
         Group.objects.visible_to(user)
         .alive()
@@ -119,10 +101,6 @@ def group_list(*, user):
 
 def group_meetings(*, group, user) -> list:
     """A group's live meetings with the attendees the user may see and the contacts each logged."""
-    from django.db.models import Count, Prefetch, Q
-
-    from caregivers.models import Caregiver
-
     return list(
         group.meetings.alive()
         .select_related("consultant")

@@ -49,12 +49,18 @@ def _check_district(user, district: District) -> None:
         raise ValidationError({"district": _("You can only log work in your own districts.")})
 
 
-def _check_caregiver(user, caregiver: Caregiver, district: District, field: str = "caregiver") -> None:
-    """The caregiver must be one the user may see; met in another of the user's districts, they are linked."""
-    if not Caregiver.objects.visible_to(user).filter(pk=caregiver.pk).exists():
+def _check_caregivers(user, caregivers: list[Caregiver], district: District, field: str = "caregiver") -> None:
+    """Every caregiver must be one the user may see; met in another of the user's districts, they are linked.
+
+    Two queries however many caregivers (a meeting's attendees are checked together).
+    """
+    ids = {c.pk for c in caregivers}
+    if Caregiver.objects.visible_to(user).filter(pk__in=ids).count() != len(ids):
         raise ValidationError({field: _("This caregiver belongs to another district.")})
-    if not caregiver.districts.filter(pk=district.pk).exists():
-        caregiver_link_district(caregiver=caregiver, district=district)
+    linked = set(district.caregivers.filter(pk__in=ids).values_list("pk", flat=True))
+    for caregiver in caregivers:
+        if caregiver.pk not in linked:
+            caregiver_link_district(caregiver=caregiver, district=district)
 
 
 def talk_cap_message(*, caregiver: Caregiver, district: District, used: int, cap: int) -> str:
@@ -133,7 +139,7 @@ def contact_log(
     _check_date(date)
     _check_district(user, district)
     if caregiver is not None:
-        _check_caregiver(user, caregiver, district)
+        _check_caregivers(user, [caregiver], district)
     contact = Contact(
         date=date,
         channel=channel,
@@ -161,7 +167,7 @@ def contact_update(*, contact: Contact, user, referral_destination: str | None =
     _check_district(user, fields.get("district", contact.district))
     caregiver = fields.get("caregiver", contact.caregiver)
     if caregiver is not None:
-        _check_caregiver(user, caregiver, fields.get("district", contact.district))
+        _check_caregivers(user, [caregiver], fields.get("district", contact.district))
     talk_fields = {"intervention_type", "caregiver", "district"}
     recount = any(getattr(contact, name) != value for name, value in fields.items() if name in talk_fields)
     figures_mark_contact(contact)  # where it counted before the change
@@ -256,8 +262,8 @@ def group_meeting_record(
         raise ValidationError({"date": _("The date is outside the group's period.")})
     if not attendees and not unnamed_count:
         raise ValidationError({"attendees": _("Name the attendees or give a headcount.")})
-    for caregiver in attendees:
-        _check_caregiver(user, caregiver, group.district, field="attendees")
+    if attendees:
+        _check_caregivers(user, attendees, group.district, field="attendees")
     group = Group.objects.select_for_update().get(pk=group.pk)
     held = set(group.meetings.alive().values_list("number", flat=True))
     if group.max_meetings is not None and len(held) >= group.max_meetings:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from anhorigstod.form_errors import apply_validation_error
+from caregivers.models import Caregiver
 from districts.models import District
 
 from .access import access_group_by_id, access_meeting, access_own_contact
@@ -73,8 +74,8 @@ def log_contact(request):
     """The consultant's quick form; after saving it comes back ready for the next contact."""
     consultant = _consultant_or_none(request)
     initial = contact_defaults(user=request.user)
-    if request.method == "GET" and request.GET.get("caregiver"):
-        caregiver = recent_caregivers(user=request.user, limit=None).filter(pk=request.GET["caregiver"]).first()
+    if request.method == "GET" and request.GET.get("caregiver", "").isdigit():
+        caregiver = Caregiver.objects.visible_to(request.user).filter(pk=int(request.GET["caregiver"])).first()
         if caregiver is not None:
             initial |= {"caregiver": caregiver.label, "caregiver_obj": caregiver}
     data = request.POST.copy() if request.method == "POST" else None
@@ -106,7 +107,8 @@ def log_contact(request):
 @require_GET
 def talk_status_json(request):
     """ "Talk 2 of 4" for the quick form, as the consultant types the caregiver's label."""
-    district = request.user.districts.filter(pk=request.GET.get("district") or 0).first()
+    district_id = request.GET.get("district", "")
+    district = request.user.districts.filter(pk=int(district_id)).first() if district_id.isdigit() else None
     label = (request.GET.get("caregiver") or "").strip()
     if district is None or not label:
         return JsonResponse({"text": ""})

@@ -222,3 +222,10 @@ def test_consultant_without_a_consultant_record_is_told_so(bromma, types, login,
 
     assert "Your account is not linked to a consultant record" in response.content.decode()
     assert Contact.objects.count() == 0
+
+
+def test_malformed_ids_in_the_address_are_ignored_not_server_errors(me, login):
+    client = login(me)
+
+    assert client.get("/log/", {"caregiver": "abc"}).status_code == 200
+    assert client.get("/log/talk-status/", {"caregiver": "AL", "district": "x'--"}).json() == {"text": ""}
