@@ -250,6 +250,12 @@ def _median(values: list[int]) -> float:
     return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
 
+def fte_by_district() -> dict[int, float]:
+    """Full-time posts on caregiver support per district: the allocations' percentages added up."""
+    rows = Allocation.objects.values("district_id").annotate(total=Sum("percent")).order_by()
+    return {row["district_id"]: row["total"] / 100 for row in rows}
+
+
 def district_profile(*, district: District) -> dict:
     """What a district offers and who works there: coverage, consultants, representatives, budget."""
     offered = set(
@@ -268,7 +274,7 @@ def district_profile(*, district: District) -> dict:
         "coverage": [
             {"component": c, "offered": [(group, (group, c.pk) in offered) for group in groups]} for c in components
         ],
-        "fte": sum(a.percent for a in allocations) / 100,
+        "fte": fte_by_district().get(district.pk, 0),
         "allocations": [{"allocation": a, "documented": a.consultant_id in documented} for a in allocations],
         "representatives": list(district.representative_counts.order_by("target_group")),
     }
@@ -338,15 +344,12 @@ def city_overview(*, period: Period, target_group: str | None = None) -> dict:
     from .snapshots import figures_for  # snapshots stores this module's figures: imported late
 
     figures, as_of = figures_for(period=period, target_group=target_group)
-    districts = list(
-        District.objects.annotate(fte=Sum("allocations__percent"))
-        .order_by("name")
-        .values("pk", "code", "name", "inhabitants", "fte")
-    )
+    districts = list(District.objects.order_by("name").values("pk", "code", "name", "inhabitants"))
     paths = dict(HEADLINE_FIGURES)
+    ftes = fte_by_district()
     rows = []
     for d in districts:
-        fte = (d["fte"] or 0) / 100
+        fte = ftes.get(d["pk"], 0)
         values = {name: figure_at(figures.get(d["pk"]), paths[name]) for name in CITY_FIGURES}
         rows.append(
             {
