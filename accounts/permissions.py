@@ -58,6 +58,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "consultants.add_descriptionassignment",
             "consultants.change_descriptionassignment",
             "consultants.delete_descriptionassignment",
+            "followup.view_followupreport",
+            "followup.add_followupreport",
         }
     ),
     # Strategists compare all districts and maintain the city-wide definitions.
@@ -77,6 +79,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "consultants.add_assignmenttask",
             "consultants.change_assignmenttask",
             "consultants.delete_assignmenttask",
+            "followup.view_followupreport",
+            "followup.add_followupreport",
+            # The report schedules (django-celery-beat) are the strategists' to change or pause.
+            "django_celery_beat.view_periodictask",
+            "django_celery_beat.change_periodictask",
+            "django_celery_beat.view_crontabschedule",
+            "django_celery_beat.add_crontabschedule",
+            "django_celery_beat.change_crontabschedule",
         }
     ),
     # Administrators are superusers (User.is_superuser follows the role): every permission.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.apps import apps
 from django.contrib import admin
 from django.db import models
 from django.db.models import Q
@@ -80,6 +81,13 @@ def scope_to_user(queryset: models.QuerySet, user, *, personal_data: bool | None
         # City-wide rows (a district path that is empty) are visible to everyone.
         for path in paths:
             condition |= Q(**{f"{path}__isnull": True})
+    if getattr(model, "district_scope_requires_all", False):
+        # A row about several districts at once (a report) is seen only by a user who may see all of
+        # them: it must reach no district outside the scope.
+        district = apps.get_model("districts", "District")
+        outside = district.objects.exclude(pk__in=ids).values("pk")
+        for path in paths:
+            condition &= ~Q(**{f"{path}__in": outside})
     # A subquery rather than a join keeps one row per object when a path crosses a to-many relation.
     return queryset.filter(pk__in=model._default_manager.filter(condition).values("pk"))
 

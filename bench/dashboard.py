@@ -13,17 +13,11 @@ the contacts over two years, rebuilds the precomputed figures, then times:
 """
 
 import argparse
-import os
 import re
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-PG = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qtAc"]
+from _setup import prepare
 
 
 def p95(values: list[float]) -> float:
@@ -37,46 +31,15 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--reuse", action="store_true")
     args = parser.parse_args()
-    name = f"anhorigstod_bench_{args.contacts}"
-    query = f"SELECT 1 FROM pg_database WHERE datname='{name}'"  # noqa: S608 - a name of our own making
-    exists = subprocess.run([*PG, query], capture_output=True, text=True)  # noqa: S603
-    fresh = not (args.reuse and exists.stdout.strip() == "1")
-    if fresh:
-        subprocess.run([*PG, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True)  # noqa: S603
-        subprocess.run([*PG, f"CREATE DATABASE {name}"], check=True)  # noqa: S603
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="anhorigstod.settings.local",
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{name}",
-        DEBUG="false",
-        ALLOWED_HOSTS="testserver",
-        CELERY_BROKER_URL="",
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    prepare(args.contacts, reuse=args.reuse)
     from django.db import connection
     from django.test import Client
     from django.utils import timezone
 
     from accounts.models import User
     from districts.models import District
-    from followup.snapshots import figures_rebuild
-    from interventions.demo_data import generate
     from interventions.models import Contact, InterventionType
 
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    if fresh:
-        call_command("load_reference_data", "stockholm-2018", verbosity=0)
-        call_command("load_demo_users", allow_without_debug=True, verbosity=0)
-        per_district = -(-args.contacts // (District.objects.count() * 2))
-        started = time.perf_counter()
-        summary = generate(years=2, per_district=per_district, seed=1)
-        print(f"generated {summary.contacts:,} contacts in {time.perf_counter() - started:.1f} s")
-        started = time.perf_counter()
-        periods = figures_rebuild()
-        print(f"precomputed the figures of {periods} periods in {time.perf_counter() - started:.1f} s")
     total = Contact.objects.count()
 
     with connection.cursor() as cursor:

@@ -3,8 +3,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anhorigstod.widgets import DateInput
-from districts.models import TargetGroup
+from districts.models import District, Network, TargetGroup
 
+from .models import ReportScope
 from .periods import CUSTOM, MONTH, TERTIAL, YEAR, Period
 
 
@@ -54,4 +55,49 @@ class PeriodForm(forms.Form):
                 self.add_error("end", _("A custom range can be at most three years."))
             else:
                 cleaned["period"] = Period.custom(start, end)
+        return cleaned
+
+
+class ReportOrderForm(PeriodForm):
+    """Order a follow-up report: period, scope and target groups. Choices follow the user's scope."""
+
+    kind = forms.ChoiceField(
+        label=_("Period"), choices=[(YEAR, _("Year")), (TERTIAL, _("Tertial")), (CUSTOM, _("Custom range"))]
+    )
+    target_group = None
+    scope = forms.ChoiceField(label=_("Scope"), choices=ReportScope.choices, widget=forms.RadioSelect)
+    network = forms.ModelChoiceField(label=_("Network"), queryset=Network.objects.none(), required=False)
+    districts = forms.ModelMultipleChoiceField(
+        label=_("Districts"), queryset=District.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    target_groups = forms.MultipleChoiceField(
+        label=_("Target groups"),
+        choices=TargetGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: all target groups."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["districts"].queryset = District.objects.visible_to(user).order_by("name")
+        if user.is_city_wide:
+            self.fields["network"].queryset = Network.objects.order_by("name")
+        else:
+            # Managers report on their own districts: a city or network report would show others'.
+            self.fields["scope"].choices = [(ReportScope.DISTRICTS, ReportScope.DISTRICTS.label)]
+            del self.fields["network"]
+
+    @classmethod
+    def initial_for_today(cls) -> dict:
+        return super().initial_for_today() | {"year": timezone.localdate().year - 1, "scope": ReportScope.CITY}
+
+    def clean(self):
+        cleaned = super().clean()
+        scope = cleaned.get("scope")
+        if scope == ReportScope.NETWORK and not cleaned.get("network"):
+            self.add_error("network", _("Choose a network."))
+        if scope == ReportScope.DISTRICTS and not cleaned.get("districts"):
+            self.add_error("districts", _("Choose at least one district."))
         return cleaned

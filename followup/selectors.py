@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
+from django.db import models
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Sum, Value
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import SYSTEM
-from consultants.models import Allocation, Consultant
+from consultants.models import Allocation, Consultant, ConsultantRole
 from consultants.selectors import consultant_list, consultants_with_current_description
 from districts.models import District, TargetGroup
 from interventions.models import (
@@ -71,13 +73,46 @@ def consultant_facts(*, user, on: datetime.date | None = None) -> ConsultantFact
 # One definition of every figure on the dashboards, the city overview and the follow-up reports.
 # Each is computed for a set of districts in one pass (grouped by district), from live rows only.
 
+# The version of these definitions, recorded with every compiled report. Bump it whenever a figure's
+# meaning changes, with a migration that marks the precomputed figures stale (as followup 0003 does).
+DEFINITIONS_VERSION = 2
 
-def _contacts_in(*, period: Period, target_group: str | None, district_ids: Iterable[int] | None):
+# The key under which ``district_figures(combined=True)`` returns the figures of the whole scope.
+SCOPE = 0
+
+
+class ReportRole(models.TextChoices):
+    """The rows of report 003's role x channel table: who was in contact, by role and target group."""
+
+    CONSULTANT_65_PLUS = "consultant_65_plus", _("Consultant 65+")
+    CONSULTANT_UNDER_65 = "consultant_under_65", _("Consultant under 65")
+    CONSULTANT_ALL = "consultant_all", _("Consultant, all ages")
+    CONSULTANT_YOUNG_CARERS = "consultant_young_carers", _("Consultant for young carers")
+    DEMENTIA_NURSE = "dementia_nurse", _("Dementia nurse")
+
+
+def report_role(role: str, target_group: str) -> str:
+    """A consultant's row in the role x channel table: dementia nurses apart, consultants by target group."""
+    if role == ConsultantRole.DEMENTIA_NURSE:
+        return ReportRole.DEMENTIA_NURSE
+    return {
+        TargetGroup.OVER_65: ReportRole.CONSULTANT_65_PLUS,
+        TargetGroup.UNDER_65: ReportRole.CONSULTANT_UNDER_65,
+        TargetGroup.YOUNG_CARERS: ReportRole.CONSULTANT_YOUNG_CARERS,
+    }.get(target_group, ReportRole.CONSULTANT_ALL)
+
+
+TargetGroups = str | Sequence[str] | None  # one target group, several, or (None) all
+
+
+def _contacts_in(*, period: Period, target_group: TargetGroups, district_ids: Iterable[int] | None):
     contacts = Contact.objects.filter(deleted_at__isnull=True, date__range=(period.start, period.end))
     if district_ids is not None:
         contacts = contacts.filter(district_id__in=list(district_ids))
-    if target_group:
+    if isinstance(target_group, str):
         contacts = contacts.filter(target_group=target_group)
+    elif target_group:
+        contacts = contacts.filter(target_group__in=list(target_group))
     return contacts
 
 
@@ -91,9 +126,11 @@ def _empty_figures() -> dict:
         "by_month": {},
         "by_consultant": {},
         "by_role": {},
+        "by_target_group": {},
+        "role_channel": {},
         "caregivers_by": {"gender": {}, "age_band": {}, "relation": {}, "condition": {}},
         "talks": {"talks": 0, "used": {}, "caregivers": 0, "at_cap": 0, "referrals_after_cap": 0},
-        "groups": {"meetings": 0, "attendance": 0, "circles_at_max": 0},
+        "groups": {"meetings": 0, "attendance": 0, "circles_at_max": 0, "by_kind": {}},
         "referrals": {},
     }
 
@@ -102,23 +139,44 @@ def _add(bucket: dict, key, field: str, value: int) -> None:
     bucket.setdefault(key, {"contacts": 0, "caregivers": 0})[field] += value
 
 
+def _unit(combined: bool, district_field: str = "district_id"):
+    """What figures are grouped by: each district, or (combined) the scope as one."""
+    return Value(SCOPE, output_field=IntegerField()) if combined else F(district_field)
+
+
 def district_figures(
-    *, period: Period, target_group: str | None = None, district_ids: Iterable[int] | None = None
+    *,
+    period: Period,
+    target_group: TargetGroups = None,
+    district_ids: Iterable[int] | None = None,
+    combined: bool = False,
 ) -> dict[int, dict]:
     """The follow-up figures of each district for a period and (optionally) a target group.
 
     Contacts are occasions; caregivers are unique people reached (a caregiver counts once per
-    district however many contacts, channels or months). Aggregates only: no personal data.
-    Keys are text, so the figures survive a round trip through JSON (see FigureSnapshot) unchanged.
+    district however many contacts, channels or months). With ``combined`` the districts are one
+    unit, returned under the key SCOPE: a caregiver met in two districts counts once. Guidance talks
+    stay counted per district even then, since the talk cap is a district's (a caregiver's talks in
+    two districts are two series). Aggregates only: no personal data. Keys are text, so the figures
+    survive a round trip through JSON (see FigureSnapshot) unchanged.
     """
+    if district_ids is not None:
+        district_ids = list(district_ids)
     contacts = _contacts_in(period=period, target_group=target_group, district_ids=district_ids)
     figures: dict[int, dict] = defaultdict(_empty_figures)
     named = contacts.filter(caregiver__isnull=False)
+    unit = _unit(combined)
 
     for row in contacts.values(
-        "district_id", "channel", "consultant_id", "consultant__role", month=TruncMonth("date")
+        "channel",
+        "consultant_id",
+        "consultant__role",
+        "consultant__target_group",
+        "target_group",
+        unit=unit,
+        month=TruncMonth("date"),
     ).annotate(n=Count("pk"), minutes=Sum("duration_minutes"), anonymous=Count("pk", filter=Q(caregiver__isnull=True))):
-        f = figures[row["district_id"]]
+        f = figures[row["unit"]]
         f["contacts"] += row["n"]
         f["minutes"] += row["minutes"]
         f["anonymous"] += row["anonymous"]
@@ -126,39 +184,43 @@ def district_figures(
         _add(f["by_month"], row["month"].strftime("%Y-%m"), "contacts", row["n"])
         _add(f["by_consultant"], str(row["consultant_id"]), "contacts", row["n"])
         _add(f["by_role"], row["consultant__role"], "contacts", row["n"])
+        _add(f["by_target_group"], row["target_group"], "contacts", row["n"])
+        role = f["role_channel"].setdefault(report_role(row["consultant__role"], row["consultant__target_group"]), {})
+        role[row["channel"]] = role.get(row["channel"], 0) + row["n"]
 
-    for row in named.values("district_id").annotate(n=Count("caregiver_id", distinct=True)):
-        figures[row["district_id"]]["caregivers"] = row["n"]
+    for row in named.values(unit=unit).annotate(n=Count("caregiver_id", distinct=True)):
+        figures[row["unit"]]["caregivers"] = row["n"]
     for dimension, field in (
         ("by_channel", "channel"),
         ("by_consultant", "consultant_id"),
         ("by_role", "consultant__role"),
+        ("by_target_group", "target_group"),
     ):
-        for row in named.values("district_id", field).annotate(n=Count("caregiver_id", distinct=True)):
-            _add(figures[row["district_id"]][dimension], str(row[field]), "caregivers", row["n"])
-    for row in named.values("district_id", month=TruncMonth("date")).annotate(n=Count("caregiver_id", distinct=True)):
-        _add(figures[row["district_id"]]["by_month"], row["month"].strftime("%Y-%m"), "caregivers", row["n"])
+        for row in named.values(field, unit=unit).annotate(n=Count("caregiver_id", distinct=True)):
+            _add(figures[row["unit"]][dimension], str(row[field]), "caregivers", row["n"])
+    for row in named.values(unit=unit, month=TruncMonth("date")).annotate(n=Count("caregiver_id", distinct=True)):
+        _add(figures[row["unit"]]["by_month"], row["month"].strftime("%Y-%m"), "caregivers", row["n"])
 
     attributes = ("gender", "age_band", "relation", "condition")
-    for row in named.values("district_id", *(f"caregiver__{a}" for a in attributes)).annotate(
+    for row in named.values(*(f"caregiver__{a}" for a in attributes), unit=unit).annotate(
         n=Count("caregiver_id", distinct=True)
     ):
-        breakdown = figures[row["district_id"]]["caregivers_by"]
+        breakdown = figures[row["unit"]]["caregivers_by"]
         for attribute in attributes:
             value = row[f"caregiver__{attribute}"]
             breakdown[attribute][value] = breakdown[attribute].get(value, 0) + row["n"]
 
-    _talk_figures(figures, contacts=contacts, period=period, district_ids=district_ids)
-    _referral_figures(figures, contacts=contacts)
-    _group_figures(figures, contacts=contacts, period=period, district_ids=district_ids)
+    _talk_figures(figures, contacts=contacts, period=period, district_ids=district_ids, combined=combined)
+    _referral_figures(figures, contacts=contacts, combined=combined)
+    _group_figures(figures, contacts=contacts, period=period, district_ids=district_ids, combined=combined)
     return dict(figures)
 
 
-def _talk_figures(figures, *, contacts, period: Period, district_ids) -> None:
+def _talk_figures(figures, *, contacts, period: Period, district_ids, combined: bool) -> None:
     """Caregivers with a guidance talk in the period, by the talks they have used up to its end."""
     talked = contacts.filter(talk_number__isnull=False, caregiver__isnull=False)
-    for row in talked.values("district_id").annotate(n=Count("pk")):
-        figures[row["district_id"]]["talks"]["talks"] = row["n"]
+    for row in talked.values(unit=_unit(combined)).annotate(n=Count("pk")):
+        figures[row["unit"]]["talks"]["talks"] = row["n"]
     history = Contact.objects.filter(
         deleted_at__isnull=True,
         talk_number__isnull=False,
@@ -166,7 +228,7 @@ def _talk_figures(figures, *, contacts, period: Period, district_ids) -> None:
         caregiver_id__in=talked.values("caregiver_id"),
     )
     if district_ids is not None:
-        history = history.filter(district_id__in=list(district_ids))
+        history = history.filter(district_id__in=district_ids)
     per_caregiver = (
         history.filter(
             Exists(talked.filter(caregiver_id=OuterRef("caregiver_id"), district_id=OuterRef("district_id")))
@@ -176,17 +238,18 @@ def _talk_figures(figures, *, contacts, period: Period, district_ids) -> None:
         .order_by()
     )
     for row in per_caregiver.values("district_id", "used", "cap"):
-        talks = figures[row["district_id"]]["talks"]
+        talks = figures[SCOPE if combined else row["district_id"]]["talks"]
         used = str(row["used"])  # text keys: the figures are stored as JSON as they are
         talks["used"][used] = talks["used"].get(used, 0) + 1
         talks["caregivers"] += 1
         talks["at_cap"] += row["used"] >= row["cap"]
 
 
-def _referral_figures(figures, *, contacts) -> None:
+def _referral_figures(figures, *, contacts, combined: bool) -> None:
     referrals = Referral.objects.filter(contact__in=contacts)
-    for row in referrals.values("contact__district_id", "destination").annotate(n=Count("pk")):
-        figures[row["contact__district_id"]]["referrals"][row["destination"]] = row["n"]
+    unit = _unit(combined, "contact__district_id")
+    for row in referrals.values("destination", unit=unit).annotate(n=Count("pk")):
+        figures[row["unit"]]["referrals"][row["destination"]] = row["n"]
     # A referral to healthcare for a caregiver who had used every talk of the cap by that day.
     capped = Contact.objects.filter(
         deleted_at__isnull=True,
@@ -196,17 +259,23 @@ def _referral_figures(figures, *, contacts) -> None:
         date__lte=OuterRef("contact__date"),
     )
     after_cap = referrals.filter(destination__in=HEALTHCARE_DESTINATIONS, contact__talk_number__isnull=True)
-    for row in after_cap.filter(Exists(capped)).values("contact__district_id").annotate(n=Count("pk")):
-        figures[row["contact__district_id"]]["talks"]["referrals_after_cap"] = row["n"]
+    for row in after_cap.filter(Exists(capped)).values(unit=unit).annotate(n=Count("pk")):
+        figures[row["unit"]]["talks"]["referrals_after_cap"] = row["n"]
 
 
-def _group_figures(figures, *, contacts, period: Period, district_ids) -> None:
+def _group_figures(figures, *, contacts, period: Period, district_ids, combined: bool) -> None:
+    """Groups and circles that met in the period, their meetings and attendance, by kind."""
     meeting_contacts = contacts.filter(meeting__isnull=False)
-    for row in meeting_contacts.values("district_id").annotate(
-        meetings=Count("meeting_id", distinct=True), attendance=Count("pk")
+    for row in meeting_contacts.values(kind=F("meeting__group__kind"), unit=_unit(combined)).annotate(
+        groups=Count("meeting__group_id", distinct=True),
+        meetings=Count("meeting_id", distinct=True),
+        attendance=Count("pk"),
     ):
-        groups = figures[row["district_id"]]["groups"]
-        groups["meetings"], groups["attendance"] = row["meetings"], row["attendance"]
+        groups = figures[row["unit"]]["groups"]
+        groups["by_kind"][row["kind"]] = {k: row[k] for k in ("groups", "meetings", "attendance")}
+        # A meeting belongs to one group of one kind, so the kinds add up.
+        groups["meetings"] += row["meetings"]
+        groups["attendance"] += row["attendance"]
     circles = Group.objects.filter(deleted_at__isnull=True, kind=GroupKind.CIRCLE, max_meetings__isnull=False).annotate(
         held=Count("meetings", filter=Q(meetings__deleted_at__isnull=True, meetings__date__lte=period.end)),
         in_period=Count(
@@ -215,9 +284,9 @@ def _group_figures(figures, *, contacts, period: Period, district_ids) -> None:
         ),
     )
     if district_ids is not None:
-        circles = circles.filter(district_id__in=list(district_ids))
+        circles = circles.filter(district_id__in=district_ids)
     for circle in circles.filter(in_period__gt=0, held__gte=F("max_meetings")).values("district_id"):
-        figures[circle["district_id"]]["groups"]["circles_at_max"] += 1
+        figures[SCOPE if combined else circle["district_id"]]["groups"]["circles_at_max"] += 1
 
 
 # Scalar figures shown with the previous period and the city median beside them.
@@ -334,6 +403,27 @@ def _fences(values: list[float]) -> tuple[float, float] | None:
     return q1 - 1.5 * spread, q3 + 1.5 * spread
 
 
+def coverage_matrix(district_ids: Iterable[int]) -> tuple[list[InterventionType], dict[int, list]]:
+    """The base level's components and, per district, whether each is offered to the younger and the
+    older target group: ``{district id: [{"under_65": bool, "over_65": bool}, ...]}``, in component order.
+    """
+    offered = set(DistrictOffering.objects.values_list("district_id", "intervention_type_id", "target_group"))
+
+    def covers(district_id: int, component_id: int, group: str) -> bool:
+        # An offering to everyone covers both the younger and the older target group.
+        everyone = (TargetGroup.ALL, TargetGroup.ALL_EXCEPT_SUBSTANCE_ABUSE)
+        return any((district_id, component_id, g) in offered for g in (group, *everyone))
+
+    components = list(InterventionType.objects.order_by("position"))
+    return components, {
+        pk: [
+            {"under_65": covers(pk, c.pk, TargetGroup.UNDER_65), "over_65": covers(pk, c.pk, TargetGroup.OVER_65)}
+            for c in components
+        ]
+        for pk in district_ids
+    }
+
+
 def city_overview(*, period: Period, target_group: str | None = None) -> dict:
     """Every district side by side on the same figures, per FTE and per 1,000 inhabitants where known.
 
@@ -367,27 +457,8 @@ def city_overview(*, period: Period, target_group: str | None = None) -> dict:
             r.setdefault("outliers", set())
             if fences and value is not None and not fences[0] <= value <= fences[1]:
                 r["outliers"].add(name)
-    offered = set(DistrictOffering.objects.values_list("district_id", "intervention_type_id", "target_group"))
-
-    def covers(district_id: int, component_id: int, group: str) -> bool:
-        # An offering to everyone covers both the younger and the older target group.
-        everyone = (TargetGroup.ALL, TargetGroup.ALL_EXCEPT_SUBSTANCE_ABUSE)
-        return any((district_id, component_id, g) in offered for g in (group, *everyone))
-
-    components = list(InterventionType.objects.order_by("position"))
-    coverage = [
-        {
-            "district": d,
-            "cells": [
-                {
-                    "under_65": covers(d["pk"], c.pk, TargetGroup.UNDER_65),
-                    "over_65": covers(d["pk"], c.pk, TargetGroup.OVER_65),
-                }
-                for c in components
-            ],
-        }
-        for d in districts
-    ]
+    components, cells = coverage_matrix([d["pk"] for d in districts])
+    coverage = [{"district": d, "cells": cells[d["pk"]]} for d in districts]
     return {
         "rows": rows,
         "medians": {n: _median([r["values"][n] for r in rows]) for n in CITY_FIGURES},

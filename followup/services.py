@@ -1,14 +1,21 @@
-"""Writes of the follow-up app: loading the city's reference data."""
+"""Writes of the follow-up app: loading the city's reference data; ordering and compiling reports."""
 
 from __future__ import annotations
 
+import datetime
+import logging
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import InterfaceError, OperationalError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
+from accounts.scoping import district_ids_in_scope
 from consultants.models import (
     Allocation,
     AssignmentDescription,
@@ -20,6 +27,8 @@ from consultants.models import (
 from districts.models import CaregiverRepresentativeCount, District, Network, SupportPurchase
 from interventions.models import DistrictOffering, InterventionType, Organiser
 
+from .models import FollowupReport, ReportOrigin, ReportScope, ReportStatus
+from .periods import TERTIAL, YEAR, Period
 from .reference_schema import DATASETS, REFERENCE_DIR, ReferenceData, ReferenceDataError, read_reference_data
 
 
@@ -271,3 +280,191 @@ def _load_descriptions(
             {"consultant": consultants[row.ref], "description": description},
             {"valid_from": data.documented_adopted_on, "valid_until": None},
         )
+
+
+# --- Follow-up reports -----------------------------------------------------------------------------
+
+logger = logging.getLogger(__name__)
+# Errors worth another try: the database went away or refused a connection for a moment.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+
+
+def report_scope_districts(*, scope: str, network: Network | None = None, districts=()) -> list[int]:
+    """The ids of the districts a scope covers: all of them, a network's members, or those chosen."""
+    if scope == ReportScope.CITY:
+        return list(District.objects.values_list("pk", flat=True))
+    if scope == ReportScope.NETWORK:
+        if network is None:
+            raise ValidationError({"network": _("Choose a network.")})
+        return list(network.districts.values_list("pk", flat=True))
+    ids = [d.pk if isinstance(d, District) else d for d in districts]
+    if not ids:
+        raise ValidationError({"districts": _("Choose at least one district.")})
+    return ids
+
+
+def report_order(
+    *,
+    user,
+    period: Period,
+    scope: str,
+    network: Network | None = None,
+    districts=(),
+    target_groups: Sequence[str] = (),
+    origin: str = ReportOrigin.ORDERED,
+    schedule_key: str | None = None,
+    enqueue: bool = True,
+) -> FollowupReport:
+    """Record a report order and hand it to a worker once the order is committed.
+
+    ``user`` must be allowed to see every district of the scope (strategists: all; managers: their
+    own). If the task queue cannot be reached the report is marked failed with the reason, which
+    the caller shows; nothing else is lost, and the report can be ordered again.
+    """
+    district_ids = report_scope_districts(scope=scope, network=network, districts=districts)
+    allowed = district_ids_in_scope(user)
+    if allowed is not None and not set(district_ids) <= allowed:
+        raise PermissionDenied(_("You may order reports only for your own districts."))
+    with transaction.atomic():
+        report = FollowupReport.objects.create(
+            period_kind=period.kind,
+            period_start=period.start,
+            period_end=period.end,
+            scope=scope,
+            network=network if scope == ReportScope.NETWORK else None,
+            target_groups=list(target_groups),
+            origin=origin,
+            schedule_key=schedule_key,
+            ordered_by=user if getattr(user, "pk", None) else None,
+        )
+        report.districts.set(district_ids)
+    if enqueue:
+        transaction.on_commit(lambda: report_enqueue(report))
+    return report
+
+
+def report_enqueue(report: FollowupReport) -> bool:
+    """Send the report to the task queue; with the queue down, mark it failed and say why."""
+    from .tasks import compile_report  # tasks call the services: imported late to avoid a cycle
+
+    try:
+        compile_report.apply_async(args=[report.pk])
+    except BrokerUnavailable:
+        logger.exception("Could not queue report %s", report.pk)
+        report_fail(
+            report.pk,
+            reason=_(
+                "The report could not be queued: the job queue is not reachable right now. Nothing was "
+                "compiled. Order it again in a few minutes; if it keeps failing, tell the system administrator."
+            ),
+        )
+        report.refresh_from_db()
+        return False
+    return True
+
+
+def report_reorder(*, user, report: FollowupReport) -> FollowupReport:
+    """Order a failed (or any) report again, with the same period, scope and target groups."""
+    return report_order(
+        user=user,
+        period=report.period,
+        scope=report.scope,
+        network=report.network,
+        districts=list(report.districts.values_list("pk", flat=True)),
+        target_groups=report.target_groups,
+    )
+
+
+def report_fail(report_id: int, *, reason: str) -> None:
+    FollowupReport.objects.filter(pk=report_id).exclude(status=ReportStatus.DONE).update(
+        status=ReportStatus.FAILED, error=reason, finished_at=timezone.now()
+    )
+
+
+def _report_progress(report_id: int):
+    def progress(percent: int) -> None:
+        FollowupReport.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(progress=percent)
+
+    return progress
+
+
+def report_compile(report_id: int) -> FollowupReport | None:
+    """Compile a report: the work of the Celery task and of ``compile_followup_report``.
+
+    Idempotent: a report that is done is left as it is (a redelivered message changes nothing), and
+    the numbers are written in one transaction together with the status, so a compile that dies
+    half-way leaves nothing behind and a second compile of the same report never counts twice.
+    Transient database errors are raised for the task to retry; any other error fails the report
+    with a reason. Returns the report, or None when there was nothing to do.
+    """
+    from .reports import report_content  # reports reads the figures of selectors and snapshots
+
+    claimed = (
+        FollowupReport.objects.filter(pk=report_id)
+        .exclude(status=ReportStatus.DONE)
+        .update(
+            status=ReportStatus.RUNNING,
+            progress=0,
+            error="",
+            started_at=timezone.now(),
+            attempts=models.F("attempts") + 1,
+        )
+    )
+    if not claimed:
+        return None
+    report = FollowupReport.objects.select_related("network").get(pk=report_id)
+    scope = {"kind": report.scope} | ({"name": report.network.name} if report.network else {})
+    try:
+        content = report_content(
+            period=report.period,
+            district_ids=list(report.districts.values_list("pk", flat=True)),
+            target_groups=report.target_groups,
+            scope=scope,
+            progress=_report_progress(report_id),
+        )
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:
+        logger.exception("Report %s failed", report_id)
+        report_fail(
+            report_id, reason=_("The report could not be compiled (%(error)s).") % {"error": type(exc).__name__}
+        )
+        return FollowupReport.objects.get(pk=report_id)
+    with transaction.atomic():
+        report = FollowupReport.objects.select_for_update().get(pk=report_id)
+        if report.status == ReportStatus.DONE:
+            return None  # another delivery of the same message finished first
+        report.content = content
+        report.definitions_version = content["definitions_version"]
+        report.status = ReportStatus.DONE
+        report.progress = 100
+        report.error = ""
+        report.finished_at = timezone.now()
+        report.save()
+    return report
+
+
+def last_complete_period(kind: str, today: datetime.date | None = None) -> Period:
+    """The latest year or tertial that has ended: what a scheduled report covers."""
+    today = today or timezone.localdate()
+    if kind == YEAR:
+        return Period.year(today.year - 1)
+    if kind == TERTIAL:
+        return Period.containing(TERTIAL, today).previous()
+    raise ValueError(f"No scheduled reports of kind {kind!r}.")
+
+
+def report_schedule(*, kind: str, today: datetime.date | None = None) -> FollowupReport:
+    """The city-wide report of the last complete year or tertial, ordered by the schedule (once)."""
+    from accounts.scoping import SYSTEM
+
+    period = last_complete_period(kind, today)
+    key = f"scheduled:{period.key}:city"
+    existing = FollowupReport.objects.filter(schedule_key=key).first()
+    if existing is not None:
+        if existing.status != ReportStatus.DONE:
+            transaction.on_commit(lambda: report_enqueue(existing))
+        return existing
+    return report_order(
+        user=SYSTEM, period=period, scope=ReportScope.CITY, origin=ReportOrigin.SCHEDULED, schedule_key=key
+    )

@@ -1,5 +1,9 @@
-from celery import shared_task
+import random
 
+from celery import shared_task
+from django.utils.translation import gettext as _
+
+from .services import TRANSIENT_ERRORS, report_compile, report_fail, report_schedule
 from .snapshots import figures_refresh
 
 
@@ -7,3 +11,32 @@ from .snapshots import figures_refresh
 def refresh_figures() -> int:
     """Bring the precomputed figures up to date with what was logged since the last run (idempotent)."""
     return figures_refresh()
+
+
+REPORT_RETRIES = 5
+
+
+@shared_task(bind=True, name="followup.compile_report", ignore_result=True, acks_late=True, max_retries=REPORT_RETRIES)
+def compile_report(self, report_id: int) -> None:
+    """Compile one report (idempotent: see ``report_compile``), retrying transient database errors.
+
+    Acknowledged late, so a worker killed mid-compile leaves the message to be delivered again.
+    """
+    try:
+        report_compile(report_id)
+    except TRANSIENT_ERRORS as exc:
+        from django.db import close_old_connections
+
+        close_old_connections()  # a broken connection must not be reused by the next attempt
+        if self.request.retries >= self.max_retries:
+            reason = _("The database could not be reached; the report was tried %(n)d times. Order it again later.")
+            report_fail(report_id, reason=reason % {"n": self.request.retries + 1})
+            raise
+        backoff = min(300, 5 * 2**self.request.retries) * random.uniform(0.8, 1.2)  # noqa: S311 - jitter
+        raise self.retry(exc=exc, countdown=backoff) from exc
+
+
+@shared_task(name="followup.compile_scheduled_report", ignore_result=True, acks_late=True)
+def compile_scheduled_report(kind: str) -> None:
+    """Celery beat's yearly or tertial city-wide report; a second delivery makes no second report."""
+    report_schedule(kind=kind)

@@ -11,4 +11,9 @@ urlpatterns = [
     path("city/<slug:table>.csv", views.city_csv, name="city_csv"),
     path("dashboard/<slug:code>/", views.dashboard, name="dashboard"),
     path("dashboard/<slug:code>/<slug:table>.csv", views.dashboard_csv, name="dashboard_csv"),
+    path("reports/", views.reports, name="reports"),
+    path("reports/<int:pk>/", views.report, name="report"),
+    path("reports/<int:pk>/status/", views.report_status, name="report_status"),
+    path("reports/<int:pk>/again/", views.report_reorder_view, name="report_reorder"),
+    path("reports/<int:pk>/report.<str:file_format>", views.report_download, name="report_download"),
 ]

@@ -1,13 +1,25 @@
+import tempfile
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from districts.access import access_district_by_code
 from districts.models import District, TargetGroup
 
+from .access import access_report, reports_visible_to
 from .csv_files import csv_response
-from .forms import PeriodForm
+from .forms import PeriodForm, ReportOrderForm
+from .models import ReportStatus
+from .report_files import FORMATS, WRITERS, report_about, report_file_name
+from .reports import report_tables
 from .selectors import CITY_FIGURES, city_overview, consultant_facts, district_dashboard
+from .services import report_order, report_reorder
 from .tables import HEADLINE_LABELS, city_tables, dashboard_tables
 
 
@@ -105,3 +117,102 @@ def city(request):
     if overview is not None:
         context |= {"period": form.cleaned_data["period"], "overview": overview}
     return render(request, "followup/city.html", context)
+
+
+# --- Follow-up reports -----------------------------------------------------------------------------
+
+
+@login_required
+def reports(request):
+    """The user's reports (scheduled ones too) and the form to order a new one."""
+    visible = reports_visible_to(request.user)
+    can_order = request.user.has_perm("followup.add_followupreport")
+    form = None
+    if can_order:
+        form = ReportOrderForm(request.POST or None, user=request.user, initial=ReportOrderForm.initial_for_today())
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                report = report_order(
+                    user=request.user,
+                    period=data["period"],
+                    scope=data["scope"],
+                    network=data.get("network"),
+                    districts=data["districts"],
+                    target_groups=data["target_groups"],
+                )
+            except PermissionDenied as exc:
+                form.add_error("districts", str(exc))
+            else:
+                report.refresh_from_db()
+                if report.status == ReportStatus.FAILED:
+                    messages.error(request, report.error)
+                else:
+                    messages.success(request, _("The report is ordered. It is compiled in the background."))
+                return redirect("followup:report", pk=report.pk)
+    elif request.method == "POST":
+        raise Http404
+    recent = timezone.now() - timezone.timedelta(days=7)
+    listed = visible.select_related("network", "ordered_by").prefetch_related("districts")[:100]
+    return render(request, "followup/reports.html", {"form": form, "reports": listed, "new_since": recent})
+
+
+def _report_status(report) -> dict:
+    return {
+        "status": report.status,
+        "status_label": str(report.get_status_display()),
+        "progress": report.progress,
+        "error": report.error,
+        "pending": report.is_pending,
+    }
+
+
+@login_required
+def report(request, pk: int):
+    report = access_report(request.user, pk)
+    context = {"report": report, "status": _report_status(report)}
+    if report.status == ReportStatus.DONE:
+        context |= {
+            "tables": report_tables(report.content),
+            "about": report_about(report.content, report),
+            "formats": list(FORMATS),
+        }
+    return render(request, "followup/report.html", context)
+
+
+@login_required
+def report_status(request, pk: int):
+    """The report's progress, for the page to follow without reloading."""
+    return JsonResponse(_report_status(access_report(request.user, pk)))
+
+
+@login_required
+def report_download(request, pk: int, file_format: str):
+    report = access_report(request.user, pk)
+    if report.status != ReportStatus.DONE or file_format not in WRITERS:
+        raise Http404
+    # Written to a temporary file that spills to disk beyond 2 MB, then streamed.
+    out = tempfile.SpooledTemporaryFile(max_size=2 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
+    WRITERS[file_format](report.content, out, report)
+    out.seek(0)
+    response = FileResponse(out, as_attachment=True, filename=report_file_name(report.content, file_format))
+    response["Content-Type"] = FORMATS[file_format]
+    return response
+
+
+@login_required
+@require_POST
+def report_reorder_view(request, pk: int):
+    report = access_report(request.user, pk)
+    if not request.user.has_perm("followup.add_followupreport"):
+        raise Http404
+    try:
+        again = report_reorder(user=request.user, report=report)
+    except PermissionDenied:
+        raise Http404 from None
+    again.refresh_from_db()
+    if again.status == ReportStatus.FAILED:
+        messages.error(request, again.error)
+    else:
+        messages.success(request, _("The report is ordered again."))
+    return redirect("followup:report", pk=again.pk)

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    # Before our apps: followup's admin narrows its schedules admin for strategists.
+    "django_celery_beat",
     "accounts",
     "districts",
     "interventions",
@@ -128,6 +130,14 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A message a killed worker held is handed out again after this many seconds (acks are late, and the
+# report task is idempotent, so a second delivery is harmless). It must exceed the longest task.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)}
+# Ordering a report with the broker down must answer quickly with a message, not hang the request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+# Schedules live in the database and are edited in the admin (django-celery-beat); the entries below
+# are written there when beat starts, the report schedules by a migration of followup.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Dashboards read precomputed figures; beat keeps them within a minute of new entries.
 CELERY_BEAT_SCHEDULE = {
     "refresh-figures": {

@@ -129,9 +129,19 @@ def test_groups_and_circles(dataset):
     f = district_figures(period=PERIOD)[dataset["bromma"].pk]
 
     # Two named at the first meeting; one named and one unnamed at the second.
-    assert f["groups"] == {"meetings": 2, "attendance": 4, "circles_at_max": 1}
+    assert f["groups"] == {
+        "meetings": 2,
+        "attendance": 4,
+        "circles_at_max": 1,
+        "by_kind": {"circle": {"groups": 1, "meetings": 2, "attendance": 4}},
+    }
     march_only = district_figures(period=Period.month(2026, 3))[dataset["bromma"].pk]
-    assert march_only["groups"] == {"meetings": 1, "attendance": 2, "circles_at_max": 0}
+    assert march_only["groups"] == {
+        "meetings": 1,
+        "attendance": 2,
+        "circles_at_max": 0,
+        "by_kind": {"circle": {"groups": 1, "meetings": 1, "attendance": 2}},
+    }
 
 
 def test_target_group_and_district_filters(dataset):
@@ -145,5 +155,5 @@ def test_target_group_and_district_filters(dataset):
 
 
 def test_figures_take_a_fixed_number_of_queries(dataset, django_assert_num_queries):
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         district_figures(period=PERIOD)

@@ -1,0 +1,421 @@
+"""The follow-up report: its numbers (``report_content``, a read) and its tables (``report_tables``).
+
+The content is compiled from the same selectors as the dashboards (``district_figures`` and the
+precomputed figures kept true to it), so a report never defines a figure twice. It is plain JSON,
+stored with the report as its snapshot; the tables are built from that snapshot alone, so a report
+reopened later shows the numbers it was compiled with.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.scoping import SYSTEM
+from caregivers.models import AgeBand, Condition, Gender, Relation
+from consultants.models import Allocation
+from consultants.selectors import consultants_with_current_description
+from districts.models import CaregiverRepresentativeCount, District, TargetGroup
+from interventions.models import Channel, GroupKind, ReferralDestination
+
+from .periods import Period
+from .selectors import (
+    DEFINITIONS_VERSION,
+    SCOPE,
+    ReportRole,
+    _empty_figures,
+    coverage_matrix,
+    district_figures,
+    fte_by_district,
+)
+from .snapshots import figures_for, figures_refresh
+from .tables import Table
+
+Progress = Callable[[int], None]
+
+
+def _period_json(period: Period) -> dict:
+    return {"kind": period.kind, "start": period.start.isoformat(), "end": period.end.isoformat()}
+
+
+def period_from_json(data: dict) -> Period:
+    return Period(data["kind"], datetime.date.fromisoformat(data["start"]), datetime.date.fromisoformat(data["end"]))
+
+
+def _figures_by_district(*, period: Period, district_ids: list[int], target_groups: Sequence[str]) -> dict[int, dict]:
+    """Each district's figures: read from the precomputed ones where they exist (a standard period and
+    at most one target group), brought up to date first; computed live otherwise."""
+    if period.is_standard and len(target_groups) <= 1:
+        figures_refresh(district_ids=district_ids, months=period.months())
+        figures, _as_of = figures_for(
+            period=period, target_group=target_groups[0] if target_groups else None, district_ids=district_ids
+        )
+        return figures
+    return district_figures(period=period, target_group=list(target_groups) or None, district_ids=district_ids)
+
+
+def _scope_figures(*, period: Period, district_ids: list[int], target_groups: Sequence[str]) -> dict:
+    """The scope as one: a caregiver met in two of its districts counts once."""
+    figures = district_figures(
+        period=period, target_group=list(target_groups) or None, district_ids=district_ids, combined=True
+    )
+    return figures.get(SCOPE) or _empty_figures()
+
+
+def _consultants(*, codes: dict[int, str], on: datetime.date) -> dict:
+    """Consultants of the scope: a consultant serving three of its districts counts once in the total."""
+    district_ids = list(codes)
+    allocations = Allocation.objects.filter(district_id__in=district_ids)
+    documented = set(
+        consultants_with_current_description(user=SYSTEM, on=on)
+        .filter(allocations__district_id__in=district_ids)
+        .values_list("pk", flat=True)
+    )
+    pairs = set(allocations.values_list("district_id", "consultant_id"))
+    ftes = fte_by_district()
+    by_district = {
+        codes[d]: {
+            "consultants": len({c for dd, c in pairs if dd == d}),
+            "documented": len({c for dd, c in pairs if dd == d and c in documented}),
+            "fte": ftes.get(d, 0),
+        }
+        for d in district_ids
+    }
+    return {
+        "unique": len({c for _d, c in pairs}),
+        "district_rows": len(pairs),
+        "documented": len(documented),
+        "fte": sum(ftes.get(d, 0) for d in district_ids),
+        "by_district": by_district,
+    }
+
+
+def report_content(
+    *,
+    period: Period,
+    district_ids: Sequence[int],
+    target_groups: Sequence[str] = (),
+    scope: dict | None = None,
+    progress: Progress = lambda percent: None,
+) -> dict:
+    """Every number of a follow-up report for the period and the districts, with the previous period.
+
+    Aggregates only, no personal data; JSON-ready. ``scope`` describes the scope for the title
+    (kind and, for a network, its name). ``progress`` is told the share done, in percent.
+    """
+    district_ids = sorted(district_ids)
+    districts = list(
+        District.objects.filter(pk__in=district_ids)
+        .order_by("name")
+        .values("pk", "code", "name", "budget_sek_per_year", "inhabitants")
+    )
+    previous = period.previous()
+    figures, previous_figures = {}, {}
+    steps = ((figures, period), (previous_figures, previous))
+    for done, (into, when) in enumerate(steps):
+        by_district = _figures_by_district(period=when, district_ids=district_ids, target_groups=target_groups)
+        into["districts"] = {d["code"]: by_district.get(d["pk"]) or _empty_figures() for d in districts}
+        progress(10 + 10 * done)
+    for done, (into, when) in enumerate(steps):
+        into["scope"] = _scope_figures(period=when, district_ids=district_ids, target_groups=target_groups)
+        progress(50 + 35 * done)
+
+    components, cells = coverage_matrix(district_ids)
+    representatives: dict[str, dict[str, int | None]] = {d["code"]: {} for d in districts}
+    codes = {d["pk"]: d["code"] for d in districts}
+    for row in (
+        CaregiverRepresentativeCount.objects.filter(district_id__in=district_ids)
+        .values("district_id", "target_group")
+        .annotate(n=Sum("count"), known=Count("count"))
+    ):
+        representatives[codes[row["district_id"]]][row["target_group"]] = row["n"] if row["known"] else None
+    progress(95)
+    return {
+        "definitions_version": DEFINITIONS_VERSION,
+        "compiled_at": timezone.now().isoformat(),
+        "period": _period_json(period),
+        "previous_period": _period_json(previous),
+        "scope": scope or {"kind": "districts"},
+        "target_groups": list(target_groups),
+        "districts": [{k: d[k] for k in ("code", "name", "budget_sek_per_year", "inhabitants")} for d in districts],
+        "figures": figures,
+        "previous": previous_figures,
+        "consultants": _consultants(codes=codes, on=min(period.end, timezone.localdate())),
+        "coverage": {
+            "components": [c.name for c in components],
+            "districts": {codes[pk]: row for pk, row in cells.items()},
+        },
+        "representatives": representatives,
+    }
+
+
+# --- Tables ----------------------------------------------------------------------------------------
+
+
+def scope_label(content: dict) -> str:
+    scope = content["scope"]
+    if scope.get("kind") == "city":
+        return _("The whole city")
+    if scope.get("kind") == "network":
+        return _("Network %(name)s") % {"name": scope.get("name", "")}
+    return _("Chosen districts")
+
+
+def _units(content: dict) -> list[tuple[str, dict, dict]]:
+    """(label, figures, previous figures) for each district, then the whole scope."""
+    units = [
+        (d["name"], content["figures"]["districts"][d["code"]], content["previous"]["districts"][d["code"]])
+        for d in content["districts"]
+    ]
+    total = _("Total: %(scope)s") % {"scope": scope_label(content)}
+    return [*units, (total, content["figures"]["scope"], content["previous"]["scope"])]
+
+
+def _pair_columns(*names) -> list[str]:
+    previous = _("previous period")
+    return [column for name in names for column in (str(name), f"{name}, {previous}")]
+
+
+def _ordered_keys(labels: dict, *counts: dict) -> list[str]:
+    seen = {k for c in counts for k in c}
+    return [k for k in labels if k in seen] + sorted(k for k in seen if k not in labels)
+
+
+def _summary(content: dict) -> Table:
+    figures = (
+        (_("Contact occasions"), ("contacts",)),
+        (_("Caregivers reached (unique)"), ("caregivers",)),
+        (_("Anonymous contacts"), ("anonymous",)),
+        (_("Minutes of contact"), ("minutes",)),
+        (_("Guidance talks"), ("talks", "talks")),
+        (_("Group and circle meetings"), ("groups", "meetings")),
+        (_("Attendance at meetings"), ("groups", "attendance")),
+        (_("Referrals"), ("referrals",)),
+    )
+
+    def value(f: dict, path: tuple[str, ...]):
+        for step in path:
+            f = f[step]
+        return sum(f.values()) if isinstance(f, dict) else f
+
+    rows = [
+        [label, *(v for _n, path in figures for v in (value(now, path), value(before, path)))]
+        for label, now, before in _units(content)
+    ]
+    return Table("summary", _("Summary"), [_("District"), *_pair_columns(*(n for n, _p in figures))], rows)
+
+
+def _role_channel(content: dict) -> Table:
+    """Report 003's table: contact occasions by role and channel, with totals, for each unit."""
+    channels = list(Channel.choices)
+    roles = dict(ReportRole.choices)
+    rows = []
+    for label, now, before in _units(content):
+        table_now, table_before = now["role_channel"], before["role_channel"]
+        for role in _ordered_keys(roles, table_now, table_before):
+            cells_now, cells_before = table_now.get(role, {}), table_before.get(role, {})
+            row = [label, roles.get(role, role)]
+            for channel, _channel_label in channels:
+                row += [cells_now.get(channel, 0), cells_before.get(channel, 0)]
+            rows.append([*row, sum(cells_now.values()), sum(cells_before.values())])
+        total = [label, _("All roles")]
+        for channel, _channel_label in channels:
+            total += [
+                sum(c.get(channel, 0) for c in table_now.values()),
+                sum(c.get(channel, 0) for c in table_before.values()),
+            ]
+        rows.append([*total, now["contacts"], before["contacts"]])
+    columns = [_("District"), _("Role"), *_pair_columns(*(label for _c, label in channels), _("All channels"))]
+    return Table("role_channel", _("Contact occasions by role and channel"), columns, rows)
+
+
+def _breakdown(content, table_id, caption, heading, path, labels, pairs=True) -> Table:
+    """One row per unit and key; occasions and unique caregivers (``pairs``) or a count, each with the previous."""
+    rows = []
+    for label, now, before in _units(content):
+        counts_now, counts_before = now, before
+        for step in path:
+            counts_now, counts_before = counts_now[step], counts_before[step]
+        for key in _ordered_keys(labels, counts_now, counts_before):
+            a, b = counts_now.get(key), counts_before.get(key)
+            if pairs:
+                a, b = a or {"contacts": 0, "caregivers": 0}, b or {"contacts": 0, "caregivers": 0}
+                values = [a["contacts"], b["contacts"], a["caregivers"], b["caregivers"]]
+            else:
+                values = [a or 0, b or 0]
+            rows.append([label, str(labels.get(key, key)), *values])
+    names = (_("Contact occasions"), _("Caregivers reached (unique)")) if pairs else (_("Number"),)
+    return Table(table_id, caption, [_("District"), heading, *_pair_columns(*names)], rows)
+
+
+def _caregivers(content: dict) -> Table:
+    dimensions = (
+        ("gender", _("Gender"), dict(Gender.choices)),
+        ("age_band", _("Age band"), dict(AgeBand.choices)),
+        ("relation", _("Relation"), dict(Relation.choices)),
+        ("condition", _("Condition"), dict(Condition.choices)),
+    )
+    rows = []
+    for dimension, heading, labels in dimensions:
+        part = _breakdown(content, "", "", "", ("caregivers_by", dimension), labels, pairs=False)
+        rows += [[row[0], str(heading), *row[1:]] for row in part.rows]
+    columns = [_("District"), _("Breakdown"), _("Value"), *_pair_columns(_("Caregivers reached (unique)"))]
+    return Table("caregivers", _("Caregivers by gender, age band, relation and condition"), columns, rows)
+
+
+def _talks(content: dict) -> Table:
+    names = (
+        (_("Guidance talks"), "talks"),
+        (_("Caregivers in guidance talks"), "caregivers"),
+        (_("Caregivers who reached the cap"), "at_cap"),
+        (_("Referrals to healthcare after the cap"), "referrals_after_cap"),
+    )
+    rows = [
+        [label, *(v for _n, key in names for v in (now["talks"][key], before["talks"][key]))]
+        for label, now, before in _units(content)
+    ]
+    return Table(
+        "talks", _("Guidance talks and the talk cap"), [_("District"), *_pair_columns(*(n for n, _k in names))], rows
+    )
+
+
+def _groups(content: dict) -> Table:
+    kinds = dict(GroupKind.choices)
+    rows = []
+    for label, now, before in _units(content):
+        by_now, by_before = now["groups"]["by_kind"], before["groups"]["by_kind"]
+        for kind in _ordered_keys(kinds, by_now, by_before):
+            a = by_now.get(kind) or {"groups": 0, "meetings": 0, "attendance": 0}
+            b = by_before.get(kind) or {"groups": 0, "meetings": 0, "attendance": 0}
+            rows.append(
+                [
+                    label,
+                    str(kinds.get(kind, kind)),
+                    *(v for k in ("groups", "meetings", "attendance") for v in (a[k], b[k])),
+                    "",
+                    "",
+                ]
+            )
+        rows.append(
+            [
+                label,
+                _("Circles at their maximum"),
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                now["groups"]["circles_at_max"],
+                before["groups"]["circles_at_max"],
+            ]
+        )
+    columns = [_("District"), _("Kind"), *_pair_columns(_("Groups"), _("Meetings"), _("Attendance"), _("Number"))]
+    return Table("groups", _("Groups, circles, meetings and attendance"), columns, rows)
+
+
+def _coverage(content: dict) -> Table:
+    components = content["coverage"]["components"]
+    marks = {(True, True): _("Under 65 and 65+"), (True, False): _("Under 65"), (False, True): _("65+")}
+    rows = []
+    for d in content["districts"]:
+        cells = content["coverage"]["districts"][d["code"]]
+        offered = sum(1 for c in cells if c["under_65"] or c["over_65"])
+        rows.append([d["name"], offered, *(str(marks.get((c["under_65"], c["over_65"]), "–")) for c in cells)])
+    columns = [_("District"), _("Components offered (of %(n)d)") % {"n": len(components)}, *components]
+    return Table("coverage", _("The base level: components offered"), columns, rows)
+
+
+def _consultants_table(content: dict) -> Table:
+    consultants = content["consultants"]
+    representatives = content["representatives"]
+
+    def share(documented: int, total: int) -> float | str:
+        return round(100 * documented / total, 1) if total else "–"
+
+    def known_sum(values) -> int | str:
+        known = [v for v in values if v is not None]
+        return sum(known) if known else "–"
+
+    rows = []
+    for d in content["districts"]:
+        c = consultants["by_district"][d["code"]]
+        rows.append(
+            [
+                d["name"],
+                c["consultants"],
+                c["consultants"],
+                c["fte"],
+                c["documented"],
+                share(c["documented"], c["consultants"]),
+                known_sum(representatives[d["code"]].values()),
+                d["budget_sek_per_year"] if d["budget_sek_per_year"] is not None else "–",
+            ]
+        )
+    budgets = [d["budget_sek_per_year"] for d in content["districts"]]
+    rows.append(
+        [
+            _("Total: %(scope)s") % {"scope": scope_label(content)},
+            consultants["unique"],
+            consultants["district_rows"],
+            consultants["fte"],
+            consultants["documented"],
+            share(consultants["documented"], consultants["unique"]),
+            known_sum(v for r in representatives.values() for v in r.values()),
+            known_sum(budgets),
+        ]
+    )
+    columns = [
+        _("District"),
+        _("Consultants (unique)"),
+        _("Consultant-district rows"),
+        _("FTE"),
+        _("With a current assignment description"),
+        _("Share documented (%)"),
+        _("Caregiver representatives"),
+        _("Budget (SEK per year)"),
+    ]
+    return Table("consultants", _("Consultants, representatives and budgets"), columns, rows)
+
+
+def report_tables(content: dict) -> list[Table]:
+    """The report's sections as tables, from its stored content alone (no reads)."""
+    return [
+        _summary(content),
+        _role_channel(content),
+        _breakdown(
+            content,
+            "target_group",
+            _("By target group"),
+            _("Target group"),
+            ("by_target_group",),
+            dict(TargetGroup.choices),
+        ),
+        _caregivers(content),
+        _talks(content),
+        _breakdown(
+            content,
+            "talks_used",
+            _("Caregivers by guidance talks used"),
+            _("Talks used"),
+            ("talks", "used"),
+            {},
+            pairs=False,
+        ),
+        _breakdown(
+            content,
+            "referrals",
+            _("Referrals by destination"),
+            _("Destination"),
+            ("referrals",),
+            dict(ReferralDestination.choices),
+            pairs=False,
+        ),
+        _groups(content),
+        _coverage(content),
+        _consultants_table(content),
+    ]
