@@ -28,6 +28,16 @@ def redis_broker_url() -> str:
 
 
 @pytest.fixture
+def celery_on_redis(redis_broker_url):
+    """The Celery app publishing to Redis for real (tests otherwise run tasks in-process)."""
+    from anhorigstod.celery import app
+
+    app.conf.task_always_eager = False
+    yield app
+    app.conf.task_always_eager = True
+
+
+@pytest.fixture
 def postgresql():
     """The default connection, which must be PostgreSQL; combine with db or transactional_db."""
     from django.db import connection

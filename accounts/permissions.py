@@ -95,10 +95,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 
 
 class RolePermissionBackend(ModelBackend):
-    """Authenticate like Django's model backend; grant the role's permissions on top."""
+    """Authenticate like Django's model backend; permissions come from the role alone.
+
+    No per-user or group grants: the table above is the one place that decides, and checking a
+    permission (the menu does on every page) costs no query.
+    """
 
     def get_user_permissions(self, user_obj, obj=None) -> set[str]:
-        granted = super().get_user_permissions(user_obj, obj=obj)
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
-            return granted
-        return set(granted) | ROLE_PERMISSIONS.get(user_obj.role, frozenset())
+            return set()
+        return set(ROLE_PERMISSIONS.get(user_obj.role, frozenset()))
+
+    def get_group_permissions(self, user_obj, obj=None) -> set[str]:
+        return set()

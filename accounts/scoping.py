@@ -81,15 +81,17 @@ def scope_to_user(queryset: models.QuerySet, user, *, personal_data: bool | None
         # City-wide rows (a district path that is empty) are visible to everyone.
         for path in paths:
             condition |= Q(**{f"{path}__isnull": True})
+    visible = model._default_manager.filter(condition)
     if getattr(model, "district_scope_requires_all", False):
         # A row about several districts at once (a report) is seen only by a user who may see all of
-        # them: it must reach no district outside the scope.
+        # them: it must reach no district outside the scope. (A separate exclude(): within one
+        # filter() Django would read both conditions as about the same related row.)
         district = apps.get_model("districts", "District")
         outside = district.objects.exclude(pk__in=ids).values("pk")
         for path in paths:
-            condition &= ~Q(**{f"{path}__in": outside})
+            visible = visible.exclude(**{f"{path}__in": outside})
     # A subquery rather than a join keeps one row per object when a path crosses a to-many relation.
-    return queryset.filter(pk__in=model._default_manager.filter(condition).values("pk"))
+    return queryset.filter(pk__in=visible.values("pk"))
 
 
 class DistrictScopedQuerySet(models.QuerySet):

@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -69,17 +69,17 @@ def report_about(content: dict, report=None) -> list[tuple[str, str]]:
 
 # Sheet names: Excel allows 31 characters, so the captions are too long.
 SHEET_NAMES = {
-    "about": _lazy("About"),
-    "summary": _lazy("Summary"),
-    "role_channel": _lazy("Role and channel"),
-    "target_group": _lazy("Target group"),
-    "caregivers": _lazy("Caregivers"),
-    "talks": _lazy("Guidance talks"),
-    "talks_used": _lazy("Talks used"),
-    "referrals": _lazy("Referrals"),
-    "groups": _lazy("Groups"),
-    "coverage": _lazy("Base level"),
-    "consultants": _lazy("Consultants"),
+    "about": gettext_lazy("About"),
+    "summary": gettext_lazy("Summary"),
+    "role_channel": gettext_lazy("Role and channel"),
+    "target_group": gettext_lazy("Target group"),
+    "caregivers": gettext_lazy("Caregivers"),
+    "talks": gettext_lazy("Guidance talks"),
+    "talks_used": gettext_lazy("Talks used"),
+    "referrals": gettext_lazy("Referrals"),
+    "groups": gettext_lazy("Groups"),
+    "coverage": gettext_lazy("Base level"),
+    "consultants": gettext_lazy("Consultants"),
 }
 
 

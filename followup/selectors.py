@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Sum, Value
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
@@ -139,9 +139,15 @@ def _add(bucket: dict, key, field: str, value: int) -> None:
     bucket.setdefault(key, {"contacts": 0, "caregivers": 0})[field] += value
 
 
-def _unit(combined: bool, district_field: str = "district_id"):
-    """What figures are grouped by: each district, or (combined) the scope as one."""
-    return Value(SCOPE, output_field=IntegerField()) if combined else F(district_field)
+def _grouped(queryset, *fields, combined: bool, district_field: str = "district_id", expressions=None, **aggregates):
+    """``aggregates`` grouped by ``fields`` and by district, or (``combined``) the scope as one;
+    each row says its unit (a district's id, or SCOPE)."""
+    expressions = expressions or {}
+    if not combined:
+        return queryset.values(*fields, unit=F(district_field), **expressions).annotate(**aggregates)
+    if not fields and not expressions:
+        return [queryset.aggregate(**aggregates) | {"unit": SCOPE}]
+    return (row | {"unit": SCOPE} for row in queryset.values(*fields, **expressions).annotate(**aggregates))
 
 
 def district_figures(
@@ -165,17 +171,19 @@ def district_figures(
     contacts = _contacts_in(period=period, target_group=target_group, district_ids=district_ids)
     figures: dict[int, dict] = defaultdict(_empty_figures)
     named = contacts.filter(caregiver__isnull=False)
-    unit = _unit(combined)
-
-    for row in contacts.values(
+    for row in _grouped(
+        contacts,
         "channel",
         "consultant_id",
         "consultant__role",
         "consultant__target_group",
         "target_group",
-        unit=unit,
-        month=TruncMonth("date"),
-    ).annotate(n=Count("pk"), minutes=Sum("duration_minutes"), anonymous=Count("pk", filter=Q(caregiver__isnull=True))):
+        combined=combined,
+        expressions={"month": TruncMonth("date")},
+        n=Count("pk"),
+        minutes=Sum("duration_minutes"),
+        anonymous=Count("pk", filter=Q(caregiver__isnull=True)),
+    ):
         f = figures[row["unit"]]
         f["contacts"] += row["n"]
         f["minutes"] += row["minutes"]
@@ -188,7 +196,7 @@ def district_figures(
         role = f["role_channel"].setdefault(report_role(row["consultant__role"], row["consultant__target_group"]), {})
         role[row["channel"]] = role.get(row["channel"], 0) + row["n"]
 
-    for row in named.values(unit=unit).annotate(n=Count("caregiver_id", distinct=True)):
+    for row in _grouped(named, combined=combined, n=Count("caregiver_id", distinct=True)):
         figures[row["unit"]]["caregivers"] = row["n"]
     for dimension, field in (
         ("by_channel", "channel"),
@@ -196,14 +204,17 @@ def district_figures(
         ("by_role", "consultant__role"),
         ("by_target_group", "target_group"),
     ):
-        for row in named.values(field, unit=unit).annotate(n=Count("caregiver_id", distinct=True)):
+        for row in _grouped(named, field, combined=combined, n=Count("caregiver_id", distinct=True)):
             _add(figures[row["unit"]][dimension], str(row[field]), "caregivers", row["n"])
-    for row in named.values(unit=unit, month=TruncMonth("date")).annotate(n=Count("caregiver_id", distinct=True)):
+    by_month = _grouped(
+        named, combined=combined, expressions={"month": TruncMonth("date")}, n=Count("caregiver_id", distinct=True)
+    )
+    for row in by_month:
         _add(figures[row["unit"]]["by_month"], row["month"].strftime("%Y-%m"), "caregivers", row["n"])
 
     attributes = ("gender", "age_band", "relation", "condition")
-    for row in named.values(*(f"caregiver__{a}" for a in attributes), unit=unit).annotate(
-        n=Count("caregiver_id", distinct=True)
+    for row in _grouped(
+        named, *(f"caregiver__{a}" for a in attributes), combined=combined, n=Count("caregiver_id", distinct=True)
     ):
         breakdown = figures[row["unit"]]["caregivers_by"]
         for attribute in attributes:
@@ -219,7 +230,7 @@ def district_figures(
 def _talk_figures(figures, *, contacts, period: Period, district_ids, combined: bool) -> None:
     """Caregivers with a guidance talk in the period, by the talks they have used up to its end."""
     talked = contacts.filter(talk_number__isnull=False, caregiver__isnull=False)
-    for row in talked.values(unit=_unit(combined)).annotate(n=Count("pk")):
+    for row in _grouped(talked, combined=combined, n=Count("pk")):
         figures[row["unit"]]["talks"]["talks"] = row["n"]
     history = Contact.objects.filter(
         deleted_at__isnull=True,
@@ -247,8 +258,8 @@ def _talk_figures(figures, *, contacts, period: Period, district_ids, combined: 
 
 def _referral_figures(figures, *, contacts, combined: bool) -> None:
     referrals = Referral.objects.filter(contact__in=contacts)
-    unit = _unit(combined, "contact__district_id")
-    for row in referrals.values("destination", unit=unit).annotate(n=Count("pk")):
+    in_district = "contact__district_id"
+    for row in _grouped(referrals, "destination", combined=combined, district_field=in_district, n=Count("pk")):
         figures[row["unit"]]["referrals"][row["destination"]] = row["n"]
     # A referral to healthcare for a caregiver who had used every talk of the cap by that day.
     capped = Contact.objects.filter(
@@ -259,14 +270,18 @@ def _referral_figures(figures, *, contacts, combined: bool) -> None:
         date__lte=OuterRef("contact__date"),
     )
     after_cap = referrals.filter(destination__in=HEALTHCARE_DESTINATIONS, contact__talk_number__isnull=True)
-    for row in after_cap.filter(Exists(capped)).values(unit=unit).annotate(n=Count("pk")):
+    after_cap = after_cap.filter(Exists(capped))
+    for row in _grouped(after_cap, combined=combined, district_field=in_district, n=Count("pk")):
         figures[row["unit"]]["talks"]["referrals_after_cap"] = row["n"]
 
 
 def _group_figures(figures, *, contacts, period: Period, district_ids, combined: bool) -> None:
     """Groups and circles that met in the period, their meetings and attendance, by kind."""
     meeting_contacts = contacts.filter(meeting__isnull=False)
-    for row in meeting_contacts.values(kind=F("meeting__group__kind"), unit=_unit(combined)).annotate(
+    for row in _grouped(
+        meeting_contacts,
+        combined=combined,
+        expressions={"kind": F("meeting__group__kind")},
         groups=Count("meeting__group_id", distinct=True),
         meetings=Count("meeting_id", distinct=True),
         attendance=Count("pk"),

@@ -25,9 +25,7 @@ def compile_report(self, report_id: int) -> None:
     try:
         report_compile(report_id)
     except TRANSIENT_ERRORS as exc:
-        from django.db import close_old_connections
-
-        close_old_connections()  # a broken connection must not be reused by the next attempt
+        # Celery's Django fixup closes a broken connection after the task, so the retry opens a new one.
         if self.request.retries >= self.max_retries:
             reason = _("The database could not be reached; the report was tried %(n)d times. Order it again later.")
             report_fail(report_id, reason=reason % {"n": self.request.retries + 1})

@@ -103,7 +103,7 @@ def test_health_reports_an_unreachable_broker(client):
     assert response.json() == {"database": "ok", "broker": "error"}
 
 
-def test_a_real_celery_worker_on_redis_runs_the_apps_tasks(redis_broker_url):
+def test_a_real_celery_worker_on_redis_runs_the_apps_tasks(redis_broker_url, celery_on_redis):
     from celery.contrib.testing import tasks  # noqa: F401 - registers celery.ping, used by start_worker
     from celery.contrib.testing.worker import start_worker
 

@@ -30,7 +30,7 @@ def test_consultant_list_query_count_does_not_grow(db, login, django_assert_num_
 
     # session, user, permissions (user, group), scope, consultants, methods; then the session's
     # expiry is renewed (update inside a savepoint), which idle logout depends on
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         response = client.get("/consultants/")
 
     assert len(response.context["consultants"]) == n
@@ -57,7 +57,7 @@ def test_consultant_page_shows_current_description_and_allocations(db, login, dj
     assignment = DescriptionAssignmentFactory(consultant=consultant, valid_from=datetime.date(2024, 1, 1))
     client = login(UserFactory(role=Role.CONSULTANT, districts=[district]))
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         response = client.get(f"/consultants/{consultant.pk}/")
 
     assert response.context["current"] == assignment

@@ -31,7 +31,7 @@ def test_district_list_query_count_does_not_grow(db, login, django_assert_num_qu
 
     client = login(UserFactory(role=Role.STRATEGIST))
     # session, user, permissions (user, group), districts, networks, session renewal (3)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         response = client.get("/districts/")
 
     assert len(response.context["districts"]) == n
@@ -47,7 +47,7 @@ def test_district_page_shows_its_records_in_fixed_queries(db, login, django_asse
         AllocationFactory(consultant=ConsultantFactory(home_district=seller), district=district, percent=20)
     client = login(UserFactory(role=Role.MANAGER, districts=[district]))
 
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(14):
         response = client.get("/districts/alvsjo/")
 
     assert response.status_code == 200

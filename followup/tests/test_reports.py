@@ -307,8 +307,19 @@ def test_files_hold_the_reports_numbers(two_districts, django_capture_on_commit_
     out = io.BytesIO()
     WRITERS["xlsx"](report.content, out, report)
     workbook = load_workbook(io.BytesIO(out.getvalue()))
-    assert workbook.sheetnames == ["Om", "Översikt", "Roll och kanal", "Målgrupp", "Anhöriga", "Vägledande samtal",
-                                   "Använda samtal", "Hänvisningar", "Grupper", "Basnivå", "Konsulenter"]
+    assert workbook.sheetnames == [
+        "Om",
+        "Översikt",
+        "Roll och kanal",
+        "Målgrupp",
+        "Anhöriga",
+        "Vägledande samtal",
+        "Använda samtal",
+        "Hänvisningar",
+        "Grupper",
+        "Basnivå",
+        "Konsulenter",
+    ]
     summary = workbook["Översikt"]
     assert summary.freeze_panes == "A2"
     assert [c.value for c in summary[4]][:5] == ["Totalt: Hela staden", 5, 1, 2, 1]
