@@ -7,11 +7,13 @@ write-only (rows go to disk as they come), the CSV is written row by row.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
+from html import escape
 from typing import BinaryIO
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -53,13 +55,14 @@ def report_title(content: dict) -> str:
 def report_about(content: dict, report=None) -> list[tuple[str, str]]:
     """What the report is: its title, period, scope and how it was made."""
     groups = dict(TargetGroup.choices)
+    compiled = timezone.localtime(datetime.datetime.fromisoformat(content["compiled_at"]))
     rows = [
         (_("Report"), report_title(content)),
         (_("Period"), period_from_json(content["period"]).label),
         (_("Previous period"), period_from_json(content["previous_period"]).label),
         (_("Districts"), ", ".join(d["name"] for d in content["districts"])),
         (_("Target groups"), ", ".join(str(groups.get(g, g)) for g in content["target_groups"]) or _("All")),
-        (_("Compiled"), content["compiled_at"][:16].replace("T", " ")),
+        (_("Compiled"), formats.date_format(compiled, "SHORT_DATETIME_FORMAT")),
         (_("Version of the definitions"), str(content["definitions_version"])),
     ]
     if report is not None and report.ordered_by_id:
@@ -157,7 +160,7 @@ _PALETTE = [colors.HexColor(c) for c in ("#0b5394", "#6fa8dc", "#e69138", "#93c4
 def _bar_chart(title: str, labels: list[str], series: list[tuple[str, list[float]]], width: float) -> Drawing:
     """A horizontal bar chart, one bar per series for each label, with a legend."""
     height = 40 + len(labels) * (8 * len(series) + 6)
-    drawing = Drawing(width, height + 30)
+    drawing = Drawing(width, height + 45)
     chart = HorizontalBarChart()
     chart.x, chart.y = 120, 20
     chart.width, chart.height = width - 260, height
@@ -176,7 +179,7 @@ def _bar_chart(title: str, labels: list[str], series: list[tuple[str, list[float
     legend.fontSize = 7
     legend.colorNamePairs = [(_PALETTE[i % len(_PALETTE)], name) for i, (name, _v) in enumerate(series)]
     drawing.add(legend)
-    drawing.add(String(0, height + 18, title, fontSize=10, fontName="Helvetica-Bold"))
+    drawing.add(String(0, height + 32, title, fontSize=10, fontName="Helvetica-Bold"))
     return drawing
 
 
@@ -240,13 +243,10 @@ def write_pdf(content: dict, out: BinaryIO, report=None) -> None:
     )
     width = page[0] - 24 * mm
     story = [Paragraph(report_title(content), styles["Title"])]
-    story.append(
-        PdfTable(
-            [[k, v] for k, v in report_about(content, report)],
-            colWidths=[60 * mm, width - 60 * mm],
-            style=TableStyle([("FONTSIZE", (0, 0), (-1, -1), 8), ("FONTNAME", (0, 0), (0, -1), "Helvetica-Bold")]),
-        )
-    )
+    about = [
+        [Paragraph(f"<b>{escape(k)}</b>", small), Paragraph(escape(v), small)] for k, v in report_about(content, report)
+    ]
+    story.append(PdfTable(about, colWidths=[60 * mm, width - 60 * mm], hAlign="LEFT"))
     for chart in _charts(content, width):
         story += [Spacer(1, 6 * mm), chart]
     for table in report_tables(content):

@@ -47,7 +47,7 @@ def test_a_strategist_orders_a_city_report_and_reads_it(strategist, django_captu
     )  # fmt: skip
     page = strategist.get(response["Location"]).content.decode()
     assert "Rapporten är beställd. Den sammanställs i bakgrunden." in page
-    assert '<tr><th scope="row">Totalt: Hela staden</th><td>5</td><td>0</td>' in page
+    assert '<tr><th scope="row">Totalt: Hela staden</th><td class="text-end">5</td><td class="text-end">0</td>' in page
     assert "Sara Strateg" in page
     for file_format in ("xlsx", "csv", "pdf", "json"):
         assert f'href="/reports/{report.pk}/report.{file_format}"' in page

@@ -318,7 +318,7 @@ def test_files_hold_the_reports_numbers(two_districts, django_capture_on_commit_
         "Hänvisningar",
         "Grupper",
         "Basnivå",
-        "Konsulenter",
+        "Anhörigkonsulenter",
     ]
     summary = workbook["Översikt"]
     assert summary.freeze_panes == "A2"
