@@ -158,7 +158,7 @@ def main() -> None:
         worker.wait(timeout=30)
 
     for file_format in ("xlsx", "pdf"):
-        output = f"/tmp/bench-report-{args.contacts}.{file_format}"
+        output = BASE_DIR / "var" / f"bench-report-{args.contacts}.{file_format}"
         started = time.perf_counter()
         subprocess.run(  # noqa: S603
             [

@@ -46,9 +46,10 @@ def test_strategist_orders_a_city_report_and_downloads_it(page, strategist):
     assert "Klar" in page.inner_text("#report-status")
     total = page.locator("table[data-table=summary] tbody tr").last
     assert total.locator("th").inner_text() == "Totalt: Hela staden"
-    assert int(total.locator("td").first.inner_text().replace("\u00a0", "")) == report.content["figures"]["scope"][
-        "contacts"
-    ]
+    assert (
+        int(total.locator("td").first.inner_text().replace("\u00a0", ""))
+        == report.content["figures"]["scope"]["contacts"]
+    )
     with page.expect_download() as download:
         page.click("text=XLSX")
     assert download.value.suggested_filename == "uppfoljning-2026-city.xlsx"

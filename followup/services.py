@@ -296,7 +296,10 @@ def report_scope_districts(*, scope: str, network: Network | None = None, distri
     if scope == ReportScope.NETWORK:
         if network is None:
             raise ValidationError({"network": _("Choose a network.")})
-        return list(network.districts.values_list("pk", flat=True))
+        ids = list(network.districts.values_list("pk", flat=True))
+        if not ids:
+            raise ValidationError({"network": _("The network has no districts.")})
+        return ids
     ids = [d.pk if isinstance(d, District) else d for d in districts]
     if not ids:
         raise ValidationError({"districts": _("Choose at least one district.")})

@@ -2,7 +2,7 @@ import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -143,6 +143,8 @@ def reports(request):
                 )
             except PermissionDenied as exc:
                 form.add_error("districts", str(exc))
+            except ValidationError as exc:
+                form.add_error(None, exc)
             else:
                 report.refresh_from_db()
                 if report.status == ReportStatus.FAILED:

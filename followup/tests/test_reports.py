@@ -15,7 +15,6 @@ from accounts.scoping import SYSTEM
 from caregivers.tests.factories import CaregiverFactory
 from consultants.models import ConsultantRole
 from consultants.tests.factories import AllocationFactory, ConsultantFactory
-from districts.models import District
 from districts.tests.factories import DistrictFactory, NetworkFactory
 from followup import services
 from followup.models import FollowupReport, ReportOrigin, ReportScope, ReportStatus
@@ -383,5 +382,7 @@ def test_order_validates_the_scope(db):
     with pytest.raises(ValidationError) as error:
         report_order(user=SYSTEM, period=Period.year(2025), scope=ReportScope.DISTRICTS, districts=[])
     assert error.value.message_dict == {"districts": ["Välj minst en stadsdel."]}
+    with pytest.raises(ValidationError) as error:
+        report_order(user=SYSTEM, period=Period.year(2025), scope=ReportScope.NETWORK, network=NetworkFactory())
+    assert error.value.message_dict == {"network": ["Nätverket har inga stadsdelar."]}
     assert FollowupReport.objects.count() == 0
-    assert District.objects.count() == 0
