@@ -27,9 +27,9 @@ from .selectors import (
     DEFINITIONS_VERSION,
     SCOPE,
     ReportRole,
-    _empty_figures,
     coverage_matrix,
     district_figures,
+    empty_figures,
     fte_by_district,
 )
 from .snapshots import figures_for, figures_refresh
@@ -63,7 +63,7 @@ def _scope_figures(*, period: Period, district_ids: list[int], target_groups: Se
     figures = district_figures(
         period=period, target_group=list(target_groups) or None, district_ids=district_ids, combined=True
     )
-    return figures.get(SCOPE) or _empty_figures()
+    return figures.get(SCOPE) or empty_figures()
 
 
 def _consultants(*, codes: dict[int, str], on: datetime.date) -> dict:
@@ -118,7 +118,7 @@ def report_content(
     steps = ((figures, period), (previous_figures, previous))
     for done, (into, when) in enumerate(steps):
         by_district = _figures_by_district(period=when, district_ids=district_ids, target_groups=target_groups)
-        into["districts"] = {d["code"]: by_district.get(d["pk"]) or _empty_figures() for d in districts}
+        into["districts"] = {d["code"]: by_district.get(d["pk"]) or empty_figures() for d in districts}
         progress(10 + 10 * done)
     for done, (into, when) in enumerate(steps):
         into["scope"] = _scope_figures(period=when, district_ids=district_ids, target_groups=target_groups)

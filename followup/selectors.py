@@ -116,7 +116,7 @@ def _contacts_in(*, period: Period, target_group: TargetGroups, district_ids: It
     return contacts
 
 
-def _empty_figures() -> dict:
+def empty_figures() -> dict:
     return {
         "contacts": 0,
         "caregivers": 0,
@@ -169,7 +169,7 @@ def district_figures(
     if district_ids is not None:
         district_ids = list(district_ids)
     contacts = _contacts_in(period=period, target_group=target_group, district_ids=district_ids)
-    figures: dict[int, dict] = defaultdict(_empty_figures)
+    figures: dict[int, dict] = defaultdict(empty_figures)
     named = contacts.filter(caregiver__isnull=False)
     for row in _grouped(
         contacts,
@@ -322,7 +322,7 @@ HEADLINE_FIGURES = (
 
 def figure_at(figures: dict | None, path: tuple[str, ...]):
     """The figure at ``path`` (e.g. ("talks", "used")) of a district's figures, empty ones if none."""
-    value = figures or _empty_figures()
+    value = figures or empty_figures()
     for step in path:
         value = value[step]
     return value
@@ -374,7 +374,7 @@ def district_dashboard(*, district: District, period: Period, target_group: str 
     city, as_of = figures_for(period=period, target_group=target_group)
     previous, _as_of = figures_for(period=period.previous(), target_group=target_group, district_ids=[district.pk])
     all_districts = list(District.objects.values_list("pk", flat=True))
-    current = city.get(district.pk) or _empty_figures()
+    current = city.get(district.pk) or empty_figures()
     headline = [
         {
             "name": name,
@@ -386,8 +386,8 @@ def district_dashboard(*, district: District, period: Period, target_group: str 
     ]
     return {
         "figures": current,
-        "previous": previous.get(district.pk) or _empty_figures(),
-        "city": [city.get(pk) or _empty_figures() for pk in all_districts],
+        "previous": previous.get(district.pk) or empty_figures(),
+        "city": [city.get(pk) or empty_figures() for pk in all_districts],
         "headline": headline,
         "profile": district_profile(district=district),
         "as_of": as_of,
