@@ -193,3 +193,19 @@ def test_report_pages_take_a_fixed_number_of_queries(strategist, django_capture_
         strategist.get("/reports/")
     with django_assert_num_queries(6):
         strategist.get(f"/reports/{report.pk}/")
+
+
+def test_strategists_change_the_report_schedules_in_the_admin(db, login):
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    every = IntervalSchedule.objects.create(every=20, period=IntervalSchedule.SECONDS)
+    PeriodicTask.objects.create(name="refresh-figures", task="followup.refresh_figures", interval=every)
+    strategist = login(UserFactory(role=Role.STRATEGIST))
+    listed = strategist.get("/admin/django_celery_beat/periodictask/").context["cl"].queryset
+    assert sorted(t.task for t in listed) == ["followup.compile_scheduled_report"] * 2
+    yearly = PeriodicTask.objects.get(kwargs='{"kind": "year"}')
+    assert strategist.get(f"/admin/django_celery_beat/periodictask/{yearly.pk}/change/").status_code == 200
+    refresh = PeriodicTask.objects.get(name="refresh-figures")
+    assert strategist.get(f"/admin/django_celery_beat/periodictask/{refresh.pk}/change/").status_code == 302
+    admin = login(UserFactory(role=Role.ADMIN))
+    assert admin.get("/admin/django_celery_beat/periodictask/").context["cl"].queryset.count() == 3
