@@ -248,7 +248,8 @@ def _talk_figures(figures, *, contacts, period: Period, district_ids, combined: 
         .annotate(used=Count("pk"), cap=Max("talk_cap"))
         .order_by()
     )
-    for row in per_caregiver.values("district_id", "used", "cap"):
+    # One row per caregiver and district: streamed, never held in memory at once (millions at scale).
+    for row in per_caregiver.values("district_id", "used", "cap").iterator(chunk_size=10_000):
         talks = figures[SCOPE if combined else row["district_id"]]["talks"]
         used = str(row["used"])  # text keys: the figures are stored as JSON as they are
         talks["used"][used] = talks["used"].get(used, 0) + 1
