@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import Http404
 from django_celery_beat.admin import PeriodicTaskAdmin
 from django_celery_beat.models import PeriodicTask
 
@@ -35,3 +36,10 @@ class ScheduleAdmin(PeriodicTaskAdmin):
     def get_queryset(self, request):
         tasks = super().get_queryset(request)
         return tasks if request.user.is_superuser else tasks.filter(task__in=REPORT_TASKS)
+
+    def get_object(self, request, object_id, from_field=None):
+        # Like every scoped admin: a task outside what the user may see answers 404, as a missing one.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj

@@ -25,15 +25,17 @@ from interventions.models import Channel, GroupKind, ReferralDestination
 from .periods import Period
 from .selectors import (
     DEFINITIONS_VERSION,
+    HEADLINE_FIGURES,
     SCOPE,
     ReportRole,
     coverage_matrix,
     district_figures,
     empty_figures,
+    figure_at,
     fte_by_district,
 )
 from .snapshots import figures_for, figures_refresh
-from .tables import Table
+from .tables import HEADLINE_LABELS, Table
 
 Progress = Callable[[int], None]
 
@@ -185,28 +187,14 @@ def _ordered_keys(labels: dict, *counts: dict) -> list[str]:
     return [k for k in labels if k in seen] + sorted(k for k in seen if k not in labels)
 
 
-def _summary(content: dict) -> Table:
-    figures = (
-        (_("Contact occasions"), ("contacts",)),
-        (_("Caregivers reached (unique)"), ("caregivers",)),
-        (_("Anonymous contacts"), ("anonymous",)),
-        (_("Minutes of contact"), ("minutes",)),
-        (_("Guidance talks"), ("talks", "talks")),
-        (_("Group and circle meetings"), ("groups", "meetings")),
-        (_("Attendance at meetings"), ("groups", "attendance")),
-        (_("Referrals"), ("referrals",)),
-    )
-
-    def value(f: dict, path: tuple[str, ...]):
-        for step in path:
-            f = f[step]
-        return sum(f.values()) if isinstance(f, dict) else f
-
+def _figure_table(content: dict, table_id: str, caption, names: tuple[str, ...]) -> Table:
+    """Headline figures (the dashboards' own, with their labels) per unit, each with the previous period."""
+    paths = dict(HEADLINE_FIGURES)
     rows = [
-        [label, *(v for _n, path in figures for v in (value(now, path), value(before, path)))]
+        [label, *(v for n in names for v in (figure_at(now, paths[n]), figure_at(before, paths[n])))]
         for label, now, before in _units(content)
     ]
-    return Table("summary", _("Summary"), [_("District"), *_pair_columns(*(n for n, _p in figures))], rows)
+    return Table(table_id, caption, [_("District"), *_pair_columns(*(HEADLINE_LABELS[n] for n in names))], rows)
 
 
 def _role_channel(content: dict) -> Table:
@@ -237,9 +225,7 @@ def _breakdown(content, table_id, caption, heading, path, labels, pairs=True) ->
     """One row per unit and key; occasions and unique caregivers (``pairs``) or a count, each with the previous."""
     rows = []
     for label, now, before in _units(content):
-        counts_now, counts_before = now, before
-        for step in path:
-            counts_now, counts_before = counts_now[step], counts_before[step]
+        counts_now, counts_before = figure_at(now, path), figure_at(before, path)
         for key in _ordered_keys(labels, counts_now, counts_before):
             a, b = counts_now.get(key), counts_before.get(key)
             if pairs:
@@ -265,22 +251,6 @@ def _caregivers(content: dict) -> Table:
         rows += [[row[0], str(heading), *row[1:]] for row in part.rows]
     columns = [_("District"), _("Breakdown"), _("Value"), *_pair_columns(_("Caregivers reached (unique)"))]
     return Table("caregivers", _("Caregivers by gender, age band, relation and condition"), columns, rows)
-
-
-def _talks(content: dict) -> Table:
-    names = (
-        (_("Guidance talks"), "talks"),
-        (_("Caregivers in guidance talks"), "caregivers"),
-        (_("Caregivers who reached the cap"), "at_cap"),
-        (_("Referrals to healthcare after the cap"), "referrals_after_cap"),
-    )
-    rows = [
-        [label, *(v for _n, key in names for v in (now["talks"][key], before["talks"][key]))]
-        for label, now, before in _units(content)
-    ]
-    return Table(
-        "talks", _("Guidance talks and the talk cap"), [_("District"), *_pair_columns(*(n for n, _k in names))], rows
-    )
 
 
 def _groups(content: dict) -> Table:
@@ -385,7 +355,12 @@ def _consultants_table(content: dict) -> Table:
 def report_tables(content: dict) -> list[Table]:
     """The report's sections as tables, from its stored content alone (no reads)."""
     return [
-        _summary(content),
+        _figure_table(
+            content,
+            "summary",
+            _("Summary"),
+            ("contacts", "caregivers", "anonymous", "minutes", "talks", "meetings", "attendance"),
+        ),
         _role_channel(content),
         _breakdown(
             content,
@@ -396,7 +371,12 @@ def report_tables(content: dict) -> list[Table]:
             dict(TargetGroup.choices),
         ),
         _caregivers(content),
-        _talks(content),
+        _figure_table(
+            content,
+            "talks",
+            _("Guidance talks and the talk cap"),
+            ("talks", "talk_caregivers", "at_cap", "referrals_after_cap"),
+        ),
         _breakdown(
             content,
             "talks_used",

@@ -146,17 +146,22 @@ def reports(request):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                report.refresh_from_db()
-                if report.status == ReportStatus.FAILED:
-                    messages.error(request, report.error)
-                else:
-                    messages.success(request, _("The report is ordered. It is compiled in the background."))
-                return redirect("followup:report", pk=report.pk)
+                return _ordered(request, report, _("The report is ordered. It is compiled in the background."))
     elif request.method == "POST":
         raise Http404
     recent = timezone.now() - timezone.timedelta(days=7)
     listed = visible.select_related("network", "ordered_by").prefetch_related("districts")[:100]
     return render(request, "followup/reports.html", {"form": form, "reports": listed, "new_since": recent})
+
+
+def _ordered(request, report, success: str):
+    """To the new report's page, saying it is ordered, or why it could not be queued."""
+    report.refresh_from_db()
+    if report.status == ReportStatus.FAILED:
+        messages.error(request, report.error)
+    else:
+        messages.success(request, success)
+    return redirect("followup:report", pk=report.pk)
 
 
 def _report_status(report) -> dict:
@@ -212,9 +217,4 @@ def report_reorder_view(request, pk: int):
         again = report_reorder(user=request.user, report=report)
     except PermissionDenied:
         raise Http404 from None
-    again.refresh_from_db()
-    if again.status == ReportStatus.FAILED:
-        messages.error(request, again.error)
-    else:
-        messages.success(request, _("The report is ordered again."))
-    return redirect("followup:report", pk=again.pk)
+    return _ordered(request, again, _("The report is ordered again."))

@@ -206,6 +206,6 @@ def test_strategists_change_the_report_schedules_in_the_admin(db, login):
     yearly = PeriodicTask.objects.get(kwargs='{"kind": "year"}')
     assert strategist.get(f"/admin/django_celery_beat/periodictask/{yearly.pk}/change/").status_code == 200
     refresh = PeriodicTask.objects.get(name="refresh-figures")
-    assert strategist.get(f"/admin/django_celery_beat/periodictask/{refresh.pk}/change/").status_code == 302
+    assert strategist.get(f"/admin/django_celery_beat/periodictask/{refresh.pk}/change/").status_code == 404
     admin = login(UserFactory(role=Role.ADMIN))
     assert admin.get("/admin/django_celery_beat/periodictask/").context["cl"].queryset.count() == 3
