@@ -60,6 +60,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "consultants.delete_descriptionassignment",
             "followup.view_followupreport",
             "followup.add_followupreport",
+            # Data subjects' rights for their own districts' caregivers (issue 6).
+            "caregivers.extract_caregiver",
+            "caregivers.erase_caregiver",
+            # Their districts' part of the audit log.
+            "audit.view_auditentry",
         }
     ),
     # Strategists compare all districts and maintain the city-wide definitions.
@@ -87,6 +92,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "django_celery_beat.view_crontabschedule",
             "django_celery_beat.add_crontabschedule",
             "django_celery_beat.change_crontabschedule",
+            # The whole audit log.
+            "audit.view_auditentry",
         }
     ),
     # Administrators are superusers (User.is_superuser follows the role): every permission.

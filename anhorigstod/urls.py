@@ -10,6 +10,8 @@ urlpatterns = [
     path("consultants/", include("consultants.urls")),
     path("caregivers/", include("caregivers.urls")),
     path("", include("interventions.urls")),
+    path("audit/", include("audit.urls")),
+    path("account/", include("accounts.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

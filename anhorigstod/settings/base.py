@@ -3,10 +3,12 @@
 See README.md and .env.example for the list of variables.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import bootstrap_wrapper
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -44,18 +46,33 @@ INSTALLED_APPS = [
     "caregivers",
     "followup",
     "django_filters",
+    # Security and personal data (issue 6).
+    "auditlog",
+    "audit",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "anhorigstod.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks a session verified by a one-time password; accounts' middleware then demands it.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Every logged change and access gets the signed-in user as its actor.
+    "auditlog.middleware.AuditlogMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "anhorigstod.urls"
@@ -80,6 +97,8 @@ TEMPLATES = [
 AUTH_USER_MODEL = "accounts.User"
 # Roles grant permissions (accounts/permissions.py); the model backend still authenticates.
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "accounts.permissions.RolePermissionBackend",
 ]
 LOGIN_URL = "login"
@@ -149,8 +168,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "followup.refresh_figures",
         "schedule": env.float("FIGURES_REFRESH_SECONDS", default=20.0),
     },
+    # Erases caregivers past the retention period (CAREGIVER_RETENTION_YEARS), nightly.
+    "erase-expired-caregivers": {
+        "task": "caregivers.erase_expired_caregivers",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
+# Sessions end after this many seconds without a request (every request renews the session).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
@@ -158,6 +183,44 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Login protection: after LOGIN_FAILURE_LIMIT failed attempts on one account, or from one address,
+# that account or address is locked for LOGIN_LOCKOUT_MINUTES. A successful login clears the count,
+# so an office sharing one public address is not locked out by a colleague's typing.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Two-factor login (TOTP): anyone may turn it on; with TWO_FACTOR_REQUIRED strategists and
+# administrators must.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=False)
+OTP_TOTP_ISSUER = "Anhörigstöd"
+
+# The audit log (django-auditlog) writes to our own entry model, which knows its districts.
+AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
+
+# Caregivers with no contact for this many years are erased by a scheduled job.
+CAREGIVER_RETENTION_YEARS = env.int("CAREGIVER_RETENTION_YEARS", default=3)
+
+# Content-Security-Policy (django-csp) in every environment, so the tests see what production sends:
+# nothing inline, nothing from another host.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # Bootstrap draws its form and menu icons as data: SVG images.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,
