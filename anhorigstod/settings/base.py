@@ -192,6 +192,13 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=1
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind the TLS proxy every request comes from the proxy's address: with TRUSTED_PROXY_COUNT set
+# (production: 1), the client's address is read from X-Forwarded-For (django-ipware), counting that
+# many proxies from the right, so a client cannot pick its own address by sending the header.
+AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
 
 # Two-factor login (TOTP): anyone may turn it on; with TWO_FACTOR_REQUIRED strategists and
 # administrators must.
