@@ -15,3 +15,23 @@ class SwedishFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class PermissionsPolicyMiddleware:
+    """Send a Permissions-Policy header (settings.PERMISSIONS_POLICY) on every response.
+
+    The app needs no camera, microphone, location, payment or other powerful browser feature; saying
+    so means an injected script or a framed page cannot ask the staff's browser for them either.
+    Django's SecurityMiddleware sends the other security headers but not this one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        policy = getattr(settings, "PERMISSIONS_POLICY", {})
+        self.header = ", ".join(f"{feature}=({' '.join(allowed)})" for feature, allowed in policy.items())
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response
