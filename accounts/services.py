@@ -1,17 +1,22 @@
-"""Writes of users and roles."""
+"""Writes of users, roles and two-factor devices."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
+import django_otp
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from districts.models import District
 
 from .models import DISTRICT_ROLES, Role, User
+from .two_factor import confirmed_device, two_factor_required
 
 
 @transaction.atomic
@@ -48,3 +53,67 @@ def user_create(
     user.save()
     user.districts.set(districts)
     return user
+
+
+def _one_time_code_check(*, user: User, device: TOTPDevice, token: str) -> TOTPDevice:
+    """Return the device if the token is right; otherwise raise on the code field.
+
+    Not inside a transaction of its own caller: a wrong code must count towards django-otp's
+    throttling even though this raises, so the failure is committed by `django_otp.verify_token`.
+    """
+    allowed, info = device.verify_is_allowed()
+    if not allowed:
+        wait = max(1, math.ceil((info["locked_until"] - timezone.now()).total_seconds()))
+        raise ValidationError({"otp_token": _("Too many wrong codes. Try again in %(seconds)s s.") % {"seconds": wait}})
+    verified = django_otp.verify_token(user, device.persistent_id, token)
+    if verified is None:
+        raise ValidationError({"otp_token": _("The code is wrong or has expired. Enter the code your app shows now.")})
+    return verified
+
+
+def two_factor_enrolment_start(*, user: User) -> TOTPDevice:
+    """The unconfirmed device to enrol with: the same one until confirmed, so a reload keeps the QR code."""
+    device = TOTPDevice.objects.devices_for_user(user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice(user=user, name="Authenticator app", confirmed=False)
+        device.full_clean()
+        device.save()
+    return device
+
+
+def two_factor_enrolment_confirm(*, user: User, token: str) -> TOTPDevice:
+    """Confirm the enrolment with a code from the app; the device then guards every login."""
+    if confirmed_device(user) is not None:
+        raise ValidationError({"otp_token": _("Two-factor login is already on.")})
+    device = TOTPDevice.objects.devices_for_user(user, confirmed=False).order_by("pk").first()
+    if device is None:
+        raise ValidationError({"otp_token": _("The set-up has expired; start again.")})
+    device = _one_time_code_check(user=user, device=device, token=token)
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    return device
+
+
+def two_factor_login_verify(*, user: User, token: str) -> TOTPDevice:
+    """Check the code asked for after the password; the caller marks the session verified."""
+    device = confirmed_device(user)
+    if device is None:
+        raise ValidationError({"otp_token": _("Two-factor login is not on.")})
+    return _one_time_code_check(user=user, device=device, token=token)
+
+
+def two_factor_disable(*, user: User, token: str) -> int:
+    """Turn two-factor login off with a current code, unless the user's role requires it.
+
+    Returns the number of devices removed.
+    """
+    if two_factor_required(user):
+        raise ValidationError({"otp_token": _("Two-factor login is required for your role and cannot be turned off.")})
+    device = confirmed_device(user)
+    if device is None:
+        raise ValidationError({"otp_token": _("Two-factor login is not on.")})
+    _one_time_code_check(user=user, device=device, token=token)
+    removed, _per_model = TOTPDevice.objects.filter(user=user).delete()
+    return removed
