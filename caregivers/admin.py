@@ -2,18 +2,24 @@ from django.contrib import admin
 
 from accounts.scoping import DistrictScopedAdmin
 
-from .models import Caregiver, SupportContactOffer
+from .models import Caregiver, CaregiverErasure, RetentionRun, SupportContactOffer
 
 
 @admin.register(Caregiver)
 class CaregiverAdmin(DistrictScopedAdmin):
     """Personal data: managers see their own districts' caregivers; nobody sees another district's."""
 
-    list_display = ("label", "target_group", "relation", "condition", "gender", "age_band")
+    list_display = ("label", "target_group", "relation", "condition", "gender", "age_band", "erased_at")
     list_filter = ("target_group", "condition", "gender", "age_band")
     search_fields = ("label",)
     filter_horizontal = ("districts",)
-    readonly_fields = ("created_by", "created_at", "updated_at")
+    readonly_fields = ("created_by", "created_at", "updated_at", "erased_at")
+
+    def has_change_permission(self, request, obj=None):
+        # An erased caregiver stays as it is: a label typed in here would name them again.
+        if obj is not None and obj.erased_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
 
 
 @admin.register(SupportContactOffer)
@@ -22,3 +28,34 @@ class SupportContactOfferAdmin(DistrictScopedAdmin):
     list_filter = ("status",)
     search_fields = ("caregiver__label",)
     list_select_related = ("caregiver", "support_person")
+
+
+class _RecordAdmin(admin.ModelAdmin):
+    """What was erased is a record: seen, never added, changed or deleted by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CaregiverErasure)
+class CaregiverErasureAdmin(_RecordAdmin, DistrictScopedAdmin):
+    """Erasures of the caregivers of the user's districts (all districts for strategists: no personal data)."""
+
+    list_display = ("caregiver_id", "erased_at", "reason", "erased_by", "retention_run")
+    list_filter = ("reason",)
+    list_select_related = ("erased_by", "retention_run")
+    fields = ("caregiver_id", "erased_at", "reason", "erased_by", "retention_run")
+    readonly_fields = fields
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(_RecordAdmin):
+    list_display = ("run_on", "started_at", "finished_at", "retention_years", "cutoff", "erased_count")
+    fields = list_display
+    readonly_fields = list_display

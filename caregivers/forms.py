@@ -40,3 +40,13 @@ class SupportContactForm(forms.ModelForm):
 
 class CaregiverSearchForm(forms.Form):
     q = forms.CharField(label=_("Label"), required=False, max_length=40)
+
+
+class ErasureForm(forms.Form):
+    """Erasing cannot be undone: the user confirms in so many words."""
+
+    confirm = forms.BooleanField(
+        label=_("I understand that the label and year of birth are erased for good and cannot be restored."),
+        required=True,
+        error_messages={"required": _("Tick the box to confirm the erasure. Nothing was erased.")},
+    )

@@ -5,6 +5,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import DistrictScopedQuerySet
@@ -73,6 +74,15 @@ class Condition(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class CaregiverQuerySet(DistrictScopedQuerySet):
+    def not_erased(self):
+        return self.filter(erased_at__isnull=True)
+
+
+# What an erased caregiver's label becomes: neutral, the same for all, naming nobody.
+ERASED_LABEL = "–"
+
+
 class Caregiver(models.Model):
     """A person who cares for a close one, known by a label the consultant recognises."""
 
@@ -99,8 +109,15 @@ class Caregiver(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    erased_at = models.DateTimeField(
+        _("erased"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the identifying data was erased; the statistical categories are kept."),
+    )
 
-    objects = DistrictScopedQuerySet.as_manager()
+    objects = CaregiverQuerySet.as_manager()
     district_scope_paths = ("districts",)
     district_scope_personal_data = True
 
@@ -109,9 +126,19 @@ class Caregiver(models.Model):
         verbose_name_plural = _("caregivers")
         ordering = ["label"]
         indexes = [models.Index(models.functions.Lower("label"), name="caregiver_label_lower")]
+        permissions = [
+            ("extract_caregiver", _("Can make a register extract of a caregiver")),
+            ("erase_caregiver", _("Can erase a caregiver's identifying data")),
+        ]
 
     def __str__(self) -> str:
+        if self.erased_at is not None:
+            return gettext("Erased caregiver %(id)d") % {"id": self.pk}
         return self.label
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
 
 class SupportContactStatus(models.TextChoices):
@@ -170,3 +197,78 @@ class SupportContactOffer(models.Model):
             errors["answered_on"] = _("The answer cannot come before the offer.")
         if errors:
             raise ValidationError(errors)
+
+
+class ErasureReason(models.TextChoices):
+    REQUEST = "request", _("At the caregiver's request")
+    RETENTION = "retention", _("Retention period passed")
+
+
+class RetentionRun(models.Model):
+    """One run of the retention job: the rule it applied and how many caregivers it erased."""
+
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    run_on = models.DateField(_("run for the day"))
+    retention_years = models.PositiveSmallIntegerField(_("retention period (years)"))
+    cutoff = models.DateField(
+        _("cutoff date"), help_text=_("Caregivers with no contact on or after this day were erased.")
+    )
+    erased_count = models.PositiveIntegerField(_("caregivers erased"), default=0)
+
+    class Meta:
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.run_on} ({self.erased_count})"
+
+
+class CaregiverErasure(models.Model):
+    """That, when, why and by whom a caregiver was erased: no personal data, only the caregiver's id.
+
+    One per caregiver (erasing again changes nothing). The caregiver row is protected: it is anonymous
+    now, and deleting it would change the statistics already reported.
+    """
+
+    caregiver = models.OneToOneField(
+        Caregiver, verbose_name=_("caregiver"), on_delete=models.PROTECT, related_name="erasure"
+    )
+    erased_at = models.DateTimeField(_("erased"))
+    reason = models.CharField(_("reason"), max_length=10, choices=ErasureReason.choices)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("erased by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty when the retention job erased the caregiver."),
+    )
+    retention_run = models.ForeignKey(
+        RetentionRun,
+        verbose_name=_("retention run"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="erasures",
+    )
+
+    objects = DistrictScopedQuerySet.as_manager()
+    district_scope_paths = ("caregiver__districts",)
+
+    class Meta:
+        verbose_name = _("caregiver erasure")
+        verbose_name_plural = _("caregiver erasures")
+        ordering = ["-erased_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reason="retention", erased_by__isnull=True)
+                | models.Q(reason="request", retention_run__isnull=True),
+                name="erasure_reason_consistent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.caregiver_id} {self.erased_at:%Y-%m-%d}"

@@ -1,9 +1,13 @@
-"""Reads of caregivers: search within scope and a caregiver's timeline."""
+"""Reads of caregivers: search within scope, a caregiver's timeline, register extracts and retention."""
 
 from __future__ import annotations
 
-from django.db.models import Max, QuerySet
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from interventions.models import Contact, GroupMeeting, Referral
 from interventions.selectors import talk_status
@@ -13,7 +17,8 @@ from .models import Caregiver
 
 def caregiver_search(*, user, query: str = "") -> QuerySet[Caregiver]:
     """Caregivers in the user's districts whose label starts with ``query``, recently contacted first."""
-    caregivers = Caregiver.objects.visible_to(user).prefetch_related("districts")
+    # Erased caregivers are found by nobody: their label names no one any more.
+    caregivers = Caregiver.objects.visible_to(user).not_erased().prefetch_related("districts")
     if query:
         caregivers = caregivers.annotate(lower_label=Lower("label")).filter(lower_label__startswith=query.lower())
     return caregivers.annotate(last_contact=Max("contacts__date")).order_by("-last_contact", "label")
@@ -52,3 +57,129 @@ def caregiver_timeline(*, caregiver: Caregiver, user) -> dict:
         ),
         "offers": list(caregiver.support_contact_offers.select_related("support_person", "support_person__user")),
     }
+
+
+# --- Register extract (registerutdrag) ------------------------------------------------------------
+
+# The audit log's action numbers (django-auditlog's LogEntry.Action) as words that mean the same in
+# any language.
+AUDIT_ACTIONS = {0: "create", 1: "update", 2: "delete", 3: "access"}
+
+
+def _date(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _moment(value: datetime.datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat() if value is not None else None
+
+
+def _audit_entries(caregiver: Caregiver) -> list[dict]:
+    """The audit log's entries about the caregiver: when, what and by which role (never by whom)."""
+    from audit.models import AuditEntry
+
+    entries = (
+        AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(Caregiver), object_id=caregiver.pk)
+        .select_related("actor")
+        .order_by("timestamp", "pk")
+    )
+    return [
+        {
+            "at": _moment(entry.timestamp),
+            "action": AUDIT_ACTIONS.get(entry.action, str(entry.action)),
+            "by_role": entry.actor.role if entry.actor is not None else None,
+        }
+        for entry in entries
+    ]
+
+
+def caregiver_extract(caregiver: Caregiver) -> dict:
+    """Everything held about one caregiver, in every district, as plain data with language-free keys.
+
+    Dates are ISO 8601; choices are their codes. Deleted (withdrawn) contacts and meetings are left
+    out: they no longer count anywhere. Of an erased caregiver only the fact of the erasure is given:
+    nothing identifying is left to extract.
+    """
+    if caregiver.erased_at is not None:
+        return {"caregiver": {"id": caregiver.pk, "erased": True, "erased_at": _moment(caregiver.erased_at)}}
+    districts = list(caregiver.districts.order_by("name"))
+    contacts = (
+        Contact.objects.alive()
+        .filter(caregiver=caregiver)
+        .select_related("intervention_type", "district")
+        .prefetch_related(Prefetch("referrals", queryset=Referral.objects.order_by("pk")))
+        .order_by("date", "pk")
+    )
+    meetings = GroupMeeting.objects.alive().filter(attendees=caregiver).select_related("group").order_by("date", "pk")
+    offers = caregiver.support_contact_offers.select_related("support_person").order_by("offered_on", "pk")
+    return {
+        "caregiver": {
+            "id": caregiver.pk,
+            "label": caregiver.label,
+            "birth_year": caregiver.birth_year,
+            "age_band": caregiver.age_band,
+            "gender": caregiver.gender,
+            "relation": caregiver.relation,
+            "condition": caregiver.condition,
+            "target_group": caregiver.target_group,
+            "districts": [{"code": d.code, "name": d.name} for d in districts],
+            "created_at": _moment(caregiver.created_at),
+            "updated_at": _moment(caregiver.updated_at),
+            "erased": False,
+            "erased_at": None,
+        },
+        "support_contact_offers": [
+            {
+                "offered_on": _date(o.offered_on),
+                "status": o.status,
+                "answered_on": _date(o.answered_on),
+                "support_contact": o.support_person.ref if o.support_person else None,
+            }
+            for o in offers
+        ],
+        "contacts": [
+            {
+                "date": _date(c.date),
+                "intervention_type": c.intervention_type.code,
+                "channel": c.channel,
+                "duration_minutes": c.duration_minutes,
+                "district": c.district.code,
+                "guidance_talk": c.talk_number is not None,
+                "talk_number": c.talk_number,
+                "group_meeting": c.meeting_id is not None,
+                "referrals": [{"destination": r.destination} for r in c.referrals.all()],
+            }
+            for c in contacts
+        ],
+        "group_meetings": [
+            {"group": m.group.name, "date": _date(m.date), "meeting_number": m.number} for m in meetings
+        ],
+        "audit_log": _audit_entries(caregiver),
+    }
+
+
+# --- Retention -------------------------------------------------------------------------------------
+
+
+def retention_cutoff(*, today: datetime.date, years: int) -> datetime.date:
+    """The day ``years`` years before ``today`` (29 February falls back to the 28th)."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)
+
+
+def caregivers_past_retention(*, cutoff: datetime.date) -> QuerySet[Caregiver]:
+    """The retention rule: caregivers not yet erased with no contact on or after ``cutoff``.
+
+    A contact is a live contact or a live group meeting attended. A caregiver never contacted is
+    past retention when registered before ``cutoff``.
+    """
+    contacts = Contact.objects.filter(caregiver=OuterRef("pk"), deleted_at__isnull=True)
+    meetings = GroupMeeting.objects.filter(attendees=OuterRef("pk"), deleted_at__isnull=True)
+    registered_before = timezone.make_aware(datetime.datetime.combine(cutoff, datetime.time.min))
+    return (
+        Caregiver.objects.not_erased()
+        .filter(~Exists(contacts.filter(date__gte=cutoff)), ~Exists(meetings.filter(date__gte=cutoff)))
+        .filter(Exists(contacts) | Exists(meetings) | Q(created_at__lt=registered_before))
+    )

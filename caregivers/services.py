@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -15,7 +16,16 @@ from accounts.scoping import district_ids_in_scope
 from districts.models import District
 from followup.snapshots import figures_mark_caregiver
 
-from .models import AgeBand, Caregiver, SupportContactOffer
+from .models import (
+    ERASED_LABEL,
+    AgeBand,
+    Caregiver,
+    CaregiverErasure,
+    ErasureReason,
+    RetentionRun,
+    SupportContactOffer,
+)
+from .selectors import caregivers_past_retention, retention_cutoff
 
 
 def _check_districts(user, districts: list[District]) -> None:
@@ -28,7 +38,8 @@ def _check_districts(user, districts: list[District]) -> None:
 
 def _check_label_free(label: str, districts: list[District], exclude_pk: int | None = None) -> None:
     taken = (
-        Caregiver.objects.annotate(lower_label=Lower("label"))
+        Caregiver.objects.not_erased()
+        .annotate(lower_label=Lower("label"))
         .filter(lower_label=label.strip().lower(), districts__in=districts)
         .exclude(pk=exclude_pk)
         .values_list("districts__name", flat=True)
@@ -93,6 +104,8 @@ def caregiver_create(
 @transaction.atomic
 def caregiver_update(*, caregiver: Caregiver, user, districts: Iterable[District], **fields) -> Caregiver:
     """Change a caregiver; districts outside the user's scope that the caregiver already has are kept."""
+    if caregiver.erased_at is not None:
+        raise ValidationError(_("This caregiver has been erased and can no longer be changed."))
     districts = list(districts)
     _check_districts(user, districts)
     _check_birth_year(fields.get("birth_year"))
@@ -126,6 +139,8 @@ def support_contact_record(
     answered_on: datetime.date | None = None,
     support_person=None,
 ) -> SupportContactOffer:
+    if caregiver.erased_at is not None:
+        raise ValidationError(_("This caregiver has been erased and can no longer be changed."))
     today = timezone.localdate()
     if offered_on > today:
         raise ValidationError({"offered_on": _("The date cannot be in the future.")})
@@ -142,3 +157,66 @@ def support_contact_record(
     offer.full_clean()
     offer.save()
     return offer
+
+
+@transaction.atomic
+def caregiver_erase(
+    caregiver: Caregiver, *, by, reason: str, retention_run: RetentionRun | None = None
+) -> CaregiverErasure:
+    """Erase what identifies a caregiver, keeping what the statistics count; return the erasure record.
+
+    The label becomes a neutral text and the year of birth goes. The row stays with its statistical
+    categories (age band, gender, relation, condition, target group, districts), so its contacts stay
+    in the figures as anonymous occasions and every total already reported stays the same.
+    Support-contact offers stay too: dates and a status, naming nobody once the label is gone.
+    Erasing an erased caregiver changes nothing and returns the first record.
+    """
+    # Lock the row: two erasures at once (a request during the nightly job) make one record.
+    locked = Caregiver.objects.select_for_update().get(pk=caregiver.pk)
+    if locked.erased_at is not None:
+        return CaregiverErasure.objects.get(caregiver=locked)
+    now = timezone.now()
+    locked.label = ERASED_LABEL
+    locked.birth_year = None
+    locked.erased_at = now
+    locked.full_clean(exclude=["districts"])
+    locked.save(update_fields=["label", "birth_year", "erased_at", "updated_at"])
+    for name in ("label", "birth_year", "erased_at", "updated_at"):
+        setattr(caregiver, name, getattr(locked, name))
+    erasure = CaregiverErasure(
+        caregiver=locked,
+        erased_at=now,
+        reason=reason,
+        erased_by=by if reason == ErasureReason.REQUEST and getattr(by, "pk", None) else None,
+        retention_run=retention_run if reason == ErasureReason.RETENTION else None,
+    )
+    erasure.full_clean()
+    erasure.save()
+    return erasure
+
+
+RETENTION_BATCH = 500
+
+
+def caregivers_erase_expired(today: datetime.date | None = None) -> RetentionRun:
+    """The retention job: erase every caregiver past the retention period and record the run.
+
+    The period is ``settings.CAREGIVER_RETENTION_YEARS``; the rule is ``caregivers_past_retention``.
+    Erased in batches, each its own transaction; a second run finds nothing left to erase.
+    """
+    years = settings.CAREGIVER_RETENTION_YEARS
+    if years < 1:
+        # A zero or negative period would erase everybody: refuse rather than guess.
+        raise ImproperlyConfigured("CAREGIVER_RETENTION_YEARS must be at least 1.")
+    today = today or timezone.localdate()
+    cutoff = retention_cutoff(today=today, years=years)
+    run = RetentionRun.objects.create(started_at=timezone.now(), run_on=today, retention_years=years, cutoff=cutoff)
+    ids = list(caregivers_past_retention(cutoff=cutoff).order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), RETENTION_BATCH):
+        with transaction.atomic():
+            for caregiver in Caregiver.objects.filter(pk__in=ids[start : start + RETENTION_BATCH]).order_by("pk"):
+                caregiver_erase(caregiver, by=None, reason=ErasureReason.RETENTION, retention_run=run)
+    run.erased_count = run.erasures.count()
+    run.finished_at = timezone.now()
+    run.save(update_fields=["erased_count", "finished_at"])
+    return run

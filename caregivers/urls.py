@@ -9,4 +9,6 @@ urlpatterns = [
     path("<int:caregiver_id>/", views.caregiver_detail, name="detail"),
     path("<int:caregiver_id>/edit/", views.caregiver_edit, name="edit"),
     path("<int:caregiver_id>/support-contact/", views.support_contact, name="support_contact"),
+    path("<int:caregiver_id>/extract.<str:file_format>", views.caregiver_extract_view, name="extract"),
+    path("<int:caregiver_id>/erase/", views.caregiver_erase_view, name="erase"),
 ]

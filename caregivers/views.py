@@ -1,19 +1,26 @@
+from auditlog.signals import accessed
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from anhorigstod.form_errors import apply_validation_error
 
-from .access import access_caregiver_by_id
-from .forms import CaregiverForm, CaregiverSearchForm, SupportContactForm
-from .selectors import caregiver_search, caregiver_timeline
-from .services import caregiver_create, caregiver_update, support_contact_record
+from .access import access_caregiver_by_id, access_caregiver_for_change
+from .extract_files import FORMATS as EXTRACT_FORMATS
+from .extract_files import WRITERS as EXTRACT_WRITERS
+from .extract_files import extract_file_name
+from .forms import CaregiverForm, CaregiverSearchForm, ErasureForm, SupportContactForm
+from .models import Caregiver, ErasureReason
+from .selectors import caregiver_extract, caregiver_search, caregiver_timeline
+from .services import caregiver_create, caregiver_erase, caregiver_update, support_contact_record
 
 
 @login_required
@@ -55,7 +62,7 @@ def caregiver_detail(request, caregiver_id: int):
 
 @login_required
 def caregiver_edit(request, caregiver_id: int):
-    caregiver = access_caregiver_by_id(request.user, caregiver_id)
+    caregiver = access_caregiver_for_change(request.user, caregiver_id)
     form = CaregiverForm(request.POST or None, user=request.user, instance=caregiver)
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
@@ -72,7 +79,7 @@ def caregiver_edit(request, caregiver_id: int):
 @login_required
 @require_POST
 def support_contact(request, caregiver_id: int):
-    caregiver = access_caregiver_by_id(request.user, caregiver_id)
+    caregiver = access_caregiver_for_change(request.user, caregiver_id)
     form = SupportContactForm(request.POST, user=request.user)
     if form.is_valid():
         try:
@@ -88,3 +95,34 @@ def support_contact(request, caregiver_id: int):
         **caregiver_timeline(caregiver=caregiver, user=request.user),
     }
     return render(request, "caregivers/caregiver_detail.html", context, status=400)
+
+
+@login_required
+@never_cache
+def caregiver_extract_view(request, caregiver_id: int, file_format: str):
+    """A register extract, made on request and never stored; making one is logged as a view of the data."""
+    if file_format not in EXTRACT_FORMATS:
+        raise Http404
+    caregiver = access_caregiver_by_id(request.user, caregiver_id, permission="caregivers.extract_caregiver")
+    extract = {"extracted_at": timezone.localtime().isoformat(), **caregiver_extract(caregiver)}
+    response = HttpResponse(content_type=EXTRACT_FORMATS[file_format])
+    EXTRACT_WRITERS[file_format](extract, response)
+    response["Content-Disposition"] = f'attachment; filename="{extract_file_name(caregiver.pk, file_format)}"'
+    # The audit log records the download as a view of the caregiver's data (who, when, which districts).
+    accessed.send(sender=Caregiver, instance=caregiver)
+    return response
+
+
+@login_required
+def caregiver_erase_view(request, caregiver_id: int):
+    """Erasure on request: a page saying what goes and what stays, and a confirmed POST."""
+    caregiver = access_caregiver_by_id(request.user, caregiver_id, permission="caregivers.erase_caregiver")
+    # Bound even when empty: a POST without the box ticked must say why.
+    form = ErasureForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            caregiver_erase(caregiver, by=request.user, reason=ErasureReason.REQUEST)
+            messages.success(request, _("The caregiver's identifying data was erased."))
+            return redirect("caregivers:detail", caregiver_id=caregiver.pk)
+        return render(request, "caregivers/caregiver_erase.html", {"caregiver": caregiver, "form": form}, status=400)
+    return render(request, "caregivers/caregiver_erase.html", {"caregiver": caregiver, "form": form})

@@ -41,7 +41,10 @@ class CaregiverLabelField(forms.CharField):
 def resolve_caregiver(*, user, label: str, district: District | None) -> Caregiver:
     """The one caregiver with this label in the user's districts, preferring the contact's district."""
     matches = list(
-        Caregiver.objects.visible_to(user).annotate(lower_label=Lower("label")).filter(lower_label=label.lower())
+        Caregiver.objects.visible_to(user)
+        .not_erased()
+        .annotate(lower_label=Lower("label"))
+        .filter(lower_label=label.lower())
     )
     if len(matches) > 1 and district is not None:
         matches = [c for c in matches if district in c.districts.all()] or matches
@@ -159,7 +162,7 @@ class MeetingForm(forms.Form):
     def __init__(self, *args, user, group: Group, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = (
-            Caregiver.objects.visible_to(user).filter(districts=group.district).order_by("label")
+            Caregiver.objects.visible_to(user).not_erased().filter(districts=group.district).order_by("label")
         )
 
     def clean_unnamed_count(self):

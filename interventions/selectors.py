@@ -71,6 +71,7 @@ def recent_caregivers(*, user, limit: int = 300):
     """Caregivers of the user's districts, the most recently contacted first, for the label picker."""
     return (
         Caregiver.objects.visible_to(user)
+        .not_erased()
         .annotate(last_contact=Max("contacts__date"))
         .order_by("-last_contact", "label")
         .only("pk", "label")[:limit]

@@ -55,7 +55,7 @@ def _check_caregivers(user, caregivers: list[Caregiver], district: District, fie
     Two queries however many caregivers (a meeting's attendees are checked together).
     """
     ids = {c.pk for c in caregivers}
-    if Caregiver.objects.visible_to(user).filter(pk__in=ids).count() != len(ids):
+    if Caregiver.objects.visible_to(user).not_erased().filter(pk__in=ids).count() != len(ids):
         raise ValidationError({field: _("This caregiver belongs to another district.")})
     linked = set(district.caregivers.filter(pk__in=ids).values_list("pk", flat=True))
     for caregiver in caregivers:
