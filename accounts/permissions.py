@@ -63,6 +63,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             # Data subjects' rights for their own districts' caregivers (issue 6).
             "caregivers.extract_caregiver",
             "caregivers.erase_caregiver",
+            "caregivers.view_caregivererasure",
             # Their districts' part of the audit log.
             "audit.view_auditentry",
         }
@@ -92,8 +93,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "django_celery_beat.view_crontabschedule",
             "django_celery_beat.add_crontabschedule",
             "django_celery_beat.change_crontabschedule",
-            # The whole audit log.
+            # The whole audit log, and the erasure records (which hold no personal data).
             "audit.view_auditentry",
+            "caregivers.view_caregivererasure",
+            "caregivers.view_retentionrun",
         }
     ),
     # Administrators are superusers (User.is_superuser follows the role): every permission.
