@@ -101,8 +101,8 @@ def two_factor_verify(request):
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)})
 
 
-@require_POST
 @login_required
+@require_POST
 def two_factor_disable(request):
     form = OneTimeCodeForm(request.POST)
     if form.is_valid():

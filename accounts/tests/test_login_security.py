@@ -102,6 +102,22 @@ def test_the_lock_holds_until_the_cool_off_is_over(db, client):
     assert _logged_in_user_id(client) is None
 
 
+def test_an_attempt_during_the_lock_starts_the_wait_over(db, client):
+    UserFactory(username="anna")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "anna", "wrong")
+    nearly_over = timezone.now() - settings.AXES_COOLOFF_TIME + timedelta(seconds=30)
+    AccessAttempt.objects.update(attempt_time=nearly_over)
+
+    before = timezone.now()
+    assert _login(client, "anna", PASSWORD).status_code == 429
+
+    # The one record of these attempts now dates from this attempt: the wait is counted from here.
+    [attempt] = AccessAttempt.objects.all()
+    assert attempt.attempt_time >= before
+    assert attempt.failures_since_start == settings.AXES_FAILURE_LIMIT + 1
+
+
 def test_a_successful_login_resets_the_count(db, client):
     user = UserFactory(username="anna")
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):

@@ -409,3 +409,26 @@ def test_an_administrator_removes_a_users_device_and_the_user_logs_in_without_a_
     # The user's session still expected a code; the verify page lets them through.
     assert client.get(f"{VERIFY}?next=/account/")["Location"] == "/account/"
     assert client.get(SECURITY).status_code == 200
+
+
+def test_a_session_from_before_two_factor_login_is_asked_once_and_then_remembered(db, client):
+    user = UserFactory()
+    enrolled(user)
+    client.force_login(user)
+    session = client.session
+    del session[HAS_DEVICE_SESSION_KEY]
+    session.save()
+
+    response = client.get(SECURITY)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{VERIFY}?next=%2Faccount%2F"
+    assert client.session[HAS_DEVICE_SESSION_KEY] is True
+
+
+def test_an_anonymous_visitor_is_sent_to_login_from_every_two_factor_page(db, client):
+    for url in (SETUP, VERIFY, DISABLE):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('login')}?next={url}"
+    assert TOTPDevice.objects.count() == 0
