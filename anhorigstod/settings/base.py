@@ -204,6 +204,9 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 # administrators must.
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=False)
 OTP_TOTP_ISSUER = "Anhörigstöd"
+# The device admin (administrators remove a lost phone's device there) must not show users' secret
+# keys or QR codes: an administrator could otherwise copy someone's second factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # The audit log (django-auditlog) writes to our own entry model, which knows its districts.
 AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
