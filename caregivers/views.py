@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from anhorigstod.form_errors import apply_validation_error
+from audit.services import record_access
 
 from .access import access_caregiver_by_id, access_caregiver_for_change
 from .extract_files import FORMATS as EXTRACT_FORMATS
@@ -52,6 +53,7 @@ def caregiver_new(request):
 @login_required
 def caregiver_detail(request, caregiver_id: int):
     caregiver = access_caregiver_by_id(request.user, caregiver_id)
+    record_access(caregiver)
     context = {
         "caregiver": caregiver,
         "support_form": SupportContactForm(user=request.user, initial={"offered_on": timezone.localdate()}),

@@ -54,7 +54,7 @@ def test_caregiver_page_shows_talks_used_of_the_cap_and_the_timeline(
     client = login(me)
 
     # Fixed, whatever the number of contacts: two more per district the caregiver is linked to.
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(20):
         response = client.get(f"/caregivers/{caregiver.pk}/")
 
     assert [(t["district"], t["used"], t["cap"]) for t in response.context["talks"]] == [(bromma, 2, 4)]
