@@ -70,7 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Every logged change and access gets the signed-in user as its actor.
-    "auditlog.middleware.AuditlogMiddleware",
+    "audit.middleware.AuditlogMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -192,13 +192,16 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=1
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind the TLS proxy every request comes from the proxy's address: with TRUSTED_PROXY_COUNT set
-# (production: 1), the client's address is read from X-Forwarded-For (django-ipware), counting that
-# many proxies from the right, so a client cannot pick its own address by sending the header.
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
-)
+# Behind the TLS proxy every request comes from the proxy's address. With TRUSTED_PROXY_COUNT set
+# (production behind one proxy: 1) the client's address is read from X-Forwarded-For (django-ipware),
+# taking the entry our outermost proxy appended: what a client writes into the header itself is
+# ignored. (ipware counts only the proxies listed in the header, one fewer than in front of us.)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1 if TRUSTED_PROXY_COUNT else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",)
+# A client may send its own X-Forwarded-For entries before ours: count proxies from the right and
+# accept longer chains (ipware's strict mode would fall back to the proxy's own address).
+IPWARE_STRICT = False
 
 # Two-factor login (TOTP): anyone may turn it on; with TWO_FACTOR_REQUIRED strategists and
 # administrators must.
