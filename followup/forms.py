@@ -1,4 +1,7 @@
+import datetime
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +11,14 @@ from districts.models import District, Network, TargetGroup
 from .models import ReportScope
 from .periods import CUSTOM, MONTH, TERTIAL, YEAR, Period
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+# Custom ranges stay within the years a period may have: the previous period of a range starting
+# in year 1 does not exist (OverflowError), and nothing was recorded before 2000 anyway.
+_DATE_RANGE = [
+    MinValueValidator(datetime.date(FIRST_YEAR, 1, 1)),
+    MaxValueValidator(datetime.date(LAST_YEAR, 12, 31)),
+]
+
 
 class PeriodForm(forms.Form):
     """The dashboard's choice of period and target group; GET parameters, so a view can be linked."""
@@ -16,15 +27,15 @@ class PeriodForm(forms.Form):
         label=_("Period"),
         choices=[(YEAR, _("Year")), (TERTIAL, _("Tertial")), (MONTH, _("Month")), (CUSTOM, _("Custom range"))],
     )
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     tertial = forms.TypedChoiceField(
         label=_("Tertial"), coerce=int, required=False, choices=[(1, "T1"), (2, "T2"), (3, "T3")]
     )
     month = forms.TypedChoiceField(
         label=_("Month"), coerce=int, required=False, choices=[(m, f"{m:02d}") for m in range(1, 13)]
     )
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput(), validators=_DATE_RANGE)
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput(), validators=_DATE_RANGE)
     target_group = forms.ChoiceField(
         label=_("Target group"), required=False, choices=[("", _("All target groups")), *TargetGroup.choices]
     )
@@ -48,7 +59,9 @@ class PeriodForm(forms.Form):
         else:
             start, end = cleaned.get("start"), cleaned.get("end")
             if not start or not end:
-                self.add_error("start" if not start else "end", _("Give both dates of a custom range."))
+                missing = "start" if not start else "end"
+                if missing not in self.errors:  # An invalid date already says so.
+                    self.add_error(missing, _("Give both dates of a custom range."))
             elif end < start:
                 self.add_error("end", _("The end must not be before the start."))
             elif (end - start).days > 3 * 366:

@@ -25,6 +25,7 @@ DATASETS: dict[str, tuple[str, str]] = {
 }
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _TARGET_GROUPS = set(TargetGroup.values)
 
 
@@ -185,7 +186,8 @@ class _Record:
 
     def choice(self, key: str, allowed: set[str], value: Any = None) -> str:
         value = self._get(key, False) if value is None else value
-        if value not in allowed:
+        # Every choice is text; a list or an object is not one (and cannot be looked up in a set).
+        if not isinstance(value, str) or value not in allowed:
             self.fail(
                 _("%(value)s is not one of: %(allowed)s")
                 % {"value": _describe(value), "allowed": ", ".join(sorted(allowed))},
@@ -215,9 +217,39 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def _check_texts(file: str, document: Any) -> None:
+    """Refuse text PostgreSQL cannot store: NUL characters and lone surrogates (both come from \\u escapes).
+
+    Walks every key and value iteratively (a document may nest as deep as the JSON parser allows).
+    """
+    stack: list[tuple[str, Any]] = [("", document)]
+    while stack:
+        place, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                # A bad key is reported at the object holding it.
+                _check_text(file, place, key)
+                stack.append((f"{place}.{key}" if place else key, item))
+        elif isinstance(value, list):
+            stack.extend((f"{place}[{i}]", item) for i, item in enumerate(value))
+        elif isinstance(value, str):
+            _check_text(file, place, value)
+
+
+def _check_text(file: str, place: str, text: str) -> None:
+    if "\x00" in text:
+        raise ReferenceDataError(file, place or _("top level"), _("the text contains a NUL character"))
+    if _SURROGATE.search(text):
+        raise ReferenceDataError(
+            file, place or _("top level"), _("the text contains a lone surrogate, not a character")
+        )
+
+
 def _read_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except RecursionError:
+        raise ReferenceDataError(path.name, _("file"), _("nested too deeply")) from None
     except FileNotFoundError:
         raise ReferenceDataError(path.name, _("file"), _("the file does not exist")) from None
     except UnicodeDecodeError as exc:
@@ -228,6 +260,8 @@ def _read_json(path: Path) -> Any:
             _("line %(line)d, column %(column)d") % {"line": exc.lineno, "column": exc.colno},
             _("not valid JSON: %(error)s") % {"error": exc.msg},
         ) from None
+    _check_texts(path.name, document)
+    return document
 
 
 def _unique(file: str, label: str, seen: set[str], value: str, what: str) -> None:

@@ -29,6 +29,14 @@ from .services import (
 )
 
 
+def _id_or_none(value: str) -> int | None:
+    """An id from the address: ASCII digits that fit the column, or None.
+
+    str.isdigit() alone lets through digits int() refuses ("²") and numbers past a bigint.
+    """
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
 def _consultant_or_none(request):
     consultant = getattr(request.user, "consultant", None)
     if consultant is None:
@@ -74,8 +82,9 @@ def log_contact(request):
     """The consultant's quick form; after saving it comes back ready for the next contact."""
     consultant = _consultant_or_none(request)
     initial = contact_defaults(user=request.user)
-    if request.method == "GET" and request.GET.get("caregiver", "").isdigit():
-        caregiver = Caregiver.objects.visible_to(request.user).filter(pk=int(request.GET["caregiver"])).first()
+    caregiver_id = _id_or_none(request.GET.get("caregiver", "")) if request.method == "GET" else None
+    if caregiver_id is not None:
+        caregiver = Caregiver.objects.visible_to(request.user).filter(pk=caregiver_id).first()
         if caregiver is not None:
             initial |= {"caregiver": caregiver.label, "caregiver_obj": caregiver}
     data = request.POST.copy() if request.method == "POST" else None
@@ -107,8 +116,8 @@ def log_contact(request):
 @require_GET
 def talk_status_json(request):
     """ "Talk 2 of 4" for the quick form, as the consultant types the caregiver's label."""
-    district_id = request.GET.get("district", "")
-    district = request.user.districts.filter(pk=int(district_id)).first() if district_id.isdigit() else None
+    district_id = _id_or_none(request.GET.get("district", ""))
+    district = request.user.districts.filter(pk=district_id).first() if district_id is not None else None
     label = (request.GET.get("caregiver") or "").strip()
     if district is None or not label:
         return JsonResponse({"text": ""})

@@ -1,0 +1,158 @@
+"""Hypothesis strategies for hostile input, shared by the hostile-input tests.
+
+Everything here is what a browser, a script or a careless paste can put in a form field or a
+query string: values are text (the test client sends text), except where a list stands for a
+field repeated in the request. Lone surrogates are left out: they cannot be encoded in a request.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+# Reproducible in CI, no per-example deadline (PostgreSQL round trips vary), and the function-scoped
+# `db` fixture is shared by every example on purpose: each example checks its own before/after.
+settings.register_profile(
+    "hostile",
+    derandomize=True,
+    deadline=None,
+    max_examples=25,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    database=None,
+)
+HOSTILE = settings.get_profile("hostile")
+
+SCRIPT = "<script>alert(1)</script>"
+HTML_PAYLOADS = (
+    SCRIPT,
+    '"><img src=x onerror=alert(1)>',
+    "'><svg onload=alert(1)>",
+    "javascript:alert(1)",
+    "</textarea><script>alert(1)</script>",
+    "{{ 7*7 }}{% debug %}",
+    "<a href=\"javascript:alert('x')\">x</a>",
+    "&lt;script&gt;",
+    "<!--",
+)
+SQL_PAYLOADS = (
+    "'; DROP TABLE caregivers_caregiver;--",
+    '" OR 1=1 --',
+    "1 OR 1=1",
+    "1; SELECT pg_sleep(5)",
+    "' UNION SELECT username, password FROM accounts_user--",
+    "%",
+    "_",
+    "\\",
+)
+ODD_UNICODE = (
+    "\u0301\u0301\u0301a\u0308",  # combining marks
+    "\u202eevil\u202c",  # right-to-left override
+    "a\u200bb\u200c\u200d\ufeff",  # zero-width characters and a BOM
+    "😀👩‍👩‍👧‍👦🏳️‍🌈",  # emoji with joiners
+    "\x00",  # NUL
+    "a\x00b",
+    "\x01\x07\x08\x1b[31m\x7f",  # control characters, an ANSI escape
+    "\r\n\t\v\f",
+    "\u2028\u2029",
+    "Ａｂｃ１２３",  # full-width
+    "İıßẞ",  # case-folding oddities
+    "\U0001d400\U000e0001",
+    "ﷺ" * 10,
+)
+WRONG_TYPES = ("", " ", "   \t ", "null", "None", "true", "[]", "{}", "NaN", "Infinity", "-Infinity", "1e309", "0x10")
+NUMBERS = (
+    "0",
+    "-1",
+    "-0",
+    "1.5",
+    "1,5",
+    "1_000",
+    " 7 ",
+    "+5",
+    "١٢",  # Arabic-Indic digits
+    "²",  # a digit to str.isdigit() that int() refuses
+    "9" * 30,
+    str(2**63),
+    str(2**63 - 1),
+    str(-(2**63) - 1),
+    str(2**31),
+    "1" * 5000,  # past Python's int-string limit
+    "32768",
+    "65536",
+)
+DATES = (
+    "0000-00-00",
+    "0001-01-01",
+    "0001-01-02",
+    "9999-12-31",
+    "9999-12-30",
+    "10000-01-01",
+    "-2026-01-01",
+    "2026-02-30",
+    "2026-13-01",
+    "2026-00-10",
+    "31/12/2026",
+    "2026-1-1",
+    "1970-01-01",
+    "2026-01-01T00:00:00",
+    "2026-01-01\x00",
+)
+
+
+def _huge(chunk: str, length: int) -> str:
+    return (chunk * (length // len(chunk) + 1))[:length]
+
+
+huge_text = st.builds(
+    _huge,
+    st.sampled_from(("A", "é", "😀", "<script>", "'; --", "\u0301", "a\x00")),
+    st.integers(min_value=10_000, max_value=200_000),
+)
+odd_unicode = st.one_of(
+    st.sampled_from(ODD_UNICODE),
+    st.text(
+        alphabet=st.characters(categories=("Mn", "Me", "Cf", "Cc", "So", "Zs", "Zl", "Zp", "Co")),
+        min_size=1,
+        max_size=30,
+    ),
+)
+html_text = st.one_of(
+    st.sampled_from(HTML_PAYLOADS),
+    st.builds(
+        lambda prefix, payload: prefix + payload, st.sampled_from(("AB", "x", "Anna ")), st.sampled_from(HTML_PAYLOADS)
+    ),
+)
+sql_text = st.sampled_from(SQL_PAYLOADS)
+wrong_types = st.sampled_from(WRONG_TYPES)
+hostile_number = st.one_of(st.sampled_from(NUMBERS), wrong_types, st.integers().map(str))
+hostile_date = st.one_of(
+    st.sampled_from(DATES),
+    st.dates(min_value=datetime.date(1, 1, 1), max_value=datetime.date(9999, 12, 31)).map(datetime.date.isoformat),
+    wrong_types,
+)
+hostile_text = st.one_of(html_text, sql_text, odd_unicode, wrong_types, st.sampled_from(NUMBERS), huge_text)
+# A value as a browser would send it: one text, or the field repeated (a list where one value is due).
+hostile_value = st.one_of(
+    hostile_text,
+    hostile_number,
+    hostile_date,
+    st.lists(st.one_of(hostile_text, hostile_number), min_size=2, max_size=3),
+)
+
+
+def field_or_hostile(valid) -> st.SearchStrategy:
+    """A field's valid value or a hostile one: valid neighbours let the hostile value reach deeper checks."""
+    valid_strategy = valid if isinstance(valid, st.SearchStrategy) else st.just(valid)
+    return st.one_of(valid_strategy, hostile_value)
+
+
+def form_data(valid: dict) -> st.SearchStrategy:
+    """A submission in which every field is either its valid value or hostile."""
+    return st.fixed_dictionaries({name: field_or_hostile(value) for name, value in valid.items()})
+
+
+def has_nul(value) -> bool:
+    values = value if isinstance(value, list) else [value]
+    return any("\x00" in str(v) for v in values)

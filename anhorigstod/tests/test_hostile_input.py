@@ -1,0 +1,554 @@
+"""Hostile input thrown at every form through its real view (issue 6).
+
+Each test submits a form whose every field is either valid or hostile (see ``hostile.py``) as a
+user of the role that uses the form. The test client re-raises a view's exception, so a server
+error fails the test with its traceback. Every example then checks: a rejected submission answers
+200/400 with its error messages shown and nothing saved; an accepted one stores text that every
+page showing it renders escaped.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from accounts.models import Role, User
+from accounts.tests.factories import UserFactory
+from caregivers.models import Caregiver, SupportContactOffer
+from caregivers.tests.factories import CaregiverFactory
+from consultants.tests.factories import ConsultantFactory
+from districts.models import District
+from districts.tests.factories import DistrictFactory, NetworkFactory
+from followup.models import FollowupReport
+from interventions.models import Contact, Group, GroupMeeting
+from interventions.tests.factories import (
+    AdviceTypeFactory,
+    ContactFactory,
+    GroupFactory,
+    GuidanceTalksTypeFactory,
+    OrganiserFactory,
+)
+
+from .hostile import HOSTILE, SCRIPT, form_data, hostile_number, hostile_value
+
+pytestmark = pytest.mark.django_db
+
+
+# --- Checks shared by every form --------------------------------------------------------------
+
+
+def _html(response) -> str:
+    return response.content.decode()
+
+
+def assert_errors_shown(response, form_name: str = "form") -> None:
+    """A rejected submission: the form has errors, and each message is on the page."""
+    form = response.context[form_name]
+    assert form.errors, "a rejected submission must say why"
+    html = _html(response)
+    for messages in form.errors.values():
+        for message in messages:
+            assert escape(message) in html, message
+
+
+def assert_no_raw_markup(html: str, *values: str) -> None:
+    """No stored text containing markup appears unescaped."""
+    assert SCRIPT not in html
+    assert "<img src=x onerror" not in html and "<svg onload" not in html
+    for value in values:
+        if "<" in value:
+            assert value not in html
+
+
+# --- Fixtures --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def bromma(db):
+    return DistrictFactory(code="bromma", name="Bromma", talk_cap=3)
+
+
+@pytest.fixture
+def types(db):
+    return {"advice": AdviceTypeFactory(), "talks": GuidanceTalksTypeFactory()}
+
+
+@pytest.fixture
+def consultant(bromma, types) -> User:
+    user = UserFactory(role=Role.CONSULTANT, districts=[bromma])
+    ConsultantFactory(home_district=bromma, user=user, target_group="65_plus")
+    return user
+
+
+@pytest.fixture
+def caregiver(bromma):
+    return CaregiverFactory(label="AB", districts=[bromma])
+
+
+# --- Caregivers ------------------------------------------------------------------------------
+
+
+def _caregiver_valid(district: District) -> dict:
+    return {
+        "label": st.sampled_from(["AB", "Anna K", "CD 2"]),
+        "districts": str(district.pk),
+        "target_group": "65_plus",
+        "relation": "partner",
+        "condition": "dementia",
+        "gender": "woman",
+        "age_band": "65-79",
+        "birth_year": "1950",
+    }
+
+
+@given(data=st.data())
+@HOSTILE
+def test_registering_a_caregiver_survives_hostile_input(data, consultant, bromma, login, in_english):
+    client = login(consultant)
+    post = data.draw(form_data(_caregiver_valid(bromma)))
+    before = Caregiver.objects.count()
+
+    response = client.post("/caregivers/new/", post)
+
+    if response.status_code == 302:
+        caregiver = Caregiver.objects.latest("pk")
+        for page in (f"/caregivers/{caregiver.pk}/", "/caregivers/", f"/caregivers/?q={caregiver.label}", "/log/"):
+            html = _html(client.get(page))
+            assert_no_raw_markup(html, caregiver.label)
+        assert escape(caregiver.label) in _html(client.get(f"/caregivers/{caregiver.pk}/"))
+        caregiver.delete()
+    else:
+        assert response.status_code == 200
+        assert_errors_shown(response)
+        assert Caregiver.objects.count() == before
+
+
+@given(data=st.data())
+@HOSTILE
+def test_changing_a_caregiver_survives_hostile_input(data, consultant, bromma, caregiver, login, in_english):
+    client = login(consultant)
+    post = data.draw(form_data(_caregiver_valid(bromma)))
+    stored = Caregiver.objects.values().get(pk=caregiver.pk)
+
+    response = client.post(f"/caregivers/{caregiver.pk}/edit/", post)
+
+    if response.status_code == 302:
+        caregiver.refresh_from_db()
+        assert_no_raw_markup(_html(client.get(f"/caregivers/{caregiver.pk}/")), caregiver.label)
+        Caregiver.objects.filter(pk=caregiver.pk).update(label="AB")
+    else:
+        assert response.status_code == 200
+        assert_errors_shown(response)
+        assert Caregiver.objects.values().get(pk=caregiver.pk) == stored
+
+
+@given(q=hostile_value, page=hostile_value)
+@HOSTILE
+def test_searching_caregivers_survives_hostile_input(q, page, consultant, caregiver, login, in_english):
+    response = login(consultant).get("/caregivers/", {"q": q, "page": page})
+
+    assert response.status_code == 200
+    assert_no_raw_markup(_html(response), *(q if isinstance(q, list) else [q]))
+
+
+@given(data=st.data())
+@HOSTILE
+def test_recording_a_support_contact_offer_survives_hostile_input(data, consultant, caregiver, login, in_english):
+    client = login(consultant)
+    valid = {
+        "offered_on": st.just("2025-03-01"),
+        "status": st.sampled_from(["offered", "accepted", "declined"]),
+        "answered_on": "2025-03-05",
+        "support_person": str(consultant.consultant.pk),
+    }
+    post = data.draw(form_data(valid))
+    before = SupportContactOffer.objects.count()
+
+    response = client.post(f"/caregivers/{caregiver.pk}/support-contact/", post)
+
+    if response.status_code == 302:
+        assert SupportContactOffer.objects.count() == before + 1
+    else:
+        assert response.status_code == 400
+        assert_errors_shown(response, "support_form")
+        assert SupportContactOffer.objects.count() == before
+
+
+# --- Logging contacts ------------------------------------------------------------------------
+
+
+def _contact_valid(types, district) -> dict:
+    return {
+        "caregiver": st.sampled_from(["", "AB", "ab"]),
+        "intervention_type": st.sampled_from([str(types["advice"].pk), str(types["talks"].pk)]),
+        "channel": "phone",
+        "duration_minutes": "15",
+        "date": "2025-03-02",
+        "district": str(district.pk),
+        "target_group": st.sampled_from(["", "65_plus"]),
+        "referral_destination": st.sampled_from(["", "doctor"]),
+    }
+
+
+@given(data=st.data(), as_referral=st.booleans())
+@HOSTILE
+def test_logging_a_contact_survives_hostile_input(
+    data, as_referral, consultant, bromma, types, caregiver, login, in_english
+):
+    client = login(consultant)
+    post = data.draw(form_data(_contact_valid(types, bromma)))
+    if as_referral:
+        post |= {"as_referral": "1", "destination": data.draw(st.one_of(st.just("doctor"), hostile_value))}
+    before = Contact.objects.count()
+
+    response = client.post("/log/", post)
+
+    if response.status_code == 302:
+        assert Contact.objects.count() == before + 1
+        assert_no_raw_markup(_html(client.get("/contacts/?mine=false")))
+    else:
+        assert response.status_code == 200
+        assert_errors_shown(response)
+        assert Contact.objects.count() == before
+
+
+@given(caregiver_param=hostile_value, district=hostile_value)
+@HOSTILE
+def test_the_log_form_and_talk_status_survive_hostile_parameters(
+    caregiver_param, district, consultant, caregiver, login, in_english
+):
+    client = login(consultant)
+
+    page = client.get("/log/", {"caregiver": caregiver_param})
+    status = client.get("/log/talk-status/", {"caregiver": caregiver_param, "district": district})
+
+    assert (page.status_code, status.status_code) == (200, 200)
+    assert page.context["form"].initial.get("caregiver_obj") in (None, caregiver)
+    assert set(status.json()) <= {"text", "used", "cap"}
+
+
+@given(data=st.data())
+@HOSTILE
+def test_changing_a_contact_survives_hostile_input(data, consultant, bromma, types, caregiver, login, in_english):
+    client = login(consultant)
+    contact = ContactFactory(
+        consultant=consultant.consultant, district=bromma, created_by=consultant, intervention_type=types["advice"]
+    )
+    stored = Contact.objects.values().get(pk=contact.pk)
+    post = data.draw(form_data(_contact_valid(types, bromma)))
+
+    response = client.post(f"/contacts/{contact.pk}/edit/", post)
+
+    if response.status_code != 302:
+        assert response.status_code == 200
+        assert_errors_shown(response)
+        assert Contact.objects.values().get(pk=contact.pk) == stored
+
+
+@given(
+    params=st.fixed_dictionaries(
+        dict.fromkeys(
+            ("period", "date_from", "date_to", "district", "channel", "intervention_type", "mine", "page"),
+            hostile_value,
+        )
+    )
+)
+@HOSTILE
+def test_the_contact_list_filters_survive_hostile_parameters(params, consultant, bromma, login, in_english):
+    ContactFactory(consultant=consultant.consultant, district=bromma, created_by=consultant)
+
+    response = login(consultant).get("/contacts/", params)
+
+    assert response.status_code == 200
+    assert_no_raw_markup(_html(response))
+
+
+# --- Groups and meetings ---------------------------------------------------------------------
+
+
+@given(data=st.data())
+@HOSTILE
+def test_creating_a_group_survives_hostile_input(data, consultant, bromma, login, in_english):
+    client = login(consultant)
+    organiser = OrganiserFactory(name="Vuxenskolan")
+    valid = {
+        "kind": st.sampled_from(["own_group", "circle"]),
+        "name": st.sampled_from(["Anhöriggrupp demens", "Cirkel"]),
+        "district": str(bromma.pk),
+        "target_group": "65_plus",
+        "topic": "dementia",
+        "organiser": str(organiser.pk),
+        "max_meetings": "8",
+        "starts_on": "2025-01-15",
+        "ends_on": st.sampled_from(["", "2025-06-01"]),
+    }
+    post = data.draw(form_data(valid))
+    before = Group.objects.count()
+
+    response = client.post("/groups/new/", post)
+
+    if response.status_code == 302:
+        group = Group.objects.latest("pk")
+        for page in ("/groups/", f"/groups/{group.pk}/"):
+            html = _html(client.get(page))
+            assert_no_raw_markup(html, group.name)
+            assert escape(group.name) in html
+    else:
+        assert response.status_code == 200
+        assert_errors_shown(response)
+        assert Group.objects.count() == before
+
+
+@given(data=st.data())
+@HOSTILE
+def test_recording_a_meeting_survives_hostile_input(data, consultant, bromma, caregiver, login, in_english):
+    client = login(consultant)
+    group = GroupFactory(district=bromma, created_by=consultant)
+    valid = {
+        "date": "2025-02-03",
+        "duration_minutes": "90",
+        "attendees": str(caregiver.pk),
+        "unnamed_count": st.sampled_from(["", "3"]),
+    }
+    post = data.draw(form_data(valid))
+
+    response = client.post(f"/groups/{group.pk}/", post)
+
+    if response.status_code != 302:
+        assert response.status_code == 200
+        assert_errors_shown(response)
+        assert GroupMeeting.objects.filter(group=group).count() == 0
+
+
+# --- Dashboards and reports ------------------------------------------------------------------
+
+
+def _period_valid() -> dict:
+    return {
+        "kind": st.sampled_from(["year", "tertial", "month", "custom"]),
+        "year": "2025",
+        "tertial": "2",
+        "month": "3",
+        "start": st.sampled_from(["2025-01-01", "0001-01-01", "9999-12-01"]),
+        "end": st.sampled_from(["2025-03-31", "0001-01-31", "9999-12-31"]),
+        "target_group": st.sampled_from(["", "65_plus"]),
+    }
+
+
+EDGE_PERIODS = [
+    {"kind": "custom", "year": "2025", "start": "0001-01-01", "end": "0001-01-31"},
+    {"kind": "custom", "year": "2025", "start": "9999-12-01", "end": "9999-12-31"},
+    {"kind": "year", "year": "2100"},
+    {"kind": "month", "year": "2000", "month": "1"},
+]
+
+
+@given(params=form_data(_period_valid()))
+@example(params=EDGE_PERIODS[0])
+@example(params=EDGE_PERIODS[1])
+@example(params=EDGE_PERIODS[2])
+@example(params=EDGE_PERIODS[3])
+@HOSTILE
+def test_the_dashboards_survive_hostile_periods(params, bromma, login, in_english):
+    manager = login(UserFactory(role=Role.MANAGER, districts=[bromma]))
+
+    strategist = Client()
+    strategist.force_login(UserFactory(role=Role.STRATEGIST))
+    pages = [(manager, "/dashboard/bromma/"), (manager, "/dashboard/bromma/headline.csv")]
+    pages += [(strategist, "/city/"), (strategist, "/city/figures.csv"), (strategist, "/dashboard/bromma/")]
+    for client, page in pages:
+        response = client.get(page, params)
+        assert response.status_code in (200, 404), page
+        if response.status_code == 200 and "html" in response["Content-Type"]:
+            assert_no_raw_markup(_html(response))
+            form = response.context["form"]
+            if not form.is_valid():
+                assert_errors_shown(response)
+
+
+def _report_valid(districts: list[District], network) -> dict:
+    return {
+        "kind": st.sampled_from(["year", "tertial", "custom"]),
+        "year": "2025",
+        "tertial": "1",
+        "start": st.sampled_from(["2025-01-01", "0001-01-01", "9999-12-01"]),
+        "end": st.sampled_from(["2025-03-31", "0001-01-02", "9999-12-31"]),
+        "scope": st.sampled_from(["city", "network", "districts"]),
+        "network": str(network.pk),
+        "districts": st.lists(st.sampled_from([str(d.pk) for d in districts]), min_size=1, max_size=2),
+        "target_groups": st.sampled_from([[], ["65_plus"], ["65_plus", "all"]]),
+    }
+
+
+@pytest.fixture
+def report_city(db):
+    bromma, farsta = DistrictFactory(code="bromma", name="Bromma"), DistrictFactory(code="farsta", name="Farsta")
+    return bromma, farsta, NetworkFactory(districts=[bromma, farsta])
+
+
+@pytest.mark.parametrize("role", [Role.STRATEGIST, Role.MANAGER])
+@given(data=st.data())
+@HOSTILE
+def test_ordering_a_report_survives_hostile_input(
+    data, role, report_city, login, in_english, django_capture_on_commit_callbacks
+):
+    bromma, farsta, network = report_city
+    client = login(UserFactory(role=role, districts=[bromma]))
+    post = data.draw(form_data(_report_valid([bromma, farsta], network)))
+    before = FollowupReport.objects.count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/reports/", post)
+
+    if response.status_code == 302:
+        report = FollowupReport.objects.latest("pk")
+        page = client.get(response["Location"])
+        assert page.status_code == 200
+        assert_no_raw_markup(_html(page))
+        assert role == Role.STRATEGIST or set(report.districts.values_list("pk", flat=True)) <= {bromma.pk}
+    else:
+        assert response.status_code == 200
+        assert_errors_shown(response)
+        assert FollowupReport.objects.count() == before
+
+
+# --- Login, language, administration ---------------------------------------------------------
+
+
+@given(username=st.one_of(st.just("anna"), hostile_value), password=hostile_value, next_url=hostile_value)
+@HOSTILE
+def test_logging_in_survives_hostile_input(username, password, next_url, client, in_english):
+    UserFactory(username="anna") if not User.objects.filter(username="anna").exists() else None
+
+    response = client.post("/login/", {"username": username, "password": password, "next": next_url})
+
+    assert response.status_code in (200, 429)
+    assert "_auth_user_id" not in client.session
+    if response.status_code == 200:
+        assert_errors_shown(response)
+        assert_no_raw_markup(_html(response), *(next_url if isinstance(next_url, list) else [next_url]))
+
+
+@given(language=st.one_of(st.just("sv"), hostile_value), next_url=hostile_value)
+@HOSTILE
+def test_choosing_a_language_never_redirects_off_site(language, next_url, client):
+    response = client.post("/i18n/setlang/", {"language": language, "next": next_url})
+
+    assert response.status_code in (302, 204)
+    if response.status_code == 302:
+        location = response["Location"]
+        assert url_has_allowed_host_and_scheme(location, allowed_hosts={"testserver"}), location
+        assert not location.lower().lstrip().startswith(("javascript:", "data:")), location
+
+
+@given(data=st.data())
+@HOSTILE
+def test_adding_a_user_in_the_admin_survives_hostile_input(data, bromma, login, in_english):
+    admin = login(UserFactory(role=Role.ADMIN))
+    valid = {
+        "username": st.sampled_from(["new-user", "ny.anvandare"]),
+        "role": "consultant",
+        "districts": str(bromma.pk),
+        "email": "a@example.org",
+        "password1": "a-long-enough-password-1",
+        "password2": "a-long-enough-password-1",
+    }
+    post = data.draw(form_data(valid))
+    before = User.objects.count()
+
+    response = admin.post("/admin/accounts/user/add/", post)
+
+    if response.status_code == 302:
+        user = User.objects.latest("pk")
+        html = _html(admin.get("/admin/accounts/user/"))
+        assert_no_raw_markup(html, user.username, user.email)
+        user.delete()
+    else:
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors
+        assert User.objects.count() == before
+
+
+def _admin_form_data(response) -> dict:
+    """The change form's current values and its inlines' management forms, as the browser would post them."""
+    form = response.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None:
+            value = ""
+        elif isinstance(value, bool):
+            value = "on" if value else ""
+        data[name] = [str(v) for v in value] if isinstance(value, list | tuple) else str(value)
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = str(management[name].value())
+    return {k: v for k, v in data.items() if v != ""}
+
+
+@given(data=st.data())
+@HOSTILE
+def test_a_manager_changing_a_district_in_the_admin_survives_hostile_input(data, bromma, types, login, in_english):
+    manager = login(UserFactory(role=Role.MANAGER, districts=[bromma]))
+    url = f"/admin/districts/district/{bromma.pk}/change/"
+    base = _admin_form_data(manager.get(url))
+    hostile = data.draw(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "placement": hostile_value,
+                "own_budget": hostile_value,
+                "budget_sek_per_year": hostile_number,
+                "inhabitants": hostile_number,
+                "reported_talk_limit": hostile_number,
+                "talk_cap": hostile_number,
+                "notes": hostile_value,
+            },
+        )
+    )
+    stored = District.objects.values().get(pk=bromma.pk)
+
+    response = manager.post(url, base | hostile)
+
+    if response.status_code == 302:
+        bromma.refresh_from_db()
+        for page in (url, "/admin/districts/district/", "/dashboard/bromma/"):
+            assert_no_raw_markup(_html(manager.get(page)), bromma.placement, bromma.notes)
+        District.objects.filter(pk=bromma.pk).update(**{k: v for k, v in stored.items() if k != "id"})
+    else:
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors or response.context["errors"]
+        assert District.objects.values().get(pk=bromma.pk) == stored
+
+
+TOO_EARLY = "Ensure this value is greater than or equal to 2000-01-01."
+TOO_LATE = "Ensure this value is less than or equal to 2100-12-31."
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "errors"),
+    [
+        ("0001-01-01", "0001-01-02", {"start": [TOO_EARLY], "end": [TOO_EARLY]}),
+        ("0001-01-01", "2025-01-02", {"start": [TOO_EARLY]}),
+        ("2100-12-01", "10000-01-01", {"end": ["Enter a valid date."]}),
+        ("2100-12-01", "9999-12-31", {"end": [TOO_LATE]}),
+        ("2025-01-01", "", {"end": ["Give both dates of a custom range."]}),
+    ],
+)
+def test_a_report_for_a_range_outside_the_calendar_is_refused_on_its_field(
+    start, end, errors, report_city, login, in_english
+):
+    client = login(UserFactory(role=Role.STRATEGIST))
+    post = {"kind": "custom", "year": "2025", "start": start, "end": end, "scope": "city"}
+
+    response = client.post("/reports/", post)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == errors
+    assert_errors_shown(response)
+    assert FollowupReport.objects.count() == 0
