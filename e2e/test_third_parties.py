@@ -11,11 +11,14 @@ every form must post there, and the browser must report no CSP violation.
 """
 
 import datetime
+import pprint
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import translation
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from accounts.models import Role
 from accounts.scoping import SYSTEM
@@ -59,8 +62,8 @@ MUST_VISIT = {
         "consultants:description",
         "admin:index",
     },
-    Role.STRATEGIST: {"followup:city", "followup:report", "caregivers:detail", "admin:index"},
-    Role.ADMIN: {"followup:city", "followup:report", "caregivers:detail", "admin:index"},
+    Role.STRATEGIST: {"followup:city", "followup:report", "caregivers:detail", "admin:index", "admin change page"},
+    Role.ADMIN: {"followup:city", "followup:report", "caregivers:detail", "admin:index", "admin change page"},
 }
 # Records the violations the page itself sees (console messages are listened to as well).
 VIOLATION_LISTENER = """
@@ -120,6 +123,13 @@ def world(transactional_db, reference_data):
         user=SYSTEM, period=Period.year(2026), scope=ReportScope.DISTRICTS, districts=[district], enqueue=False
     )
     report_compile(report.pk)
+    # A report schedule, as followup's migration writes it (the flush between tests removed that one).
+    PeriodicTask.objects.create(
+        name="Uppföljningsrapport för året (hela staden)",
+        task="followup.compile_scheduled_report",
+        crontab=CrontabSchedule.objects.create(minute="0", hour="4", day_of_month="10", month_of_year="1"),
+        kwargs='{"kind": "year"}',
+    )
     return district, report
 
 
@@ -298,7 +308,8 @@ def test_every_page_of_every_role_talks_only_to_its_own_host_within_the_policy(b
         for role, walk in walks.items()
     }
     problems = {role: {k: v for k, v in found.items() if v} for role, found in problems.items()}
-    assert {role: found for role, found in problems.items() if found} == {}, summaries
+    problems = {role: found for role, found in problems.items() if found}
+    assert problems == {}, f"{pprint.pformat(problems, width=200)}\n{summaries}"
 
 
 def test_the_walk_catches_inline_styles_inline_scripts_other_hosts_and_forms_posting_elsewhere(
@@ -332,3 +343,27 @@ def test_the_walk_catches_inline_styles_inline_scripts_other_hosts_and_forms_pos
     assert events == ["/districts/: img-src", "/districts/: script-src-elem", "/districts/: style-src-attr"]
     console = [v for v in walk.violations if ": console: " in v]
     assert len(console) == 3 and all("Content Security Policy" in v for v in console), console
+
+
+def test_the_periodic_task_form_says_the_crontab_in_words_without_an_inline_script(
+    browser, live_server, transactional_db, reference_data
+):
+    """django-celery-beat's inline script, moved to static/js/periodic-task-form.js, still does its work."""
+    user = user_create(username="e2e-admin", role=Role.ADMIN, password=PASSWORD)
+    schedule = CrontabSchedule.objects.create(minute="0", hour="4", day_of_month="10", month_of_year="1")
+    task = PeriodicTask.objects.create(name="Årsrapport", task="followup.compile_scheduled_report", crontab=schedule)
+    context = browser.new_context(base_url=live_server.url, locale="sv-SE")
+    page = context.new_page()
+    walk = _watch(page, Walk(origin=live_server.url))
+    try:
+        _log_in(page, user.username)
+        assert _open(page, walk, reverse("admin:django_celery_beat_periodictask_change", args=[task.pk]), "task")
+        help_text = page.inner_text(".field-crontab .help")
+        row_hidden = page.is_hidden(".field-crontab_translation")
+    finally:
+        context.close()
+
+    with translation.override("sv"):
+        assert help_text.splitlines()[-1] == f"{translation.gettext('In words:')} {schedule.human_readable}"
+    assert row_hidden
+    assert walk.violations == [] and walk.foreign_requests == []
