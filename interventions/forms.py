@@ -87,9 +87,17 @@ class ContactForm(forms.Form):
         label=_("Referred to"), required=False, choices=[("", _("No referral")), *list(ReferralDestination.choices)]
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, erased_caregiver: Caregiver | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        # Editing a contact of an erased caregiver keeps that (now anonymous) caregiver: they can't be
+        # typed by label any more, and dropping them would lower the caregivers already counted.
+        self.erased_caregiver = erased_caregiver
+        if erased_caregiver is not None:
+            field = self.fields["caregiver"]
+            field.disabled = True
+            field.initial = str(erased_caregiver)
+            field.help_text = _("The caregiver was erased; the contact stays theirs, as an anonymous occasion.")
         self.fields["intervention_type"].queryset = intervention_types()
         # Logging is personal work: only the districts the user serves themselves.
         self.fields["district"].queryset = user.districts.order_by("name")
@@ -98,8 +106,8 @@ class ContactForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         label = (cleaned.get("caregiver") or "").strip()
-        cleaned["caregiver"] = None
-        if label:
+        cleaned["caregiver"] = self.erased_caregiver
+        if label and self.erased_caregiver is None:
             try:
                 cleaned["caregiver"] = resolve_caregiver(user=self.user, label=label, district=cleaned.get("district"))
             except forms.ValidationError as error:

@@ -166,7 +166,9 @@ def contact_update(*, contact: Contact, user, referral_destination: str | None =
     _check_date(fields.get("date", contact.date))
     _check_district(user, fields.get("district", contact.district))
     caregiver = fields.get("caregiver", contact.caregiver)
-    if caregiver is not None:
+    # An erased caregiver can't be chosen, but a contact of theirs keeps them (anonymously) when edited.
+    kept_erased = caregiver is not None and caregiver.pk == contact.caregiver_id and caregiver.is_erased
+    if caregiver is not None and not kept_erased:
         _check_caregivers(user, [caregiver], fields.get("district", contact.district))
     talk_fields = {"intervention_type", "caregiver", "district"}
     recount = any(getattr(contact, name) != value for name, value in fields.items() if name in talk_fields)

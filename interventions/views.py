@@ -160,7 +160,8 @@ def contact_edit(request, contact_id: int):
         "target_group": contact.target_group,
         "referral_destination": referral.destination if referral else "",
     }
-    form = ContactForm(request.POST or None, user=request.user, initial=initial)
+    erased = contact.caregiver if contact.caregiver and contact.caregiver.is_erased else None
+    form = ContactForm(request.POST or None, user=request.user, initial=initial, erased_caregiver=erased)
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         destination = values.pop("referral_destination")

@@ -229,3 +229,25 @@ def test_malformed_ids_in_the_address_are_ignored_not_server_errors(me, login):
 
     assert client.get("/log/", {"caregiver": "abc"}).status_code == 200
     assert client.get("/log/talk-status/", {"caregiver": "AL", "district": "x'--"}).json() == {"text": ""}
+
+
+def test_a_contact_of_an_erased_caregiver_can_still_be_edited_and_stays_theirs(me, bromma, types, login):
+    from caregivers.models import ErasureReason
+    from caregivers.services import caregiver_erase
+
+    caregiver = CaregiverFactory(label="GK", districts=[bromma])
+    contact = ContactFactory(
+        consultant=me.consultant, district=bromma, created_by=me, caregiver=caregiver, date=datetime.date(2026, 3, 2)
+    )
+    caregiver_erase(caregiver, by=me, reason=ErasureReason.REQUEST)
+    client = login(me)
+
+    form = client.get(f"/contacts/{contact.pk}/edit/").context["form"]
+    assert form.fields["caregiver"].disabled is True
+    # A disabled field ignores whatever is posted for it: typing another label changes nothing.
+    data = _form_data(intervention_type=types["advice"].pk, district=bromma.pk, date="2026-03-04", caregiver="XY")
+    response = client.post(f"/contacts/{contact.pk}/edit/", data)
+
+    contact.refresh_from_db()
+    assert response.status_code == 302
+    assert (contact.date, contact.caregiver_id) == (datetime.date(2026, 3, 4), caregiver.pk)
