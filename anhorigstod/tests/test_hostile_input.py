@@ -9,27 +9,36 @@ page showing it renders escaped.
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
-from hypothesis import example, given
+from hypothesis import event, example, given
 from hypothesis import strategies as st
 
 from accounts.models import Role, User
 from accounts.tests.factories import UserFactory
 from caregivers.models import Caregiver, SupportContactOffer
 from caregivers.tests.factories import CaregiverFactory
-from consultants.tests.factories import ConsultantFactory
+from consultants.tests.factories import (
+    AllocationFactory,
+    AssignmentDescriptionFactory,
+    AssignmentTaskFactory,
+    ConsultantFactory,
+)
 from districts.models import District
 from districts.tests.factories import DistrictFactory, NetworkFactory
 from followup.models import FollowupReport
-from interventions.models import Contact, Group, GroupMeeting
+from interventions.models import Contact, Group, GroupMeeting, InterventionCategory
 from interventions.tests.factories import (
     AdviceTypeFactory,
     ContactFactory,
     GroupFactory,
     GuidanceTalksTypeFactory,
+    InterventionTypeFactory,
     OrganiserFactory,
 )
 
@@ -74,7 +83,12 @@ def bromma(db):
 
 @pytest.fixture
 def types(db):
-    return {"advice": AdviceTypeFactory(), "talks": GuidanceTalksTypeFactory()}
+    return {
+        "advice": AdviceTypeFactory(),
+        "talks": GuidanceTalksTypeFactory(),
+        "groups": InterventionTypeFactory(code="own_groups", category=InterventionCategory.KNOWLEDGE_AND_COMMUNITY),
+        "circles": InterventionTypeFactory(code="circles", category=InterventionCategory.KNOWLEDGE_AND_COMMUNITY),
+    }
 
 
 @pytest.fixture
@@ -115,6 +129,7 @@ def test_registering_a_caregiver_survives_hostile_input(data, consultant, bromma
     response = client.post("/caregivers/new/", post)
 
     if response.status_code == 302:
+        event("accepted")
         caregiver = Caregiver.objects.latest("pk")
         for page in (f"/caregivers/{caregiver.pk}/", "/caregivers/", f"/caregivers/?q={caregiver.label}", "/log/"):
             html = _html(client.get(page))
@@ -137,6 +152,7 @@ def test_changing_a_caregiver_survives_hostile_input(data, consultant, bromma, c
     response = client.post(f"/caregivers/{caregiver.pk}/edit/", post)
 
     if response.status_code == 302:
+        event("accepted")
         caregiver.refresh_from_db()
         assert_no_raw_markup(_html(client.get(f"/caregivers/{caregiver.pk}/")), caregiver.label)
         Caregiver.objects.filter(pk=caregiver.pk).update(label="AB")
@@ -171,6 +187,7 @@ def test_recording_a_support_contact_offer_survives_hostile_input(data, consulta
     response = client.post(f"/caregivers/{caregiver.pk}/support-contact/", post)
 
     if response.status_code == 302:
+        event("accepted")
         assert SupportContactOffer.objects.count() == before + 1
     else:
         assert response.status_code == 400
@@ -208,6 +225,7 @@ def test_logging_a_contact_survives_hostile_input(
     response = client.post("/log/", post)
 
     if response.status_code == 302:
+        event("accepted")
         assert Contact.objects.count() == before + 1
         assert_no_raw_markup(_html(client.get("/contacts/?mine=false")))
     else:
@@ -292,6 +310,7 @@ def test_creating_a_group_survives_hostile_input(data, consultant, bromma, login
     response = client.post("/groups/new/", post)
 
     if response.status_code == 302:
+        event("accepted")
         group = Group.objects.latest("pk")
         for page in ("/groups/", f"/groups/{group.pk}/"):
             html = _html(client.get(page))
@@ -305,9 +324,9 @@ def test_creating_a_group_survives_hostile_input(data, consultant, bromma, login
 
 @given(data=st.data())
 @HOSTILE
-def test_recording_a_meeting_survives_hostile_input(data, consultant, bromma, caregiver, login, in_english):
+def test_recording_a_meeting_survives_hostile_input(data, consultant, bromma, types, caregiver, login, in_english):
     client = login(consultant)
-    group = GroupFactory(district=bromma, created_by=consultant)
+    group = GroupFactory(district=bromma, created_by=consultant, starts_on=datetime.date(2025, 1, 1))
     valid = {
         "date": "2025-02-03",
         "duration_minutes": "90",
@@ -370,16 +389,16 @@ def test_the_dashboards_survive_hostile_periods(params, bromma, login, in_englis
                 assert_errors_shown(response)
 
 
-def _report_valid(districts: list[District], network) -> dict:
+def _report_valid(districts: list[District], network, city_wide: bool) -> dict:
     return {
         "kind": st.sampled_from(["year", "tertial", "custom"]),
         "year": "2025",
         "tertial": "1",
         "start": st.sampled_from(["2025-01-01", "0001-01-01", "9999-12-01"]),
         "end": st.sampled_from(["2025-03-31", "0001-01-02", "9999-12-31"]),
-        "scope": st.sampled_from(["city", "network", "districts"]),
+        "scope": st.sampled_from(["city", "network", "districts"] if city_wide else ["districts"]),
         "network": str(network.pk),
-        "districts": st.lists(st.sampled_from([str(d.pk) for d in districts]), min_size=1, max_size=2),
+        "districts": st.lists(st.sampled_from([str(d.pk) for d in districts]), min_size=1, max_size=2, unique=True),
         "target_groups": st.sampled_from([[], ["65_plus"], ["65_plus", "all"]]),
     }
 
@@ -398,13 +417,15 @@ def test_ordering_a_report_survives_hostile_input(
 ):
     bromma, farsta, network = report_city
     client = login(UserFactory(role=role, districts=[bromma]))
-    post = data.draw(form_data(_report_valid([bromma, farsta], network)))
+    mine = [bromma, farsta] if role == Role.STRATEGIST else [bromma]
+    post = data.draw(form_data(_report_valid(mine, network, city_wide=role == Role.STRATEGIST)))
     before = FollowupReport.objects.count()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/reports/", post)
 
     if response.status_code == 302:
+        event("accepted")
         report = FollowupReport.objects.latest("pk")
         page = client.get(response["Location"])
         assert page.status_code == 200
@@ -440,6 +461,7 @@ def test_choosing_a_language_never_redirects_off_site(language, next_url, client
 
     assert response.status_code in (302, 204)
     if response.status_code == 302:
+        event("accepted")
         location = response["Location"]
         assert url_has_allowed_host_and_scheme(location, allowed_hosts={"testserver"}), location
         assert not location.lower().lstrip().startswith(("javascript:", "data:")), location
@@ -463,6 +485,7 @@ def test_adding_a_user_in_the_admin_survives_hostile_input(data, bromma, login, 
     response = admin.post("/admin/accounts/user/add/", post)
 
     if response.status_code == 302:
+        event("accepted")
         user = User.objects.latest("pk")
         html = _html(admin.get("/admin/accounts/user/"))
         assert_no_raw_markup(html, user.username, user.email)
@@ -473,22 +496,31 @@ def test_adding_a_user_in_the_admin_survives_hostile_input(data, bromma, login, 
         assert User.objects.count() == before
 
 
+def _as_post(value):
+    if value is None or value is False:
+        return None
+    if value is True:
+        return "on"
+    if isinstance(value, list | tuple):
+        return [str(getattr(v, "pk", v)) for v in value]
+    return str(getattr(value, "pk", value))
+
+
 def _admin_form_data(response) -> dict:
-    """The change form's current values and its inlines' management forms, as the browser would post them."""
-    form = response.context["adminform"].form
+    """The change form's current values with its inlines, as the browser would post them unchanged."""
+    forms = [response.context["adminform"].form]
     data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None:
-            value = ""
-        elif isinstance(value, bool):
-            value = "on" if value else ""
-        data[name] = [str(v) for v in value] if isinstance(value, list | tuple) else str(value)
     for inline in response.context["inline_admin_formsets"]:
-        management = inline.formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = str(management[name].value())
-    return {k: v for k, v in data.items() if v != ""}
+        formset = inline.formset
+        management = formset.management_form
+        data |= {management.add_prefix(name): str(management[name].value()) for name in management.fields}
+        forms.extend(formset.initial_forms)
+    for form in forms:
+        for name in form.fields:
+            value = _as_post(form[name].value())
+            if value not in (None, ""):
+                data[form.add_prefix(name)] = value
+    return data
 
 
 @given(data=st.data())
@@ -516,6 +548,7 @@ def test_a_manager_changing_a_district_in_the_admin_survives_hostile_input(data,
     response = manager.post(url, base | hostile)
 
     if response.status_code == 302:
+        event("accepted")
         bromma.refresh_from_db()
         for page in (url, "/admin/districts/district/", "/dashboard/bromma/"):
             assert_no_raw_markup(_html(manager.get(page)), bromma.placement, bromma.notes)
@@ -552,3 +585,159 @@ def test_a_report_for_a_range_outside_the_calendar_is_refused_on_its_field(
     assert response.context["form"].errors == errors
     assert_errors_shown(response)
     assert FollowupReport.objects.count() == 0
+
+
+# --- Issue 6's own forms: audit log filters, password, two-factor, erasure ------------------
+
+
+@given(
+    params=st.fixed_dictionaries(
+        dict.fromkeys(("date_from", "date_to", "action", "object_type", "actor", "object_id", "page"), hostile_value)
+    )
+)
+@example(params={"object_id": str(2**63)})
+@example(params={"object_id": "²", "date_from": "0001-01-01", "date_to": "9999-12-31"})
+@HOSTILE
+def test_the_audit_log_filters_survive_hostile_parameters(params, bromma, login, in_english):
+    response = login(UserFactory(role=Role.MANAGER, districts=[bromma])).get("/audit/", params)
+
+    assert response.status_code == 200
+    assert_no_raw_markup(_html(response))
+    if not response.context["filter"].is_valid():
+        assert_errors_shown(response, "filter")
+
+
+def test_hostile_names_are_shown_escaped_in_the_audit_log(consultant, bromma, login, in_english):
+    client = login(consultant)
+    client.post(
+        "/groups/new/",
+        {"kind": "own_group", "name": f"Grupp {SCRIPT}", "district": bromma.pk, "target_group": "65_plus",
+         "topic": "dementia", "starts_on": "2025-01-15"},
+    )  # fmt: skip
+    assert Group.objects.get().name == f"Grupp {SCRIPT}"
+
+    html = _html(login(UserFactory(role=Role.MANAGER, districts=[bromma])).get("/audit/"))
+
+    assert_no_raw_markup(html)
+    assert escape(f"Grupp {SCRIPT}") in html
+
+
+@given(
+    post=form_data(
+        {
+            "old_password": "a-long-test-password",
+            "new_password1": "Ett-nytt-lösen-2025",
+            "new_password2": "Ett-nytt-lösen-2025",
+        }
+    )
+)
+@HOSTILE
+def test_changing_the_password_survives_hostile_input(post, consultant, login, in_english):
+    client = login(consultant)
+    stored = User.objects.get(pk=consultant.pk).password
+
+    response = client.post("/account/password/", post)
+
+    if response.status_code == 302:
+        event("accepted")
+        User.objects.filter(pk=consultant.pk).update(password=stored)
+        client.force_login(consultant)
+    else:
+        assert response.status_code == 200
+        assert_errors_shown(response)
+        assert User.objects.get(pk=consultant.pk).password == stored
+
+
+@given(token=hostile_value, next_url=hostile_value)
+@HOSTILE
+def test_two_factor_forms_survive_hostile_codes(token, next_url, consultant, login, in_english):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = login(consultant)
+
+    setup = client.post("/account/two-factor/setup/", {"otp_token": token, "next": next_url})
+    disable = client.post("/account/two-factor/disable/", {"otp_token": token})
+
+    assert (setup.status_code, disable.status_code) == (200, 200)
+    assert_errors_shown(setup)
+    # Without a device the security page offers no disable form, so its error is not shown either.
+    assert disable.context["disable_form"].errors
+    assert_no_raw_markup(_html(disable))
+    assert_no_raw_markup(_html(setup), *(next_url if isinstance(next_url, list) else [next_url]))
+    assert TOTPDevice.objects.filter(user=consultant, confirmed=True).count() == 0
+
+
+@given(confirm=hostile_value)
+@HOSTILE
+def test_the_erasure_confirmation_survives_hostile_input(confirm, bromma, login, in_english):
+    manager = login(UserFactory(role=Role.MANAGER, districts=[bromma]))
+    caregiver = CaregiverFactory(label="EF", districts=[bromma], birth_year=1950)
+
+    response = manager.post(f"/caregivers/{caregiver.pk}/erase/", {"confirm": confirm})
+
+    caregiver.refresh_from_db()
+    if response.status_code == 302:
+        event("accepted")
+        assert (caregiver.label, caregiver.birth_year) != ("EF", 1950)
+    else:
+        assert response.status_code == 400
+        assert_errors_shown(response)
+        assert (caregiver.label, caregiver.birth_year) == ("EF", 1950)
+
+
+@pytest.fixture
+def admin_objects(bromma, types):
+    """One object of each model a manager or strategist edits in the admin, with related rows."""
+    consultant = ConsultantFactory(home_district=bromma, note="anteckning")
+    AllocationFactory(consultant=consultant, district=bromma, percent=50)
+    description = AssignmentDescriptionFactory(title="Uppdrag")
+    AssignmentTaskFactory(description=description, text="Erbjuda råd och stöd")
+    return {
+        "consultants/consultant": (Role.MANAGER, consultant),
+        "caregivers/caregiver": (Role.MANAGER, CaregiverFactory(label="GH", districts=[bromma])),
+        "interventions/interventiontype": (Role.STRATEGIST, types["talks"]),
+        "interventions/organiser": (Role.STRATEGIST, OrganiserFactory(name="Studieförbundet")),
+        "districts/network": (Role.STRATEGIST, NetworkFactory(districts=[bromma])),
+        "consultants/assignmentdescription": (Role.STRATEGIST, description),
+    }
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "consultants/consultant",
+        "caregivers/caregiver",
+        "interventions/interventiontype",
+        "interventions/organiser",
+        "districts/network",
+        "consultants/assignmentdescription",
+    ],
+)
+@given(data=st.data())
+@HOSTILE
+def test_admin_change_forms_survive_hostile_input(data, model, admin_objects, bromma, login, in_english):
+    role, obj = admin_objects[model]
+    client = login(UserFactory(role=role, districts=[bromma]))
+    url = f"/admin/{model}/{obj.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    base = _admin_form_data(page)
+    editable = sorted(name for name in page.context["adminform"].form.fields if name != "password")
+    hostile = data.draw(st.dictionaries(st.sampled_from(editable), hostile_value, min_size=1, max_size=3))
+    stored = type(obj)._default_manager.values().get(pk=obj.pk)
+    savepoint = transaction.savepoint()
+    try:
+        response = client.post(url, base | hostile)
+
+        if response.status_code == 302:
+            event("accepted")
+            obj.refresh_from_db()
+            texts = [str(v) for v in type(obj)._default_manager.values().get(pk=obj.pk).values()]
+            for shown in (url, f"/admin/{model}/"):
+                assert_no_raw_markup(_html(client.get(shown)), *texts)
+        else:
+            assert response.status_code == 200
+            assert response.context["adminform"].form.errors or response.context["errors"]
+            assert type(obj)._default_manager.values().get(pk=obj.pk) == stored
+    finally:
+        transaction.savepoint_rollback(savepoint)
