@@ -191,6 +191,9 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# The user name as axes stores it: cut to its column, so a scanner's 10,000-character name is a
+# failed login, not a server error (jazzband/django-axes#1381).
+AXES_USERNAME_CALLABLE = "accounts.lockout.login_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind the TLS proxy every request comes from the proxy's address. With TRUSTED_PROXY_COUNT set
 # (production behind one proxy: 1) the client's address is read from X-Forwarded-For (django-ipware),
