@@ -30,3 +30,17 @@ class AnhorigstodAdminSite(admin.AdminSite):
                 raise Http404 from None
 
         return guarded
+
+
+class ReadOnlyAdminMixin:
+    """For records (logged work, the audit log, erasures): seen in the admin, never added, changed or
+    deleted by hand, superusers included."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

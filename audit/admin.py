@@ -5,6 +5,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import DistrictScopedAdmin
+from anhorigstod.admin_site import ReadOnlyAdminMixin
 
 from .models import ACTION_LABELS, AuditEntry
 from .selectors import change_lines
@@ -15,7 +16,7 @@ if admin.site.is_registered(AuditEntry):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(DistrictScopedAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, DistrictScopedAdmin):
     list_display = ("timestamp", "action_label", "content_type", "object_pk", "object_repr", "actor")
     list_filter = ("action", "content_type")
     list_select_related = ("actor", "content_type")
@@ -23,15 +24,6 @@ class AuditEntryAdmin(DistrictScopedAdmin):
     date_hierarchy = "timestamp"
     fields = ("timestamp", "actor", "action_label", "content_type", "object_pk", "object_repr", "change_list")
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("action"), ordering="action")
     def action_label(self, entry: AuditEntry) -> str:

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from accounts.scoping import DistrictScopedAdmin
+from anhorigstod.admin_site import ReadOnlyAdminMixin
+from audit.services import record_access
 
 from .models import Caregiver, CaregiverErasure, RetentionRun, SupportContactOffer
 
@@ -14,6 +16,12 @@ class CaregiverAdmin(DistrictScopedAdmin):
     search_fields = ("label",)
     filter_horizontal = ("districts",)
     readonly_fields = ("created_by", "created_at", "updated_at", "erased_at")
+
+    def get_object(self, request, object_id, from_field=None):
+        # Seeing a caregiver here is seeing their page: the audit log records it.
+        caregiver = super().get_object(request, object_id, from_field)
+        record_access(caregiver)
+        return caregiver
 
     def has_change_permission(self, request, obj=None):
         # An erased caregiver stays as it is: a label typed in here would name them again.
@@ -30,21 +38,8 @@ class SupportContactOfferAdmin(DistrictScopedAdmin):
     list_select_related = ("caregiver", "support_person")
 
 
-class _RecordAdmin(admin.ModelAdmin):
-    """What was erased is a record: seen, never added, changed or deleted by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(CaregiverErasure)
-class CaregiverErasureAdmin(_RecordAdmin, DistrictScopedAdmin):
+class CaregiverErasureAdmin(ReadOnlyAdminMixin, DistrictScopedAdmin):
     """Erasures of the caregivers of the user's districts (all districts for strategists: no personal data)."""
 
     list_display = ("caregiver_id", "erased_at", "reason", "erased_by", "retention_run")
@@ -55,7 +50,7 @@ class CaregiverErasureAdmin(_RecordAdmin, DistrictScopedAdmin):
 
 
 @admin.register(RetentionRun)
-class RetentionRunAdmin(_RecordAdmin):
+class RetentionRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("run_on", "started_at", "finished_at", "retention_years", "cutoff", "erased_count")
     fields = list_display
     readonly_fields = list_display

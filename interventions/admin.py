@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 
 from accounts.scoping import DistrictScopedAdmin
+from anhorigstod.admin_site import ReadOnlyAdminMixin
 
 from .models import Contact, DistrictOffering, Group, GroupMeeting, InterventionType, Organiser, Referral
 
@@ -31,17 +32,8 @@ class OrganiserAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
 
-class LoggedEntryAdmin(DistrictScopedAdmin):
+class LoggedEntryAdmin(ReadOnlyAdminMixin, DistrictScopedAdmin):
     """Logged work is read in the admin; it is written through the app's own forms and their rules."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Contact)

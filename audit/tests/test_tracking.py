@@ -140,6 +140,16 @@ def test_viewing_a_caregivers_page_logs_an_access_by_that_user(me, bromma, login
     assert LABEL not in _stored_text()
 
 
+def test_opening_a_caregiver_in_the_admin_logs_an_access_too(bromma, login):
+    manager = UserFactory(role=Role.MANAGER, districts=[bromma])
+    caregiver = CaregiverFactory(districts=[bromma], label=LABEL)
+
+    response = login(manager).get(f"/admin/caregivers/caregiver/{caregiver.pk}/change/")
+
+    assert response.status_code == 200
+    assert [(e.actor, _districts(e)) for e in _entries(caregiver, action=ACCESS)] == [(manager, ["bromma"])]
+
+
 def test_a_page_outside_my_districts_logs_no_access(me, farsta, login):
     caregiver = CaregiverFactory(districts=[farsta])
 
