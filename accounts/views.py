@@ -104,6 +104,10 @@ def two_factor_verify(request):
 @login_required
 @require_POST
 def two_factor_disable(request):
+    if confirmed_device(request.user) is None:
+        # Nothing to turn off (and the page has no form to show a code's error on).
+        messages.info(request, _("Two-factor login is not on."))
+        return redirect("accounts:security")
     form = OneTimeCodeForm(request.POST)
     if form.is_valid():
         try:

@@ -354,6 +354,16 @@ def test_turning_off_with_a_wrong_code_is_refused(db, client):
     assert list(TOTPDevice.objects.filter(user=user)) == [device]
 
 
+def test_turning_off_when_it_is_not_on_says_so(db, client):
+    user = UserFactory()
+    client.force_login(user)
+
+    response = client.post(DISABLE, {"otp_token": "123456"}, follow=True)
+
+    assert response.redirect_chain == [(SECURITY, 302)]
+    assert [str(m) for m in response.context["messages"]] == ["Two-factor login is not on."]
+
+
 @pytest.mark.parametrize("role", [Role.STRATEGIST, Role.ADMIN])
 def test_a_required_role_cannot_turn_two_factor_login_off(db, settings, client, role):
     settings.TWO_FACTOR_REQUIRED = True
