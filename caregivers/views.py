@@ -1,4 +1,3 @@
-from auditlog.signals import accessed
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,7 +18,7 @@ from .extract_files import FORMATS as EXTRACT_FORMATS
 from .extract_files import WRITERS as EXTRACT_WRITERS
 from .extract_files import extract_file_name
 from .forms import CaregiverForm, CaregiverSearchForm, ErasureForm, SupportContactForm
-from .models import Caregiver, ErasureReason
+from .models import ErasureReason
 from .selectors import caregiver_extract, caregiver_search, caregiver_timeline
 from .services import caregiver_create, caregiver_erase, caregiver_update, support_contact_record
 
@@ -111,7 +110,7 @@ def caregiver_extract_view(request, caregiver_id: int, file_format: str):
     EXTRACT_WRITERS[file_format](extract, response)
     response["Content-Disposition"] = f'attachment; filename="{extract_file_name(caregiver.pk, file_format)}"'
     # The audit log records the download as a view of the caregiver's data (who, when, which districts).
-    accessed.send(sender=Caregiver, instance=caregiver)
+    record_access(caregiver)
     return response
 
 
