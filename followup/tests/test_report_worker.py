@@ -1,19 +1,15 @@
 """A real Celery worker on Redis killed in the middle of a compile: the next worker completes the report once."""
 
 import datetime
-import os
 import signal
-import subprocess
-import sys
-import time
 import uuid
 from pathlib import Path
 
 import psycopg
 import pytest
-from django.db import connection
 
 from accounts.scoping import SYSTEM
+from anhorigstod.tests.celery_worker import database_url, start_worker, wait_for
 from consultants.tests.factories import ConsultantFactory
 from districts.tests.factories import DistrictFactory
 from followup.models import FollowupReport, ReportScope, ReportStatus
@@ -22,39 +18,16 @@ from followup.services import report_order
 from followup.snapshots import figures_rebuild
 from interventions.tests.factories import ContactFactory
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+# A message the killed worker held is handed out again after 2 seconds, swept for every second.
+_REDELIVERY = {
+    "CELERY_VISIBILITY_TIMEOUT": "2",
+    "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+    "CELERY_UNACKED_RESTORE_THROTTLE": "1",
+}
 
 
-def _database_url() -> str:
-    s = connection.settings_dict
-    return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
-def _start_worker(broker_url: str, queue: str, log: Path) -> subprocess.Popen:
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "anhorigstod.settings.test",
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": broker_url,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        # A message the killed worker held is handed out again after 2 seconds, swept for every second.
-        "CELERY_VISIBILITY_TIMEOUT": "2",
-        "CELERY_UNACKED_RESTORE_INTERVAL": "1",
-        "CELERY_UNACKED_RESTORE_THROTTLE": "1",
-    }
-    command = [sys.executable, "-m", "celery", "-A", "anhorigstod", "worker", "--pool=solo", "-Q", queue,
-               "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"]  # fmt: skip
-    with log.open("ab") as out:  # the worker's log, shown if the test fails
-        return subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
-
-
-def _wait_for(condition, timeout: float, what: str, log: Path):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    pytest.fail(f"Timed out after {timeout} s waiting for {what}; the workers' log:\n{log.read_text()[-6000:]}")
+def _start_worker(broker_url: str, queue: str, log: Path):
+    return start_worker(broker_url, queue, log, env=_REDELIVERY)
 
 
 def _waiting_on_lock(lock: psycopg.Connection) -> list[int]:
@@ -79,13 +52,13 @@ def test_a_worker_killed_mid_compile_leaves_the_report_to_the_next_worker(postgr
     app.conf.task_default_queue = queue
     # Hold the contacts table so the first worker stops at the scope's figures (progress 20 %), after
     # it has claimed the report and read the districts' figures: in the middle of the compile.
-    lock = psycopg.connect(_database_url().replace("postgres://", "postgresql://"), autocommit=False)
+    lock = psycopg.connect(database_url().replace("postgres://", "postgresql://"), autocommit=False)
     lock.execute("LOCK TABLE interventions_contact IN ACCESS EXCLUSIVE MODE")
     log = tmp_path / "workers.log"
     first = _start_worker(app.conf.broker_url, queue, log)
     try:
         report = report_order(user=SYSTEM, period=Period.year(2025), scope=ReportScope.CITY)
-        _wait_for(
+        wait_for(
             lambda: (
                 FollowupReport.objects.filter(pk=report.pk, status=ReportStatus.RUNNING, progress=20).exists()
                 and _waiting_on_lock(lock)
@@ -108,7 +81,7 @@ def test_a_worker_killed_mid_compile_leaves_the_report_to_the_next_worker(postgr
 
     second = _start_worker(app.conf.broker_url, queue, log)
     try:
-        _wait_for(
+        wait_for(
             lambda: FollowupReport.objects.filter(pk=report.pk, status=ReportStatus.DONE).exists(),
             timeout=90,
             what="the second worker to complete the report",
