@@ -42,7 +42,7 @@ from interventions.tests.factories import (
     OrganiserFactory,
 )
 
-from .hostile import HOSTILE, SCRIPT, form_data, hostile_number, hostile_value
+from .hostile import HOSTILE, SCRIPT, form_data, hostile_number, hostile_text, hostile_value
 
 pytestmark = pytest.mark.django_db
 
@@ -741,3 +741,37 @@ def test_admin_change_forms_survive_hostile_input(data, model, admin_objects, br
             assert type(obj)._default_manager.values().get(pk=obj.pk) == stored
     finally:
         transaction.savepoint_rollback(savepoint)
+
+
+# --- Address parts: file formats, table names, codes -----------------------------------------
+
+path_part = st.one_of(hostile_text, hostile_number, st.sampled_from(["json", "pdf", "xlsx", "csv", "contacts"]))
+
+
+@given(part=path_part)
+@HOSTILE
+def test_hostile_address_parts_answer_404_or_the_page_never_an_error(part, bromma, caregiver, login, in_english):
+    from urllib.parse import quote
+
+    from accounts.scoping import SYSTEM
+    from followup.models import ReportScope
+    from followup.periods import Period
+    from followup.services import report_order
+
+    manager = UserFactory(role=Role.MANAGER, districts=[bromma])
+    report = report_order(user=SYSTEM, period=Period.year(2025), scope=ReportScope.DISTRICTS, districts=[bromma])
+    client = login(manager)
+    # A path segment as a browser would send it: percent-encoded (a "/" in it then reaches no view).
+    segment = quote(part if isinstance(part, str) else "".join(part), safe="")
+
+    for path in (
+        f"/caregivers/{caregiver.pk}/extract.{segment}",
+        f"/reports/{report.pk}/report.{segment}",
+        f"/dashboard/bromma/{segment}.csv",
+        f"/dashboard/{segment}/",
+        f"/districts/{segment}/",
+    ):
+        response = client.get(path)
+        assert response.status_code in (200, 404), (path, response.status_code)
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            assert_no_raw_markup(_html(response))
