@@ -145,6 +145,7 @@ def test_masked_fields_show_as_hidden_and_an_entry_without_actor_as_system(bromm
         ({"date_from": "2026-03-02", "date_to": "2026-03-02"}, ["bromma_change"]),
         ({"date_from": "2026-03-03"}, ["viewed"]),
         ({"date_to": "2026-03-01"}, ["farsta_change"]),
+        ({"date_from": "2026-03-01", "date_to": "9999-12-31"}, ["bromma_change", "farsta_change", "viewed"]),
     ],
 )
 def test_filters_give_exactly_the_matching_entries(log, fia, strategist, login, params, expected):
