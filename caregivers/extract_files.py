@@ -72,7 +72,7 @@ def _sections(extract: dict) -> list[tuple[str, list[str], list[list[str]]]]:
                 _("The caregiver"),
                 [_("Item"), _("Value")],
                 [
-                    [_("Number"), str(caregiver["id"])],
+                    [_("Register number"), str(caregiver["id"])],
                     [_("Erased"), _moment(caregiver["erased_at"])],
                 ],
             )
@@ -90,7 +90,7 @@ def _sections(extract: dict) -> list[tuple[str, list[str], list[list[str]]]]:
             _("The caregiver"),
             [_("Item"), _("Value")],
             [
-                [_("Number"), str(caregiver["id"])],
+                [_("Register number"), str(caregiver["id"])],
                 [_("Label"), caregiver["label"]],
                 [_("Year of birth"), str(caregiver["birth_year"] or "")],
                 [_("Age band"), _label(AgeBand.choices, caregiver["age_band"])],
