@@ -650,21 +650,32 @@ def test_changing_the_password_survives_hostile_input(post, consultant, login, i
 
 @given(token=hostile_value, next_url=hostile_value)
 @HOSTILE
-def test_two_factor_forms_survive_hostile_codes(token, next_url, consultant, login, in_english):
+def test_two_factor_forms_survive_hostile_codes(token, next_url, consultant, bromma, client, in_english):
+    from django.conf import settings
+    from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    client = login(consultant)
-
+    client.force_login(consultant)
     setup = client.post("/account/two-factor/setup/", {"otp_token": token, "next": next_url})
-    disable = client.post("/account/two-factor/disable/", {"otp_token": token})
+    # Turning off needs a device: a second user with one, past the code at login.
+    enrolled = UserFactory(role=Role.CONSULTANT, districts=[bromma])
+    device = TOTPDevice.objects.create(user=enrolled, name="app", confirmed=True)
+    other = Client()
+    other.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # like the first client
+    other.force_login(enrolled)
+    session = other.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    disable = other.post("/account/two-factor/disable/", {"otp_token": token})
 
     assert (setup.status_code, disable.status_code) == (200, 200)
     assert_errors_shown(setup)
-    # Without a device the security page offers no disable form, so its error is not shown either.
     assert disable.context["disable_form"].errors
+    assert_errors_shown(disable)
     assert_no_raw_markup(_html(disable))
     assert_no_raw_markup(_html(setup), *(next_url if isinstance(next_url, list) else [next_url]))
     assert TOTPDevice.objects.filter(user=consultant, confirmed=True).count() == 0
+    assert TOTPDevice.objects.filter(user=enrolled).get() == device
 
 
 @given(confirm=hostile_value)
