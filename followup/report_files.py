@@ -33,6 +33,7 @@ from reportlab.platypus import Table as PdfTable
 from districts.models import TargetGroup
 from interventions.models import Channel
 
+from .publication import tables_for_publication
 from .reports import period_from_json, report_tables, scope_label
 from .selectors import ReportRole
 from .tables import Table
@@ -52,8 +53,8 @@ def report_title(content: dict) -> str:
     }
 
 
-def report_about(content: dict, report=None) -> list[tuple[str, str]]:
-    """What the report is: its title, period, scope and how it was made."""
+def report_about(content: dict, report=None, publication: bool = False) -> list[tuple[str, str]]:
+    """What the report is: its title, period, scope and how it was made; whether it is for publication."""
     groups = dict(TargetGroup.choices)
     compiled = timezone.localtime(datetime.datetime.fromisoformat(content["compiled_at"]))
     rows = [
@@ -67,7 +68,19 @@ def report_about(content: dict, report=None) -> list[tuple[str, str]]:
     ]
     if report is not None and report.ordered_by_id:
         rows.append((_("Ordered by"), report.ordered_by.get_full_name() or report.ordered_by.username))
+    if publication:
+        rows.append((_("For publication"), str(PUBLICATION_ABOUT)))
     return rows
+
+
+PUBLICATION_ABOUT = gettext_lazy(
+    "Yes: counts of persons under 5 are hidden, and so are the numbers they could be worked out from."
+)
+
+
+def _tables(content: dict, publication: bool) -> list[Table]:
+    tables = report_tables(content)
+    return tables_for_publication(tables) if publication else tables
 
 
 # Sheet names: Excel allows 31 characters, so the captions are too long.
@@ -95,16 +108,19 @@ def _sheet_title(table: Table, used: set[str]) -> str:
     return title
 
 
-def write_xlsx(content: dict, out: BinaryIO, report=None) -> None:
+def write_xlsx(content: dict, out: BinaryIO, report=None, publication: bool = False) -> None:
     """A sheet per section, numbers as numbers, the header row frozen, columns wide enough to read."""
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     used: set[str] = set()
     tables = [
         Table(
-            "about", _("About the report"), [_("Item"), _("Value")], [list(r) for r in report_about(content, report)]
+            "about",
+            _("About the report"),
+            [_("Item"), _("Value")],
+            [list(r) for r in report_about(content, report, publication)],
         ),
-        *report_tables(content),
+        *_tables(content, publication),
     ]
     for table in tables:
         sheet = workbook.create_sheet(_sheet_title(table, used))
@@ -122,6 +138,9 @@ def write_xlsx(content: dict, out: BinaryIO, report=None) -> None:
         sheet.append(header)
         for row in table.rows:
             sheet.append([v if isinstance(v, int | float) else str(v) for v in row])
+        if table.note:
+            sheet.append([])
+            sheet.append([str(table.note)])
     workbook.save(out)
 
 
@@ -131,24 +150,41 @@ def _header_cell(sheet, value: str, font: Font):
     return cell
 
 
-def write_csv(content: dict, out: BinaryIO, report=None) -> None:
+def write_csv(content: dict, out: BinaryIO, report=None, publication: bool = False) -> None:
     """Every section one after the other (title, header, rows, an empty line); UTF-8 with a BOM and
     semicolons, so Excel set to Swedish opens it with å, ä, ö and columns right."""
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
     writer = csv.writer(text, delimiter=";")
-    for label, value in report_about(content, report):
+    for label, value in report_about(content, report, publication):
         writer.writerow([label, value])
-    for table in report_tables(content):
+    for table in _tables(content, publication):
         writer.writerow([])
         writer.writerow([str(table.caption)])
         writer.writerow([str(c) for c in table.columns])
         for row in table.rows:
             writer.writerow([formats.number_format(v) if isinstance(v, float) else v for v in row])
+        if table.note:
+            writer.writerow([str(table.note)])
     text.detach()
 
 
-def write_json(content: dict, out: BinaryIO, report=None) -> None:
-    """The stored numbers as they are, for scripts."""
+def write_json(content: dict, out: BinaryIO, report=None, publication: bool = False) -> None:
+    """The stored numbers as they are, for scripts; for publication, the published tables instead
+    (the stored numbers are the true ones)."""
+    if publication:
+        content = {
+            "about": [[label, value] for label, value in report_about(content, report, publication)],
+            "tables": [
+                {
+                    "id": t.id,
+                    "caption": str(t.caption),
+                    "columns": [str(c) for c in t.columns],
+                    "rows": [[v if isinstance(v, int | float) else str(v) for v in row] for row in t.rows],
+                    "note": str(t.note),
+                }
+                for t in _tables(content, publication)
+            ],
+        }
     out.write(json.dumps(content, ensure_ascii=False, indent=1).encode())
 
 
@@ -183,7 +219,9 @@ def _bar_chart(title: str, labels: list[str], series: list[tuple[str, list[float
     return drawing
 
 
-def _charts(content: dict, width: float) -> list[Drawing]:
+def _charts(content: dict, width: float, publication: bool) -> list[Drawing]:
+    """Contacts by district, caregivers by district (not for publication: it would draw the hidden
+    counts) and, for the scope, contacts by role and channel."""
     names = [d["name"] for d in content["districts"]]
     figures = content["figures"]["districts"]
     previous = content["previous"]["districts"]
@@ -197,13 +235,19 @@ def _charts(content: dict, width: float) -> list[Drawing]:
             [(period, [figures[c]["contacts"] for c in codes]), (before, [previous[c]["contacts"] for c in codes])],
             width,
         ),
-        _bar_chart(
-            _("Caregivers reached (unique) by district"),
-            names,
-            [(period, [figures[c]["caregivers"] for c in codes]), (before, [previous[c]["caregivers"] for c in codes])],
-            width,
-        ),
     ]
+    if not publication:
+        charts.append(
+            _bar_chart(
+                _("Caregivers reached (unique) by district"),
+                names,
+                [
+                    (period, [figures[c]["caregivers"] for c in codes]),
+                    (before, [previous[c]["caregivers"] for c in codes]),
+                ],
+                width,
+            )
+        )
     scope = content["figures"]["scope"]["role_channel"]
     if scope:
         roles = dict(ReportRole.choices)
@@ -227,7 +271,7 @@ def _cell(value) -> str:
     return str(value)
 
 
-def write_pdf(content: dict, out: BinaryIO, report=None) -> None:
+def write_pdf(content: dict, out: BinaryIO, report=None, publication: bool = False) -> None:
     """A printable report for the committee: what it covers, charts, then every section as a table."""
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("small", fontSize=6.5, leading=8)
@@ -244,12 +288,13 @@ def write_pdf(content: dict, out: BinaryIO, report=None) -> None:
     width = page[0] - 24 * mm
     story = [Paragraph(report_title(content), styles["Title"])]
     about = [
-        [Paragraph(f"<b>{escape(k)}</b>", small), Paragraph(escape(v), small)] for k, v in report_about(content, report)
+        [Paragraph(f"<b>{escape(k)}</b>", small), Paragraph(escape(v), small)]
+        for k, v in report_about(content, report, publication)
     ]
     story.append(PdfTable(about, colWidths=[60 * mm, width - 60 * mm], hAlign="LEFT"))
-    for chart in _charts(content, width):
+    for chart in _charts(content, width, publication):
         story += [Spacer(1, 6 * mm), chart]
-    for table in report_tables(content):
+    for table in _tables(content, publication):
         story += [PageBreak(), Paragraph(str(table.caption), styles["Heading2"])]
         data = [[Paragraph(str(c), small) for c in table.columns]]
         data += [[_cell(v) for v in row] for row in table.rows]
@@ -267,13 +312,16 @@ def write_pdf(content: dict, out: BinaryIO, report=None) -> None:
             )
         )
         story.append(pdf_table)
+        if table.note:
+            story.append(Paragraph(escape(str(table.note)), small))
     document.build(story)
 
 
 WRITERS = {"xlsx": write_xlsx, "csv": write_csv, "pdf": write_pdf, "json": write_json}
 
 
-def report_file_name(content: dict, file_format: str) -> str:
+def report_file_name(content: dict, file_format: str, publication: bool = False) -> str:
     period = period_from_json(content["period"]).key
     scope = content["scope"].get("kind", "districts")
-    return f"uppfoljning-{period}-{scope}.{file_format}"
+    suffix = "-publicering" if publication else ""
+    return f"uppfoljning-{period}-{scope}{suffix}.{file_format}"

@@ -35,7 +35,7 @@ from .selectors import (
     fte_by_district,
 )
 from .snapshots import figures_for, figures_refresh
-from .tables import HEADLINE_LABELS, Table
+from .tables import HEADLINE_LABELS, Line, Table
 
 Progress = Callable[[int], None]
 
@@ -187,18 +187,48 @@ def _ordered_keys(labels: dict, *counts: dict) -> list[str]:
     return [k for k in labels if k in seen] + sorted(k for k in seen if k not in labels)
 
 
+# Headline figures that count persons; the others count occasions (contacts, minutes, talks, meetings,
+# attendance at meetings: one caregiver at ten meetings is ten) or referrals.
+PERSON_FIGURES = frozenset({"caregivers", "talk_caregivers", "at_cap"})
+
+
+def _scope_lines(row_keys: list[tuple[bool, object]], columns) -> list[Line]:
+    """For each key and column, the districts' rows of that key with the scope's row as their total.
+
+    A caregiver met in two districts counts once in the scope, so unique counts of the districts add
+    up to at least the scope's; publication protects them as if they added up exactly, the reading
+    that gives the most away. ``row_keys`` says, for each row, whether it is the scope's, and its key.
+    """
+    totals: dict[object, int] = {}
+    parts: dict[object, list[int]] = {}
+    for r, (is_scope, key) in enumerate(row_keys):
+        if is_scope:
+            totals[key] = r
+        else:
+            parts.setdefault(key, []).append(r)
+    return [
+        Line((total, c), tuple((r, c) for r in parts.get(key, ()))) for key, total in totals.items() for c in columns
+    ]
+
+
 def _figure_table(content: dict, table_id: str, caption, names: tuple[str, ...]) -> Table:
     """Headline figures (the dashboards' own, with their labels) per unit, each with the previous period."""
     paths = dict(HEADLINE_FIGURES)
+    units = _units(content)
     rows = [
         [label, *(v for n in names for v in (figure_at(now, paths[n]), figure_at(before, paths[n])))]
-        for label, now, before in _units(content)
+        for label, now, before in units
     ]
-    return Table(table_id, caption, [_("District"), *_pair_columns(*(HEADLINE_LABELS[n] for n in names))], rows)
+    persons = frozenset(1 + 2 * i + d for i, n in enumerate(names) if n in PERSON_FIGURES for d in (0, 1))
+    lines = _scope_lines([(r == len(units) - 1, None) for r in range(len(units))], sorted(persons))
+    columns = [_("District"), *_pair_columns(*(HEADLINE_LABELS[n] for n in names))]
+    return Table(table_id, caption, columns, rows, person_columns=persons, lines=lines)
 
 
 def _role_channel(content: dict) -> Table:
-    """Report 003's table: contact occasions by role and channel, with totals, for each unit."""
+    """Report 003's table: contact occasions by role and channel, with totals, for each unit.
+
+    Occasions only, no person counts: published as it is."""
     channels = list(Channel.choices)
     roles = dict(ReportRole.choices)
     rows = []
@@ -221,10 +251,11 @@ def _role_channel(content: dict) -> Table:
     return Table("role_channel", _("Contact occasions by role and channel"), columns, rows)
 
 
-def _breakdown(content, table_id, caption, heading, path, labels, pairs=True) -> Table:
-    """One row per unit and key; occasions and unique caregivers (``pairs``) or a count, each with the previous."""
+def _breakdown_rows(content, path, labels, pairs) -> list[tuple[bool, str, list]]:
+    """(is the scope's, key, row) for each unit and key of the breakdown at ``path``."""
+    units = _units(content)
     rows = []
-    for label, now, before in _units(content):
+    for u, (label, now, before) in enumerate(units):
         counts_now, counts_before = figure_at(now, path), figure_at(before, path)
         for key in _ordered_keys(labels, counts_now, counts_before):
             a, b = counts_now.get(key), counts_before.get(key)
@@ -233,9 +264,25 @@ def _breakdown(content, table_id, caption, heading, path, labels, pairs=True) ->
                 values = [a["contacts"], b["contacts"], a["caregivers"], b["caregivers"]]
             else:
                 values = [a or 0, b or 0]
-            rows.append([label, str(labels.get(key, key)), *values])
+            rows.append((u == len(units) - 1, key, [label, str(labels.get(key, key)), *values]))
+    return rows
+
+
+def _breakdown(content, table_id, caption, heading, path, labels, pairs=True, persons=True) -> Table:
+    """One row per unit and key; occasions and unique caregivers (``pairs``) or a count, each with the previous.
+
+    ``persons``: whether the count (without ``pairs``) counts persons."""
+    found = _breakdown_rows(content, path, labels, pairs)
+    person_columns = frozenset({4, 5} if pairs else {2, 3} if persons else ())
     names = (_("Contact occasions"), _("Caregivers reached (unique)")) if pairs else (_("Number"),)
-    return Table(table_id, caption, [_("District"), heading, *_pair_columns(*names)], rows)
+    return Table(
+        table_id,
+        caption,
+        [_("District"), heading, *_pair_columns(*names)],
+        [row for _scope, _key, row in found],
+        person_columns=person_columns,
+        lines=_scope_lines([(scope, key) for scope, key, _row in found], sorted(person_columns)),
+    )
 
 
 def _caregivers(content: dict) -> Table:
@@ -245,12 +292,22 @@ def _caregivers(content: dict) -> Table:
         ("relation", _("Relation"), dict(Relation.choices)),
         ("condition", _("Condition"), dict(Condition.choices)),
     )
-    rows = []
+    rows, row_keys = [], []
     for dimension, heading, labels in dimensions:
-        part = _breakdown(content, "", "", "", ("caregivers_by", dimension), labels, pairs=False)
-        rows += [[row[0], str(heading), *row[1:]] for row in part.rows]
+        for scope, key, row in _breakdown_rows(content, ("caregivers_by", dimension), labels, pairs=False):
+            rows.append([row[0], str(heading), *row[1:]])
+            row_keys.append((scope, (dimension, key)))
     columns = [_("District"), _("Breakdown"), _("Value"), *_pair_columns(_("Caregivers reached (unique)"))]
-    return Table("caregivers", _("Caregivers by gender, age band, relation and condition"), columns, rows)
+    # The values of a dimension would add up to the caregivers reached (of the summary table) only
+    # where every caregiver has exactly one; the table itself holds no total of them.
+    return Table(
+        "caregivers",
+        _("Caregivers by gender, age band, relation and condition"),
+        columns,
+        rows,
+        person_columns=frozenset({3, 4}),
+        lines=_scope_lines(row_keys, (3, 4)),
+    )
 
 
 def _groups(content: dict) -> Table:
@@ -285,6 +342,7 @@ def _groups(content: dict) -> Table:
             ]
         )
     columns = [_("District"), _("Kind"), *_pair_columns(_("Groups"), _("Meetings"), _("Attendance"), _("Number"))]
+    # Groups, meetings, attendance (one per caregiver and meeting) and circles: no person counts.
     return Table("groups", _("Groups, circles, meetings and attendance"), columns, rows)
 
 
@@ -349,7 +407,20 @@ def _consultants_table(content: dict) -> Table:
         _("Caregiver representatives"),
         _("Budget (SEK per year)"),
     ]
-    return Table("consultants", _("Consultants, representatives and budgets"), columns, rows)
+    # Consultants and caregiver representatives are persons; FTE and budgets are not counts of them.
+    # A district's consultant-district rows are its consultants: that line hides both together.
+    persons = (1, 2, 4, 6)
+    row_keys = [(r == len(rows) - 1, None) for r in range(len(rows))]
+    same = [Line((r, 2), ((r, 1),)) for r in range(len(rows) - 1)]
+    return Table(
+        "consultants",
+        _("Consultants, representatives and budgets"),
+        columns,
+        rows,
+        person_columns=frozenset(persons),
+        lines=[*_scope_lines(row_keys, persons), *same],
+        derived_columns={5: (1, 4)},  # the share documented, of consultants and those documented
+    )
 
 
 def report_tables(content: dict) -> list[Table]:
@@ -394,6 +465,7 @@ def report_tables(content: dict) -> list[Table]:
             ("referrals",),
             dict(ReferralDestination.choices),
             pairs=False,
+            persons=False,  # referrals made, not persons referred
         ),
         _groups(content),
         _coverage(content),

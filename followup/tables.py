@@ -32,6 +32,24 @@ HEADLINE_LABELS = {
 }
 
 
+Cell = tuple[int, int]  # (row, column) of a table
+
+
+@dataclass(frozen=True)
+class Line:
+    """Cells of a table published with their sum: ``total`` equals the sum of ``parts``.
+
+    Publication keeps a hidden cell from being worked out through its lines (see ``publication``).
+    """
+
+    total: Cell
+    parts: tuple[Cell, ...]
+
+    @property
+    def cells(self) -> tuple[Cell, ...]:
+        return (self.total, *self.parts)
+
+
 @dataclass
 class Table:
     id: str
@@ -39,6 +57,16 @@ class Table:
     columns: list
     rows: list[list] = field(default_factory=list)
     chart_column: int | None = None  # the value column drawn as bars
+    # For publication (``publication.suppress_for_publication``); internal views ignore these.
+    # Columns whose numbers count persons (caregivers, consultants, representatives), as opposed to
+    # occasions (contacts, minutes, talks, meetings, attendance at meetings, referrals), which are
+    # published as they are: an occasion count says nothing about how few persons are behind it.
+    person_columns: frozenset[int] = frozenset()
+    # Groups of person-count cells published together with their sum.
+    lines: list[Line] = field(default_factory=list)
+    # Columns worked out from others of the same row (a share of two counts): hidden with any of them.
+    derived_columns: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    note: str = ""  # said under the table, e.g. what a publication mark means
 
     @property
     def charted_rows(self) -> list[tuple[list, float | None]]:

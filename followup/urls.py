@@ -16,4 +16,5 @@ urlpatterns = [
     path("reports/<int:pk>/status/", views.report_status, name="report_status"),
     path("reports/<int:pk>/again/", views.report_reorder_view, name="report_reorder"),
     path("reports/<int:pk>/report.<str:file_format>", views.report_download, name="report_download"),
+    path("reports/<int:pk>/publication.<str:file_format>", views.report_publication, name="report_publication"),
 ]

@@ -193,18 +193,30 @@ def report_status(request, pk: int):
     return JsonResponse(_report_status(access_report(request.user, pk)))
 
 
-@login_required
-def report_download(request, pk: int, file_format: str):
+def _report_file(request, pk: int, file_format: str, publication: bool):
     report = access_report(request.user, pk)
     if report.status != ReportStatus.DONE or file_format not in WRITERS:
         raise Http404
     # Written to a temporary file that spills to disk beyond 2 MB, then streamed.
     out = tempfile.SpooledTemporaryFile(max_size=2 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
-    WRITERS[file_format](report.content, out, report)
+    WRITERS[file_format](report.content, out, report, publication=publication)
     out.seek(0)
-    response = FileResponse(out, as_attachment=True, filename=report_file_name(report.content, file_format))
+    name = report_file_name(report.content, file_format, publication=publication)
+    response = FileResponse(out, as_attachment=True, filename=name)
     response["Content-Type"] = FORMATS[file_format]
     return response
+
+
+@login_required
+def report_download(request, pk: int, file_format: str):
+    """The report as a file, with the true numbers: for the district's and the city's own work."""
+    return _report_file(request, pk, file_format, publication=False)
+
+
+@login_required
+def report_publication(request, pk: int, file_format: str):
+    """The report as a file for a public committee document: small person counts hidden."""
+    return _report_file(request, pk, file_format, publication=True)
 
 
 @login_required

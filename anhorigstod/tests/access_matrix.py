@@ -295,6 +295,7 @@ def _app_rows() -> dict[str, Row]:
         "followup:report_status": obj(**_REPORT),
         "followup:report_reorder": obj(**_POST_ONLY),
         "followup:report_download": obj(**_REPORT),
+        "followup:report_publication": obj(**_REPORT),  # the same report, its small counts hidden
         "districts:list": page(),
         "districts:detail": obj(**_AGGREGATE),
         "consultants:list": page(),

@@ -297,6 +297,7 @@ def urls_for(key: str, objects: dict, side: str) -> list[str]:
         "followup:report_status": lambda: [name(key, pk=pk("report"))],
         "followup:report_reorder": lambda: [name(key, pk=pk("report"))],
         "followup:report_download": lambda: [name(key, pk=pk("report"), file_format=f) for f in REPORT_FORMATS],
+        "followup:report_publication": lambda: [name(key, pk=pk("report"), file_format=f) for f in REPORT_FORMATS],
         "districts:detail": lambda: [name(key, code=_code(objects, side))],
         "consultants:detail": lambda: [name(key, consultant_id=pk("consultant"))],
         "consultants:description": lambda: [name(key, description_id=pk("description"))],
