@@ -8,11 +8,14 @@ the true counts; only the publication variants go through ``suppress_for_publica
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Hashable, Sequence
 from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
 
 from .tables import Cell, Line, Table
+
+Key = Hashable  # a cell of one of the tables: (table id, row, column)
 
 # The mark of a hidden cell. One mark for every hidden cell: a separate mark for the cells hidden
 # only to protect others would tell the reader those are 5 or more, narrowing what the others can be.
@@ -40,21 +43,37 @@ def suppress_for_publication(table: Table) -> Table:
       by subtraction, so the smallest other non-zero cell of the line is hidden too;
     - lines together can still give a cell away (two hidden cells in each line, but one of them the
       only link between two groups of lines): a hidden cell that the published numbers determine is
-      found by linear algebra, and the smallest non-zero cell of one of its lines is hidden too.
+      found by linear algebra, and the smallest non-zero cell of one of its lines is hidden too (of
+      the lines it is worked out through, if its own show only zeros).
     Every hidden cell is non-zero, so a cell that the equations leave free can be moved by one up or
     down along with others without going negative: at least two values stay possible. (This holds
     for two-way tables with margins, whose equations move by whole cycles; see the tests.)
     """
+    return suppress_tables_for_publication([table])[0]
+
+
+def suppress_tables_for_publication(tables: list[Table], links: Sequence[Line] = ()) -> list[Table]:
+    """``suppress_for_publication`` over tables published together, one rule for all of them.
+
+    ``links`` are lines across the tables, their cells ``(table id, row, column)``: a breakdown in one
+    table adding up to a total in another would otherwise give a hidden count away by subtraction.
+    """
     values = {
-        (r, c): row[c]
+        (table.id, r, c): row[c]
+        for table in tables
         for r, row in enumerate(table.rows)
         for c in table.person_columns
         if c < len(row) and _is_count(row[c])
     }
-    lines = [line for line in (_counted(line, values) for line in table.lines) if line is not None]
+    own = [Line((t.id, *line.total), tuple((t.id, *part) for part in line.parts)) for t in tables for line in t.lines]
+    lines = [line for line in (_counted(line, values) for line in [*own, *links]) if line is not None]
     hidden = {cell for cell, value in values.items() if 0 < value < SMALLEST_SHOWN}
     while _hide_one_more(hidden, lines, values):
         pass
+    return [_published(table, {(r, c) for t, r, c in hidden if t == table.id}) for table in tables]
+
+
+def _published(table: Table, hidden: set[Cell]) -> Table:
     rows = [list(row) for row in table.rows]
     for r, c in hidden:
         rows[r][c] = MARK
@@ -66,7 +85,7 @@ def suppress_for_publication(table: Table) -> Table:
     return dataclasses.replace(table, rows=rows, note=note, chart_column=None)
 
 
-def _counted(line: Line, values: dict[Cell, int]) -> Line | None:
+def _counted(line: Line, values: dict[Key, int]) -> Line | None:
     """The line among the counted cells: a part without a number (a dash: nothing known) adds nothing;
     a line whose total is not a number publishes no sum."""
     if line.total not in values:
@@ -74,29 +93,54 @@ def _counted(line: Line, values: dict[Cell, int]) -> Line | None:
     return Line(line.total, tuple(p for p in line.parts if p in values))
 
 
-def _smallest_shown(cells, hidden: set[Cell], values: dict[Cell, int]) -> Cell | None:
+def _smallest_shown(cells, hidden: set[Key], values: dict[Key, int]) -> Key | None:
     shown = [cell for cell in cells if cell not in hidden and values[cell] != 0]
     return min(shown, key=lambda cell: (values[cell], cell), default=None)
 
 
-def _hide_one_more(hidden: set[Cell], lines: list[Line], values: dict[Cell, int]) -> bool:
-    """Hide one more cell if a hidden one can still be worked out; whether one was hidden."""
-    for line in lines:
-        if sum(cell in hidden for cell in line.cells) == 1:
-            cell = _smallest_shown(line.cells, hidden, values)
+def _hide_one_more(hidden: set[Key], lines: list[Line], values: dict[Key, int]) -> bool:
+    """Hide one more cell if a hidden one can still be worked out; whether one was hidden.
+
+    Of a line's cells the smallest goes, but one that also stands in another line holding a lone
+    hidden cell goes first: hiding it protects both, and fewer true numbers are lost."""
+    lone = [line for line in lines if sum(cell in hidden for cell in line.cells) == 1]
+    shared: dict[Key, int] = {}
+    for line in lone:
+        for cell in line.cells:
+            shared[cell] = shared.get(cell, 0) + 1
+    for line in lone:
+        shown = [cell for cell in line.cells if cell not in hidden and values[cell] != 0]
+        if shown:
+            hidden.add(min(shown, key=lambda cell: (-shared[cell], values[cell], cell)))
+            return True
+    for determined in sorted(_determined(hidden, lines)):
+        # The cell's own lines first; if they show nothing but zeros, the lines it was worked out
+        # through: those joined to it by hidden cells.
+        for around in (_lines_of({determined}, lines), _lines_of(_linked(determined, hidden, lines), lines)):
+            cell = _smallest_shown(sorted({c for line in around for c in line.cells}), hidden, values)
             if cell is not None:
                 hidden.add(cell)
                 return True
-    for determined in sorted(_determined(hidden, lines)):
-        around = {cell for line in lines if determined in line.cells for cell in line.cells}
-        cell = _smallest_shown(sorted(around), hidden, values)
-        if cell is not None:
-            hidden.add(cell)
-            return True
     return False
 
 
-def _determined(hidden: set[Cell], lines: list[Line]) -> set[Cell]:
+def _lines_of(cells: set[Key], lines: list[Line]) -> list[Line]:
+    return [line for line in lines if cells.intersection(line.cells)]
+
+
+def _linked(start: Key, hidden: set[Key], lines: list[Line]) -> set[Key]:
+    """The hidden cells reached from ``start`` through lines holding hidden cells."""
+    linked, todo = {start}, [start]
+    while todo:
+        for line in _lines_of({todo.pop()}, lines):
+            for cell in line.cells:
+                if cell in hidden and cell not in linked:
+                    linked.add(cell)
+                    todo.append(cell)
+    return linked
+
+
+def _determined(hidden: set[Key], lines: list[Line]) -> set[Key]:
     """The hidden cells whose value follows from the published numbers through the lines' sums.
 
     Each line is an equation in its hidden cells (total minus parts equals what the shown cells
@@ -130,7 +174,3 @@ def _determined(hidden: set[Cell], lines: list[Line]) -> set[Cell]:
         rank += 1
     free = [c for c in range(len(unknowns)) if c not in set(pivots)]
     return {unknowns[column] for r, column in enumerate(pivots) if not any(matrix[r][f] for f in free)}
-
-
-def tables_for_publication(tables: list[Table]) -> list[Table]:
-    return [suppress_for_publication(table) for table in tables]

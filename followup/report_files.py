@@ -33,8 +33,8 @@ from reportlab.platypus import Table as PdfTable
 from districts.models import TargetGroup
 from interventions.models import Channel
 
-from .publication import tables_for_publication
-from .reports import period_from_json, report_tables, scope_label
+from .publication import suppress_tables_for_publication
+from .reports import period_from_json, report_links, report_tables, scope_label
 from .selectors import ReportRole
 from .tables import Table
 
@@ -80,7 +80,7 @@ PUBLICATION_ABOUT = gettext_lazy(
 
 def _tables(content: dict, publication: bool) -> list[Table]:
     tables = report_tables(content)
-    return tables_for_publication(tables) if publication else tables
+    return suppress_tables_for_publication(tables, report_links(tables)) if publication else tables
 
 
 # Sheet names: Excel allows 31 characters, so the captions are too long.

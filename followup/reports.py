@@ -423,6 +423,33 @@ def _consultants_table(content: dict) -> Table:
     )
 
 
+def report_links(tables: list[Table]) -> list[Line]:
+    """Sums across the report's tables, for publication: each of a unit's breakdowns of caregivers
+    (gender, age band, relation, condition: one value per caregiver) adds up to its caregivers
+    reached in the summary, and its caregivers by talks used to its caregivers in guidance talks.
+    Cells are (table id, row, column); rows are matched by the unit's label, the first cell."""
+    by_id = {t.id: t for t in tables}
+    links = []
+    for part_id, total_id, part_columns, total_columns, group in (
+        ("caregivers", "summary", (3, 4), (3, 4), lambda row: (row[0], row[1])),
+        ("talks_used", "talks", (2, 3), (3, 4), lambda row: (row[0],)),
+    ):
+        parts, totals = by_id[part_id], by_id[total_id]
+        unit_rows = {row[0]: r for r, row in enumerate(totals.rows)}
+        groups: dict[tuple, list[int]] = {}
+        for r, row in enumerate(parts.rows):
+            groups.setdefault(group(row), []).append(r)
+        for key, rows in groups.items():
+            for part_column, total_column in zip(part_columns, total_columns, strict=True):
+                links.append(
+                    Line(
+                        (total_id, unit_rows[key[0]], total_column),
+                        tuple((part_id, r, part_column) for r in rows),
+                    )
+                )
+    return links
+
+
 def report_tables(content: dict) -> list[Table]:
     """The report's sections as tables, from its stored content alone (no reads)."""
     return [

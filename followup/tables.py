@@ -37,16 +37,18 @@ Cell = tuple[int, int]  # (row, column) of a table
 
 @dataclass(frozen=True)
 class Line:
-    """Cells of a table published with their sum: ``total`` equals the sum of ``parts``.
+    """Cells published with their sum: ``total`` equals the sum of ``parts``.
 
-    Publication keeps a hidden cell from being worked out through its lines (see ``publication``).
+    Cells of one table are (row, column); a line across tables names its cells (table id, row,
+    column). Publication keeps a hidden cell from being worked out through its lines (see
+    ``publication``).
     """
 
-    total: Cell
-    parts: tuple[Cell, ...]
+    total: tuple
+    parts: tuple[tuple, ...]
 
     @property
-    def cells(self) -> tuple[Cell, ...]:
+    def cells(self) -> tuple[tuple, ...]:
         return (self.total, *self.parts)
 
 
