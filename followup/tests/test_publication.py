@@ -199,6 +199,49 @@ def test_a_hidden_cell_cannot_be_worked_out_from_the_published_totals(inner):
     _assert_cannot_be_undone(table, suppress_for_publication(table))
 
 
+def _report_shaped(per_unit: list[list[list[int]]]) -> Table:
+    """The report's shape in one table: caregivers reached per district and for the scope (the summary),
+    and breakdowns of them (the caregivers table) per district and for the scope. ``per_unit`` holds,
+    per district and breakdown, the count of each value; each breakdown adds up to the district's
+    caregivers, and each value's districts to the scope's."""
+    units = len(per_unit)
+    rows = [[f"u{u}", sum(breakdowns[0])] for u, breakdowns in enumerate(per_unit)]
+    rows.append(["scope", sum(r[1] for r in rows)])
+    lines = [Line((units, 1), tuple((u, 1) for u in range(units)))]
+    for k in range(len(per_unit[0])):
+        first = len(rows)
+        values = len(per_unit[0][k])
+        for u in range(units + 1):
+            counts = per_unit[u][k] if u < units else [sum(p[k][v] for p in per_unit) for v in range(values)]
+            rows += [[f"u{u}-b{k}-v{v}", n] for v, n in enumerate(counts)]
+            lines.append(Line((u, 1), tuple((first + u * values + v, 1) for v in range(values))))
+        for v in range(values):
+            parts = tuple((first + u * values + v, 1) for u in range(units))
+            lines.append(Line((first + units * values + v, 1), parts))
+    return Table("t", "T", ["", "n"], rows, person_columns=frozenset({1}), lines=lines)
+
+
+@st.composite
+def _units_with_breakdowns(draw):
+    sizes = draw(st.lists(st.integers(2, 3), min_size=1, max_size=2))  # values of each breakdown
+    per_unit = []
+    for _unit in range(draw(st.integers(1, 3))):
+        total = draw(st.integers(0, 12))
+        breakdowns = []
+        for size in sizes:
+            cuts = sorted(draw(st.lists(st.integers(0, total), min_size=size - 1, max_size=size - 1)))
+            breakdowns.append([b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)])
+        per_unit.append(breakdowns)
+    return per_unit
+
+
+@settings(derandomize=True, max_examples=40, deadline=None)
+@given(_units_with_breakdowns())
+def test_report_shaped_tables_cannot_be_worked_out_either(per_unit):
+    table = _report_shaped(per_unit)
+    _assert_cannot_be_undone(table, suppress_for_publication(table))
+
+
 # --- The report's publication download --------------------------------------------------------------
 
 
