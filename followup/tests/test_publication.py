@@ -18,7 +18,7 @@ from consultants.tests.factories import AllocationFactory, ConsultantFactory
 from districts.tests.factories import DistrictFactory
 from followup.models import ReportScope
 from followup.periods import Period
-from followup.publication import MARK, suppress_for_publication, suppress_tables_for_publication
+from followup.publication import MARK, NOTE, suppress_for_publication, suppress_tables_for_publication
 from followup.reports import report_tables
 from followup.services import report_order
 from followup.snapshots import figures_mark_contact
@@ -45,7 +45,7 @@ def test_primary_suppression_hides_1_to_4_and_shows_0_and_5():
                   person_columns=frozenset({1}))  # fmt: skip
     published = suppress_for_publication(table)
     assert published.rows == [["a", 0, 3], ["b", X, 2], ["c", X, 1], ["d", 5, 9]]
-    assert published.note.startswith("“..”")
+    assert published.note == NOTE
     assert table.rows[1] == ["b", 1, 2]  # the table itself is left as it was
 
 
