@@ -40,7 +40,7 @@ def session_has_device(request) -> bool:
 
 def remember_device_state(request, user: User) -> bool:
     """Note in the session whether the user has a confirmed device (at login, and when it changes)."""
-    has_device = TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+    has_device = confirmed_device(user) is not None
     request.session[HAS_DEVICE_SESSION_KEY] = has_device
     return has_device
 

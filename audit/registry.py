@@ -7,6 +7,8 @@ birth, names caregivers by id only, and ties every entry to the districts its ob
 
 from __future__ import annotations
 
+import functools
+
 from auditlog.registry import auditlog
 from auditlog.signals import post_log
 from django.conf import settings
@@ -35,7 +37,9 @@ def mask_personal_data(value: str) -> str:
     return MASK
 
 
+@functools.cache
 def _models() -> dict:
+    # Built once: it is asked on every logged save (the app registry is complete by then).
     from accounts.models import User
     from caregivers.models import Caregiver, SupportContactOffer
     from interventions.models import Contact, Group, GroupMeeting, GuidanceTalk, Referral

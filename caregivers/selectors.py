@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from auditlog.models import AbstractLogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
@@ -61,9 +62,13 @@ def caregiver_timeline(*, caregiver: Caregiver, user) -> dict:
 
 # --- Register extract (registerutdrag) ------------------------------------------------------------
 
-# The audit log's action numbers (django-auditlog's LogEntry.Action) as words that mean the same in
-# any language.
-AUDIT_ACTIONS = {0: "create", 1: "update", 2: "delete", 3: "access"}
+# The audit log's actions (django-auditlog's) as words that mean the same in any language.
+AUDIT_ACTIONS = {
+    AbstractLogEntry.Action.CREATE: "create",
+    AbstractLogEntry.Action.UPDATE: "update",
+    AbstractLogEntry.Action.DELETE: "delete",
+    AbstractLogEntry.Action.ACCESS: "access",
+}
 
 
 def _date(value: datetime.date | None) -> str | None:
