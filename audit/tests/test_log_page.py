@@ -141,7 +141,7 @@ def test_masked_fields_show_as_hidden_and_an_entry_without_actor_as_system(bromm
         ({"object_type": "contact"}, ["bromma_change", "farsta_change"]),
         ({"object_type": "caregiver"}, ["viewed"]),
         ({"actor": "fia"}, ["farsta_change"]),
-        ({"object_id": "bromma_contact"}, ["bromma_change"]),
+        ({"object_type": "contact", "object_id": "bromma_contact"}, ["bromma_change"]),
         ({"date_from": "2026-03-02", "date_to": "2026-03-02"}, ["bromma_change"]),
         ({"date_from": "2026-03-03"}, ["viewed"]),
         ({"date_to": "2026-03-01"}, ["farsta_change"]),
