@@ -24,6 +24,12 @@ _VIEW_REFERENCE = {
     "interventions.view_referral",
     "caregivers.view_caregiver",
     "caregivers.view_supportcontactoffer",
+    # The monthly cycle's records (taken through the app's pages) and the city's lock setting.
+    "approvals.view_cyclesettings",
+    "approvals.view_monthapproval",
+    "approvals.view_monthsubmission",
+    "approvals.view_entryexception",
+    "approvals.view_monthreopening",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -97,6 +103,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "audit.view_auditentry",
             "caregivers.view_caregivererasure",
             "caregivers.view_retentionrun",
+            # The city's lock setting of the monthly cycle (one row: added once, then changed).
+            "approvals.add_cyclesettings",
+            "approvals.change_cyclesettings",
         }
     ),
     # Administrators are superusers (User.is_superuser follows the role): every permission.

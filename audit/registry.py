@@ -41,6 +41,7 @@ def mask_personal_data(value: str) -> str:
 def _models() -> dict:
     # Built once: it is asked on every logged save (the app registry is complete by then).
     from accounts.models import User
+    from approvals.models import CycleSettings, EntryException, MonthApproval, MonthReopening, MonthSubmission
     from caregivers.models import Caregiver, SupportContactOffer
     from interventions.models import Contact, Group, GroupMeeting, GuidanceTalk, Referral
 
@@ -53,6 +54,11 @@ def _models() -> dict:
         "Group": Group,
         "GroupMeeting": GroupMeeting,
         "User": User,
+        "MonthApproval": MonthApproval,
+        "MonthSubmission": MonthSubmission,
+        "EntryException": EntryException,
+        "MonthReopening": MonthReopening,
+        "CycleSettings": CycleSettings,
     }
 
 
@@ -93,6 +99,9 @@ def register_audited_models() -> None:
     auditlog.register(m["Group"], exclude_fields=list(_NOISE))
     auditlog.register(m["GroupMeeting"], m2m_fields={"attendees"}, exclude_fields=list(_NOISE))
     auditlog.register(m["User"], m2m_fields={"districts"}, exclude_fields=["password", "last_login"])
+    # The monthly cycle: each step, exception and reopening (and the city's lock setting).
+    for name in ("MonthApproval", "MonthSubmission", "EntryException", "MonthReopening", "CycleSettings"):
+        auditlog.register(m[name], exclude_fields=["updated_at"])
     for name, field_name in (("Caregiver", "districts"), ("GroupMeeting", "attendees"), ("User", "districts")):
         model = m[name]
         m2m_changed.connect(
@@ -129,6 +138,10 @@ def audit_districts(instance: models.Model) -> list[int]:
         return _listed(_district_id_of(m["Contact"], instance.contact_id))
     if isinstance(instance, m["GroupMeeting"]):
         return _listed(_district_id_of(m["Group"], instance.group_id))
+    if isinstance(instance, (m["MonthApproval"], m["EntryException"], m["MonthReopening"])):
+        return _listed(instance.district_id)
+    if isinstance(instance, m["MonthSubmission"]):
+        return _listed(_district_id_of(m["MonthApproval"], instance.approval_id))
     return []
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import SYSTEM
+from approvals.reports import approval_tables, report_approvals
 from caregivers.models import AgeBand, Condition, Gender, Relation
 from consultants.models import Allocation
 from consultants.selectors import consultants_with_current_description
@@ -152,6 +153,7 @@ def report_content(
             "districts": {codes[pk]: row for pk, row in cells.items()},
         },
         "representatives": representatives,
+        "approvals": report_approvals(period=period, district_ids=district_ids),
     }
 
 
@@ -497,4 +499,5 @@ def report_tables(content: dict) -> list[Table]:
         _groups(content),
         _coverage(content),
         _consultants_table(content),
+        *approval_tables(content),
     ]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from approvals.selectors import dashboard_months, report_reopenings
 from districts.access import access_district_by_code
 from districts.models import District, TargetGroup
 
@@ -72,6 +73,7 @@ def dashboard(request, code: str):
             "profile": data["profile"],
             "as_of": data["as_of"],
             "precomputed": data["precomputed"],
+            "approval_months": dashboard_months(district=district, months=period.months()),
         }
     return render(request, "followup/dashboard.html", context)
 
@@ -177,7 +179,7 @@ def _report_status(report) -> dict:
 @login_required
 def report(request, pk: int):
     report = access_report(request.user, pk)
-    context = {"report": report, "status": _report_status(report)}
+    context = {"report": report, "status": _report_status(report), "reopenings": report_reopenings(report=report)}
     if report.status == ReportStatus.DONE:
         context |= {
             "tables": report_tables(report.content),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import district_ids_in_scope
+from approvals.selectors import entry_lock
 from caregivers.models import Caregiver
 from caregivers.services import caregiver_link_district
 from consultants.models import Consultant
@@ -47,6 +48,13 @@ def _check_date(value: datetime.date, field: str = "date") -> None:
 def _check_district(user, district: District) -> None:
     if district.pk not in (district_ids_in_scope(user, personal_data=True) or ()):
         raise ValidationError({"district": _("You can only log work in your own districts.")})
+
+
+def _check_open(user, district: District, day: datetime.date) -> None:
+    """Refuse a write into a locked month, saying why and who can open it (approvals.selectors.entry_lock)."""
+    lock = entry_lock(user=user, district=district, day=day)
+    if lock is not None:
+        raise ValidationError({"date": lock.message}, code="month_locked")
 
 
 def _check_caregivers(user, caregivers: list[Caregiver], district: District, field: str = "caregiver") -> None:
@@ -138,6 +146,7 @@ def contact_log(
     """Log one contact occasion; a guidance talk is counted against the cap, a referral recorded with it."""
     _check_date(date)
     _check_district(user, district)
+    _check_open(user, district, date)
     if caregiver is not None:
         _check_caregivers(user, [caregiver], district)
     contact = Contact(
@@ -165,6 +174,8 @@ def contact_update(*, contact: Contact, user, referral_destination: str | None =
     """Change a logged contact; a change that touches a guidance talk re-checks it against the cap."""
     _check_date(fields.get("date", contact.date))
     _check_district(user, fields.get("district", contact.district))
+    _check_open(user, contact.district, contact.date)  # moving work out of a locked month changes it too
+    _check_open(user, fields.get("district", contact.district), fields.get("date", contact.date))
     caregiver = fields.get("caregiver", contact.caregiver)
     # An erased caregiver can't be chosen, but a contact of theirs keeps them (anonymously) when edited.
     kept_erased = caregiver is not None and caregiver.pk == contact.caregiver_id and caregiver.is_erased
@@ -193,6 +204,7 @@ def contact_update(*, contact: Contact, user, referral_destination: str | None =
 @transaction.atomic
 def contact_delete(*, contact: Contact, user) -> None:
     """Soft-delete: the contact leaves every count, but who deleted it and when is kept."""
+    _check_open(user, contact.district, contact.date)
     contact.deleted_at = timezone.now()
     contact.deleted_by = user
     contact.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
@@ -260,6 +272,7 @@ def group_meeting_record(
     attendees = list(attendees)
     _check_date(date)
     _check_district(user, group.district)
+    _check_open(user, group.district, date)
     if date < group.starts_on or (group.ends_on and date > group.ends_on):
         raise ValidationError({"date": _("The date is outside the group's period.")})
     if not attendees and not unnamed_count:
@@ -309,6 +322,7 @@ def group_meeting_record(
 @transaction.atomic
 def group_meeting_delete(*, meeting: GroupMeeting, user) -> None:
     """Soft-delete a meeting and the contacts it logged."""
+    _check_open(user, meeting.group.district, meeting.date)
     now = timezone.now()
     meeting.contacts.filter(Q(deleted_at__isnull=True)).update(deleted_at=now, deleted_by=user)
     meeting.deleted_at, meeting.deleted_by = now, user

@@ -182,11 +182,16 @@ def contact_edit(request, contact_id: int):
 @login_required
 def contact_delete_view(request, contact_id: int):
     contact = access_own_contact(request.user, contact_id)
+    error = None
     if request.method == "POST":
-        contact_delete(contact=contact, user=request.user)
-        messages.success(request, _("The contact was deleted."))
-        return redirect("interventions:contacts")
-    return render(request, "interventions/contact_delete.html", {"contact": contact})
+        try:
+            contact_delete(contact=contact, user=request.user)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(request, _("The contact was deleted."))
+            return redirect("interventions:contacts")
+    return render(request, "interventions/contact_delete.html", {"contact": contact, "error": error})
 
 
 @login_required
@@ -247,6 +252,11 @@ def group_detail(request, group_id: int):
 def meeting_delete(request, group_id: int, meeting_id: int):
     group = access_group_by_id(request.user, group_id)
     meeting = access_meeting(request.user, group, meeting_id)
-    group_meeting_delete(meeting=meeting, user=request.user)
-    messages.success(request, _("The meeting and its contacts were deleted."))
+    try:
+        group_meeting_delete(meeting=meeting, user=request.user)
+    except ValidationError as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The meeting and its contacts were deleted."))
     return redirect("interventions:group", group_id=group.pk)

@@ -183,6 +183,13 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "followup.followupreport": AdminModel("msx", "", "", "x", "district"),
     # The audit log: read-only for everyone, administrators included.
     "audit.auditentry": AdminModel("msx", "", "", "", "district"),
+    # The monthly cycle: its steps are taken on the app's pages, the admin reads them; the city's lock
+    # setting is one row (already there: nobody adds another or deletes it).
+    "approvals.cyclesettings": AdminModel("msx", "", "sx", "", "unscoped"),
+    "approvals.monthapproval": AdminModel("msx", "", "", "", "district"),
+    "approvals.monthsubmission": AdminModel("msx", "", "", "", "district"),
+    "approvals.entryexception": AdminModel("msx", "", "", "", "district"),
+    "approvals.monthreopening": AdminModel("msx", "", "", "", "district"),
     "axes.accessattempt": AdminModel("x", "", "x", "x", "unscoped"),
     "axes.accesslog": AdminModel("x", "", "x", "x", "unscoped"),
     "axes.accessfailurelog": AdminModel("x", "", "x", "x", "unscoped"),
@@ -319,6 +326,14 @@ def _app_rows() -> dict[str, Row]:
         "interventions:group": obj(**_AGGREGATE),
         "interventions:meeting_delete": obj(**_POST_ONLY),
         "audit:log": page(consultant=404),
+        "approvals:overview": page(),
+        "approvals:month": obj(**_AGGREGATE),
+        # The steps answer POST only; who may take which is the services' (see approvals/tests).
+        "approvals:submit": obj(**_POST_ONLY),
+        "approvals:approve": obj(**_POST_ONLY),
+        "approvals:accept": obj(**_POST_ONLY),
+        "approvals:reopen": obj(**_POST_ONLY),
+        "approvals:exception": obj(**_POST_ONLY),
         "accounts:security": page(),
         "accounts:password_change": page(),
         "accounts:two_factor_setup": page(),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.scoping import SYSTEM, forget_scope
 from accounts.tests.factories import UserFactory
+from approvals.models import CycleSettings, EntryException, MonthApproval, MonthReopening, MonthSubmission
 from caregivers.models import Caregiver, CaregiverErasure, RetentionRun, SupportContactOffer
 from caregivers.tests.factories import CaregiverFactory
 from consultants.tests.factories import (
@@ -159,6 +160,34 @@ def _world():
         return CrontabSchedule.objects.create(minute="15" if s == "own" else "45", hour="3")
 
     crontabs = _pair(crontab)
+    cycle_settings = CycleSettings.objects.create(lock_days_after_month_end=10)
+    approval = _pair(lambda s: MonthApproval.objects.create(district=districts[s], month=datetime.date(2026, 3, 1)))
+    submission = _pair(
+        lambda s: MonthSubmission.objects.create(
+            approval=approval[s], consultant=consultant[s], submitted_by=user_of[s], submitted_at=timezone.now()
+        )
+    )
+    exception = _pair(
+        lambda s: EntryException.objects.create(
+            district=districts[s],
+            month=datetime.date(2026, 3, 1),
+            granted_to=user_of[s],
+            granted_by=users["manager"],
+            granted_at=timezone.now(),
+            valid_until=datetime.date(2026, 4, 20),
+            reason="late notes",
+        )
+    )
+    reopening = _pair(
+        lambda s: MonthReopening.objects.create(
+            district=districts[s],
+            month=datetime.date(2026, 2, 1),
+            from_status="accepted",
+            reopened_by=users["strategist"],
+            reopened_at=timezone.now(),
+            reason="a correction",
+        )
+    )
     objects = {
         "district": {"own": districts["own"], "other": districts["other"]},
         "consultant": consultant,
@@ -214,6 +243,11 @@ def _world():
         "caregivers.supportcontactoffer": offer,
         "followup.followupreport": reports,
         "audit.auditentry": _pair(audit_entry),
+        "approvals.cyclesettings": {"own": cycle_settings, "other": cycle_settings},
+        "approvals.monthapproval": approval,
+        "approvals.monthsubmission": submission,
+        "approvals.entryexception": exception,
+        "approvals.monthreopening": reopening,
         "axes.accessattempt": _pair(
             lambda s: AccessAttempt.objects.create(
                 username=f"someone-{s}",
@@ -309,6 +343,10 @@ def urls_for(key: str, objects: dict, side: str) -> list[str]:
         "interventions:contact_edit": lambda: [name(key, contact_id=pk("contact"))],
         "interventions:contact_delete": lambda: [name(key, contact_id=pk("contact"))],
         "interventions:group": lambda: [name(key, group_id=pk("group"))],
+        **{
+            f"approvals:{step}": (lambda: [name(key, code=_code(objects, side), month="2026-03")])
+            for step in ("month", "submit", "approve", "accept", "reopen", "exception")
+        },
         "interventions:meeting_delete": lambda: [name(key, group_id=pk("group"), meeting_id=pk("meeting"))],
         "admin:view_on_site": lambda: [
             name(key, content_type_id=ContentType.objects.get_for_model(Caregiver).pk, object_id=pk("caregiver"))

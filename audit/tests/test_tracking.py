@@ -197,7 +197,7 @@ def test_recording_a_meeting_and_changing_attendance_are_logged_without_labels(m
     anna = CaregiverFactory(districts=[bromma], label=LABEL)
     bo = CaregiverFactory(districts=[bromma])
     with set_actor(me):
-        meeting = group_meeting_record(group=group, user=me, consultant=me.consultant, date=datetime.date(2026, 2, 3),
+        meeting = group_meeting_record(group=group, user=me, consultant=me.consultant, date=timezone.localdate(),
                                        duration_minutes=90, attendees=[anna, bo])  # fmt: skip
         meeting.attendees.remove(anna)
 
@@ -212,7 +212,7 @@ def test_recording_a_meeting_and_changing_attendance_are_logged_without_labels(m
 
 def test_deleting_a_meeting_is_logged_as_a_delete(me, bromma):
     group = GroupFactory(district=bromma)
-    meeting = GroupMeeting.objects.create(group=group, number=1, date=datetime.date(2026, 2, 3), duration_minutes=60,
+    meeting = GroupMeeting.objects.create(group=group, number=1, date=timezone.localdate(), duration_minutes=60,
                                           consultant=me.consultant, unnamed_count=3)  # fmt: skip
     from interventions.services import group_meeting_delete
 

@@ -161,7 +161,7 @@ def test_a_district_i_do_not_serve_is_not_a_choice(me, types, login, in_english)
 def test_only_my_own_entries_can_be_changed_or_deleted(me, bromma, types, login):
     colleague = UserFactory(role=Role.CONSULTANT, districts=[bromma])
     ConsultantFactory(home_district=bromma, user=colleague)
-    mine = ContactFactory(consultant=me.consultant, district=bromma, created_by=me)
+    mine = ContactFactory(consultant=me.consultant, district=bromma, created_by=me, date=timezone.localdate())
     theirs = ContactFactory(consultant=colleague.consultant, district=bromma, created_by=colleague)
     client = login(me)
 
@@ -177,10 +177,14 @@ def test_only_my_own_entries_can_be_changed_or_deleted(me, bromma, types, login)
 
 
 def test_editing_my_contact_changes_it(me, bromma, types, login):
-    contact = ContactFactory(consultant=me.consultant, district=bromma, created_by=me, date=datetime.date(2026, 3, 2))
+    # Recent days: an old month would be closed to entry (approvals.selectors.entry_lock).
+    today = timezone.localdate()
+    contact = ContactFactory(
+        consultant=me.consultant, district=bromma, created_by=me, date=today - datetime.timedelta(days=1)
+    )
     data = _form_data(
         intervention_type=types["advice"].pk, district=bromma.pk, channel="email_sms", duration_minutes="5",
-        date="2026-03-03", referral_destination="association",
+        date=today.isoformat(), referral_destination="association",
     )  # fmt: skip
 
     response = login(me).post(f"/contacts/{contact.pk}/edit/", data)
@@ -190,7 +194,7 @@ def test_editing_my_contact_changes_it(me, bromma, types, login):
     assert (contact.channel, contact.duration_minutes, contact.date, contact.updated_by) == (
         "email_sms",
         5,
-        datetime.date(2026, 3, 3),
+        today,
         me,
     )
     assert list(contact.referrals.values_list("destination", flat=True)) == ["association"]
@@ -236,8 +240,13 @@ def test_a_contact_of_an_erased_caregiver_can_still_be_edited_and_stays_theirs(m
     from caregivers.services import caregiver_erase
 
     caregiver = CaregiverFactory(label="GK", districts=[bromma])
+    today = timezone.localdate()
     contact = ContactFactory(
-        consultant=me.consultant, district=bromma, created_by=me, caregiver=caregiver, date=datetime.date(2026, 3, 2)
+        consultant=me.consultant,
+        district=bromma,
+        created_by=me,
+        caregiver=caregiver,
+        date=today - datetime.timedelta(days=1),
     )
     caregiver_erase(caregiver, by=me, reason=ErasureReason.REQUEST)
     client = login(me)
@@ -245,9 +254,9 @@ def test_a_contact_of_an_erased_caregiver_can_still_be_edited_and_stays_theirs(m
     form = client.get(f"/contacts/{contact.pk}/edit/").context["form"]
     assert form.fields["caregiver"].disabled is True
     # A disabled field ignores whatever is posted for it: typing another label changes nothing.
-    data = _form_data(intervention_type=types["advice"].pk, district=bromma.pk, date="2026-03-04", caregiver="XY")
+    data = _form_data(intervention_type=types["advice"].pk, district=bromma.pk, date=today.isoformat(), caregiver="XY")
     response = client.post(f"/contacts/{contact.pk}/edit/", data)
 
     contact.refresh_from_db()
     assert response.status_code == 302
-    assert (contact.date, contact.caregiver_id) == (datetime.date(2026, 3, 4), caregiver.pk)
+    assert (contact.date, contact.caregiver_id) == (today, caregiver.pk)
