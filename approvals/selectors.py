@@ -48,7 +48,9 @@ def closes_on(month: datetime.date, days: int) -> datetime.date:
     return month_end(month) + datetime.timedelta(days=days)
 
 
-def _lock_reason(*, month: datetime.date, approval: MonthApproval | None, days: int, today: datetime.date) -> str | None:
+def _lock_reason(
+    *, month: datetime.date, approval: MonthApproval | None, days: int, today: datetime.date
+) -> str | None:
     """The lock of a month for everyone (exceptions aside): accepted, approved, closed, or none."""
     status = approval.status if approval is not None else MonthStatus.OPEN
     if status == MonthStatus.ACCEPTED:
@@ -174,7 +176,9 @@ def district_months(
     return rows
 
 
-def dashboard_months(*, district: District, months: list[datetime.date], today: datetime.date | None = None) -> list[dict]:
+def dashboard_months(
+    *, district: District, months: list[datetime.date], today: datetime.date | None = None
+) -> list[dict]:
     """The district dashboard's section: each month of the shown period that has begun, its status and lock."""
     today = today or timezone.localdate()
     begun = [m for m in months if m <= month_of(today)]
@@ -199,9 +203,7 @@ def month_page(*, district: District, month: datetime.date, today: datetime.date
         "exceptions": list(
             EntryException.objects.filter(district=district, month=month).select_related("granted_to", "granted_by")
         ),
-        "reopenings": list(
-            MonthReopening.objects.filter(district=district, month=month).select_related("reopened_by")
-        ),
+        "reopenings": list(MonthReopening.objects.filter(district=district, month=month).select_related("reopened_by")),
         "today": today,
     }
 
