@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.scoping import DistrictScopedQuerySet
 from districts.models import District
@@ -38,10 +39,11 @@ class CycleSettings(models.Model):
 
 
 class MonthStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    SUBMITTED = "submitted", _("Submitted")
-    APPROVED = "approved", _("Approved")
-    ACCEPTED = "accepted", _("Accepted")
+    # With a context: "Accepted" is also a support-contact offer's answer, translated otherwise.
+    OPEN = "open", pgettext_lazy("month status", "Open")
+    SUBMITTED = "submitted", pgettext_lazy("month status", "Submitted")
+    APPROVED = "approved", pgettext_lazy("month status", "Approved")
+    ACCEPTED = "accepted", pgettext_lazy("month status", "Accepted")
 
 
 class MonthApproval(models.Model):
