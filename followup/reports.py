@@ -21,6 +21,7 @@ from consultants.models import Allocation
 from consultants.selectors import consultants_with_current_description
 from districts.models import CaregiverRepresentativeCount, District, TargetGroup
 from interventions.models import Channel, GroupKind, ReferralDestination
+from outcomes.reports import outcome_report_content, outcome_report_tables
 
 from .periods import Period
 from .selectors import (
@@ -152,6 +153,7 @@ def report_content(
             "districts": {codes[pk]: row for pk, row in cells.items()},
         },
         "representatives": representatives,
+        "outcomes": outcome_report_content(period=period, districts=districts),
     }
 
 
@@ -497,4 +499,5 @@ def report_tables(content: dict) -> list[Table]:
         _groups(content),
         _coverage(content),
         _consultants_table(content),
+        *outcome_report_tables(content, scope_label=scope_label(content)),
     ]
