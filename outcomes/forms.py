@@ -34,7 +34,7 @@ class TalkScoreForm(forms.Form):
 
 def _consultants_of(user, district: District):
     serving = Q(home_district=district) | Q(allocations__district=district)
-    return Consultant.objects.visible_to(user).filter(serving).distinct().order_by("ref")
+    return Consultant.objects.visible_to(user).filter(serving).distinct().select_related("user").order_by("ref")
 
 
 class FollowUpForm(forms.Form):
