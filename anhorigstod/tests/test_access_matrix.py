@@ -500,6 +500,24 @@ def _mutations(objects, side: str) -> list[tuple[str, dict]]:
     caregiver = objects["caregiver"]["own"]
     contact = objects["contact"]["own"]
     posts = [
+        # Before the meeting is deleted below: the group follow-up asks for one of its attendees.
+        (
+            reverse("outcomes:talk_scores", kwargs={"contact_id": _pk(objects, "talk", side)}),
+            {"ors": "24", "srs": "33"},
+        ),
+        (
+            reverse("outcomes:talk_followup", kwargs={"contact_id": _pk(objects, "talk", side)}),
+            {"result": "yes", "date": "2026-03-20", "consultant": objects["consultant"]["own"].pk},
+        ),
+        (
+            reverse("outcomes:group_followup", kwargs={"group_id": _pk(objects, "group", side)}),
+            {
+                "caregiver": caregiver.pk,
+                "result": "partly",
+                "date": "2026-03-20",
+                "consultant": objects["consultant"]["own"].pk,
+            },
+        ),
         (
             reverse("caregivers:edit", kwargs={"caregiver_id": _pk(objects, "caregiver", side)}),
             {
@@ -540,23 +558,6 @@ def _mutations(objects, side: str) -> list[tuple[str, dict]]:
                 kwargs={"group_id": _pk(objects, "group", side), "meeting_id": _pk(objects, "meeting", side)},
             ),
             {},
-        ),
-        (
-            reverse("outcomes:talk_scores", kwargs={"contact_id": _pk(objects, "talk", side)}),
-            {"ors": "24", "srs": "33"},
-        ),
-        (
-            reverse("outcomes:talk_followup", kwargs={"contact_id": _pk(objects, "talk", side)}),
-            {"result": "yes", "date": "2026-03-20", "consultant": objects["consultant"]["own"].pk},
-        ),
-        (
-            reverse("outcomes:group_followup", kwargs={"group_id": _pk(objects, "group", side)}),
-            {
-                "caregiver": caregiver.pk,
-                "result": "partly",
-                "date": "2026-03-20",
-                "consultant": objects["consultant"]["own"].pk,
-            },
         ),
         (reverse("followup:report_reorder", kwargs={"pk": _pk(objects, "report", side)}), {}),
     ]
