@@ -43,6 +43,7 @@ def _models() -> dict:
     from accounts.models import User
     from caregivers.models import Caregiver, SupportContactOffer
     from interventions.models import Contact, Group, GroupMeeting, GuidanceTalk, Referral
+    from outcomes.models import FollowUpAnswer, TalkScore
 
     return {
         "Caregiver": Caregiver,
@@ -53,6 +54,8 @@ def _models() -> dict:
         "Group": Group,
         "GroupMeeting": GroupMeeting,
         "User": User,
+        "TalkScore": TalkScore,
+        "FollowUpAnswer": FollowUpAnswer,
     }
 
 
@@ -93,6 +96,8 @@ def register_audited_models() -> None:
     auditlog.register(m["Group"], exclude_fields=list(_NOISE))
     auditlog.register(m["GroupMeeting"], m2m_fields={"attendees"}, exclude_fields=list(_NOISE))
     auditlog.register(m["User"], m2m_fields={"districts"}, exclude_fields=["password", "last_login"])
+    auditlog.register(m["TalkScore"], exclude_fields=list(_NOISE))
+    auditlog.register(m["FollowUpAnswer"], exclude_fields=list(_NOISE))
     for name, field_name in (("Caregiver", "districts"), ("GroupMeeting", "attendees"), ("User", "districts")):
         model = m[name]
         m2m_changed.connect(
@@ -123,12 +128,14 @@ def audit_districts(instance: models.Model) -> list[int]:
     if isinstance(instance, m["SupportContactOffer"]):
         links = m["Caregiver"].districts.through.objects.filter(caregiver_id=instance.caregiver_id)
         return sorted(links.values_list("district_id", flat=True))
-    if isinstance(instance, (m["Contact"], m["Group"])):
+    if isinstance(instance, (m["Contact"], m["Group"], m["FollowUpAnswer"])):
         return _listed(instance.district_id)
     if isinstance(instance, m["Referral"]):
         return _listed(_district_id_of(m["Contact"], instance.contact_id))
     if isinstance(instance, m["GroupMeeting"]):
         return _listed(_district_id_of(m["Group"], instance.group_id))
+    if isinstance(instance, m["TalkScore"]):
+        return _listed(_district_id_of(m["Contact"], instance.talk_id))
     return []
 
 

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
@@ -218,3 +219,19 @@ def test_a_manager_records_for_the_districts_talks(world, login):
 
     assert response.status_code == 302
     assert TalkScore.objects.get().recorded_by == manager
+
+
+def test_recorded_outcomes_are_in_the_audit_log_of_their_district(world):
+    from audit.models import AuditEntry
+
+    with set_actor(world["user"]):
+        score = talk_score_record(talk=world["talk"], user=world["user"], ors=18, srs=None)
+        answer = _answer(world)
+
+    for obj in (score, answer):
+        entry = AuditEntry.objects.get_for_model(type(obj)).get(object_id=obj.pk)
+        assert (entry.action, entry.actor, list(entry.districts.values_list("pk", flat=True))) == (
+            AuditEntry.Action.CREATE,
+            world["user"],
+            [world["bromma"].pk],
+        )
