@@ -30,6 +30,8 @@ _VIEW_REFERENCE = {
     "approvals.view_monthsubmission",
     "approvals.view_entryexception",
     "approvals.view_monthreopening",
+    "outcomes.view_talkscore",
+    "outcomes.view_followupanswer",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -66,6 +68,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "consultants.delete_descriptionassignment",
             "followup.view_followupreport",
             "followup.add_followupreport",
+            # Outcome measures of their districts' talks and groups, corrected in the admin.
+            "outcomes.add_talkscore",
+            "outcomes.change_talkscore",
+            "outcomes.delete_talkscore",
+            "outcomes.add_followupanswer",
+            "outcomes.change_followupanswer",
+            "outcomes.delete_followupanswer",
             # Data subjects' rights for their own districts' caregivers (issue 6).
             "caregivers.extract_caregiver",
             "caregivers.erase_caregiver",

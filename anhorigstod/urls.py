@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("interventions.urls")),
     path("audit/", include("audit.urls")),
     path("approvals/", include("approvals.urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("account/", include("accounts.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

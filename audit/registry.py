@@ -44,6 +44,7 @@ def _models() -> dict:
     from approvals.models import CycleSettings, EntryException, MonthApproval, MonthReopening, MonthSubmission
     from caregivers.models import Caregiver, SupportContactOffer
     from interventions.models import Contact, Group, GroupMeeting, GuidanceTalk, Referral
+    from outcomes.models import FollowUpAnswer, TalkScore
 
     return {
         "Caregiver": Caregiver,
@@ -59,6 +60,8 @@ def _models() -> dict:
         "EntryException": EntryException,
         "MonthReopening": MonthReopening,
         "CycleSettings": CycleSettings,
+        "TalkScore": TalkScore,
+        "FollowUpAnswer": FollowUpAnswer,
     }
 
 
@@ -102,6 +105,8 @@ def register_audited_models() -> None:
     # The monthly cycle: each step, exception and reopening (and the city's lock setting).
     for name in ("MonthApproval", "MonthSubmission", "EntryException", "MonthReopening", "CycleSettings"):
         auditlog.register(m[name], exclude_fields=["updated_at"])
+    auditlog.register(m["TalkScore"], exclude_fields=list(_NOISE))
+    auditlog.register(m["FollowUpAnswer"], exclude_fields=list(_NOISE))
     for name, field_name in (("Caregiver", "districts"), ("GroupMeeting", "attendees"), ("User", "districts")):
         model = m[name]
         m2m_changed.connect(
@@ -132,7 +137,7 @@ def audit_districts(instance: models.Model) -> list[int]:
     if isinstance(instance, m["SupportContactOffer"]):
         links = m["Caregiver"].districts.through.objects.filter(caregiver_id=instance.caregiver_id)
         return sorted(links.values_list("district_id", flat=True))
-    if isinstance(instance, (m["Contact"], m["Group"])):
+    if isinstance(instance, (m["Contact"], m["Group"], m["FollowUpAnswer"])):
         return _listed(instance.district_id)
     if isinstance(instance, m["Referral"]):
         return _listed(_district_id_of(m["Contact"], instance.contact_id))
@@ -142,6 +147,8 @@ def audit_districts(instance: models.Model) -> list[int]:
         return _listed(instance.district_id)
     if isinstance(instance, m["MonthSubmission"]):
         return _listed(_district_id_of(m["MonthApproval"], instance.approval_id))
+    if isinstance(instance, m["TalkScore"]):
+        return _listed(_district_id_of(m["Contact"], instance.talk_id))
     return []
 
 

@@ -22,6 +22,7 @@ from consultants.models import Allocation
 from consultants.selectors import consultants_with_current_description
 from districts.models import CaregiverRepresentativeCount, District, TargetGroup
 from interventions.models import Channel, GroupKind, ReferralDestination
+from outcomes.reports import outcome_report_content, outcome_report_tables
 
 from .periods import Period
 from .selectors import (
@@ -154,6 +155,7 @@ def report_content(
         },
         "representatives": representatives,
         "approvals": report_approvals(period=period, district_ids=district_ids),
+        "outcomes": outcome_report_content(period=period, districts=districts),
     }
 
 
@@ -500,4 +502,5 @@ def report_tables(content: dict) -> list[Table]:
         _coverage(content),
         _consultants_table(content),
         *approval_tables(content),
+        *outcome_report_tables(content, scope_label=scope_label(content)),
     ]

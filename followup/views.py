@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from approvals.selectors import dashboard_months, report_reopenings
 from districts.access import access_district_by_code
 from districts.models import District, TargetGroup
+from outcomes.selectors import outcome_city, outcome_dashboard
 
 from .access import access_report, reports_visible_to
 from .csv_files import csv_response
@@ -74,6 +75,7 @@ def dashboard(request, code: str):
             "as_of": data["as_of"],
             "precomputed": data["precomputed"],
             "approval_months": dashboard_months(district=district, months=period.months()),
+            "outcomes": outcome_dashboard(district=district, period=period),
         }
     return render(request, "followup/dashboard.html", context)
 
@@ -117,7 +119,8 @@ def city(request):
     form, figure_names, overview = _city_data(request)
     context = {"form": form, "figure_names": figure_names}
     if overview is not None:
-        context |= {"period": form.cleaned_data["period"], "overview": overview}
+        period = form.cleaned_data["period"]
+        context |= {"period": period, "overview": overview, "outcomes": outcome_city(period=period)}
     return render(request, "followup/city.html", context)
 
 

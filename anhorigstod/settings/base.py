@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "caregivers",
     "followup",
     "approvals",
+    "outcomes",
     "django_filters",
     # Security and personal data (issue 6).
     "auditlog",

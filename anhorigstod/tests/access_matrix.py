@@ -169,6 +169,9 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "interventions.group": AdminModel("msx", "", "", "", "district"),
     "interventions.groupmeeting": AdminModel("msx", "", "", "", "personal"),
     "interventions.referral": AdminModel("msx", "", "", "", "personal"),
+    # Outcome measures: personal data; managers correct their districts' in the admin.
+    "outcomes.talkscore": AdminModel("msx", "mx", "mx", "mx", "personal"),
+    "outcomes.followupanswer": AdminModel("msx", "mx", "mx", "mx", "personal"),
     "consultants.consultant": AdminModel("msx", "mx", "mx", "x", "district"),
     "consultants.allocation": AdminModel("msx", "mx", "mx", "mx", "district"),
     "consultants.method": AdminModel("msx", "sx", "sx", "x", "unscoped"),
@@ -325,6 +328,10 @@ def _app_rows() -> dict[str, Row]:
         "interventions:group_new": page(),
         "interventions:group": obj(**_AGGREGATE),
         "interventions:meeting_delete": obj(**_POST_ONLY),
+        # Recording outcomes: the talks and groups of one's own districts (personal data).
+        "outcomes:talk_scores": obj(**_PERSONAL),
+        "outcomes:talk_followup": obj(**_PERSONAL),
+        "outcomes:group_followup": obj(**_PERSONAL),
         "audit:log": page(consultant=404),
         "approvals:overview": page(),
         "approvals:month": obj(**_AGGREGATE),

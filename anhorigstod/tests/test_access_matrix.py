@@ -45,6 +45,7 @@ from interventions.tests.factories import (
     InterventionTypeFactory,
     OrganiserFactory,
 )
+from outcomes.models import FollowUpAnswer, TalkScore
 
 from .access_matrix import ADMIN_LOGIN, LOGIN, ROLES, discover_patterns, expectations, expected_keys
 
@@ -104,8 +105,8 @@ def _world():
         )
     )
     talks = GuidanceTalksTypeFactory()
-    for s in ("own", "other"):
-        ContactFactory(
+    talk = _pair(
+        lambda s: ContactFactory(
             consultant=consultant[s],
             district=districts[s],
             caregiver=caregiver[s],
@@ -114,6 +115,8 @@ def _world():
             talk_cap=4,
             created_by=user_of[s],
         )
+    )
+    own_groups = InterventionTypeFactory(code="own_groups")
     referral = _pair(lambda s: Referral.objects.create(contact=contact[s], destination="doctor"))
     group = _pair(lambda s: GroupFactory(district=districts[s], leader=consultant[s]))
     meeting = _pair(
@@ -196,6 +199,7 @@ def _world():
         "description": description,
         "caregiver": caregiver,
         "contact": contact,
+        "talk": talk,
         "group": group,
         "meeting": meeting,
         "report": reports,
@@ -236,6 +240,17 @@ def _world():
         "interventions.group": group,
         "interventions.groupmeeting": meeting,
         "interventions.referral": referral,
+        "outcomes.talkscore": _pair(lambda s: TalkScore.objects.create(talk=talk[s], ors=20)),
+        "outcomes.followupanswer": _pair(
+            lambda s: FollowUpAnswer.objects.create(
+                district=districts[s],
+                intervention_type=own_groups,
+                group=group[s],
+                consultant=consultant[s],
+                date=datetime.date(2026, 3, 10),
+                result="yes",
+            )
+        ),
         "consultants.consultant": consultant,
         "consultants.allocation": allocation,
         "consultants.method": _pair(lambda s: MethodFactory(code=f"matrix-{s}")),
@@ -350,6 +365,9 @@ def urls_for(key: str, objects: dict, side: str) -> list[str]:
             for step in ("month", "submit", "approve", "accept", "reopen", "exception")
         },
         "interventions:meeting_delete": lambda: [name(key, group_id=pk("group"), meeting_id=pk("meeting"))],
+        "outcomes:talk_scores": lambda: [name(key, contact_id=pk("talk"))],
+        "outcomes:talk_followup": lambda: [name(key, contact_id=pk("talk"))],
+        "outcomes:group_followup": lambda: [name(key, group_id=pk("group"))],
         "admin:view_on_site": lambda: [
             name(key, content_type_id=ContentType.objects.get_for_model(Caregiver).pk, object_id=pk("caregiver"))
         ],
@@ -512,6 +530,7 @@ def _state_of_b(objects) -> dict:
         "meeting": (meeting.deleted_at, list(meeting.attendees.values_list("pk", flat=True))),
         "contacts": Contact.objects.count(),
         "reports": FollowupReport.objects.count(),
+        "outcomes": (TalkScore.objects.count(), FollowUpAnswer.objects.count()),
     }
 
 
@@ -521,6 +540,24 @@ def _mutations(objects, side: str) -> list[tuple[str, dict]]:
     caregiver = objects["caregiver"]["own"]
     contact = objects["contact"]["own"]
     posts = [
+        # Before the meeting is deleted below: the group follow-up asks for one of its attendees.
+        (
+            reverse("outcomes:talk_scores", kwargs={"contact_id": _pk(objects, "talk", side)}),
+            {"ors": "24", "srs": "33"},
+        ),
+        (
+            reverse("outcomes:talk_followup", kwargs={"contact_id": _pk(objects, "talk", side)}),
+            {"result": "yes", "date": "2026-03-20", "consultant": objects["consultant"]["own"].pk},
+        ),
+        (
+            reverse("outcomes:group_followup", kwargs={"group_id": _pk(objects, "group", side)}),
+            {
+                "caregiver": caregiver.pk,
+                "result": "partly",
+                "date": "2026-03-20",
+                "consultant": objects["consultant"]["own"].pk,
+            },
+        ),
         (
             reverse("caregivers:edit", kwargs={"caregiver_id": _pk(objects, "caregiver", side)}),
             {
@@ -610,3 +647,5 @@ def test_the_same_posts_on_ones_own_objects_succeed(world):
     assert contact.deleted_at is not None
     assert GroupMeeting.objects.get(pk=objects["meeting"]["own"].pk).deleted_at is not None
     assert FollowupReport.objects.count() == 3
+    assert TalkScore.objects.get(talk=objects["talk"]["own"]).ors == 24
+    assert FollowUpAnswer.objects.filter(district=objects["district"]["own"], caregiver=caregiver).count() == 2

@@ -320,6 +320,8 @@ def test_files_hold_the_reports_numbers(two_districts, django_capture_on_commit_
         "Basnivå",
         "Anhörigkonsulenter",
         translation.gettext("Approval of the months")[:31],
+        # The outcomes (outcomes.reports), under their captions in the report's language.
+        *(t.caption[:31] for t in report_tables(report.content) if t.id.startswith("outcomes")),
     ]
     summary = workbook["Översikt"]
     assert summary.freeze_panes == "A2"

@@ -1,0 +1,198 @@
+"""The outcomes part of the follow-up report: its numbers (a read) and its tables (from them alone)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.utils.translation import gettext as _
+
+from followup.periods import Period
+from followup.selectors import SCOPE, ReportRole
+from followup.tables import Line, Table
+
+from .selectors import (
+    empty_outcomes,
+    flat,
+    mean_ors_change,
+    outcome_figures,
+    share_desired,
+    share_followed_up,
+    share_scored,
+)
+
+
+def _figures(*, period: Period, districts: Sequence[dict]) -> dict:
+    ids = [d["pk"] for d in districts]
+    by_district = outcome_figures(period=period, district_ids=ids)
+    scope = outcome_figures(period=period, district_ids=ids, combined=True)
+    return {
+        "districts": {d["code"]: by_district.get(d["pk"]) or empty_outcomes() for d in districts},
+        "scope": scope.get(SCOPE) or empty_outcomes(),
+    }
+
+
+def outcome_report_content(*, period: Period, districts: Sequence[dict]) -> dict:
+    """The outcome figures of each district (``{"pk", "code"}``) and of the scope as one (a caregiver
+    counts once), for the period and the previous one. Aggregates only; JSON-ready."""
+    return {
+        "now": _figures(period=period, districts=districts),
+        "previous": _figures(period=period.previous(), districts=districts),
+    }
+
+
+def _units(content: dict, scope_label: str) -> list[tuple[str, dict]]:
+    outcomes = content["outcomes"]["now"]
+    units = [(d["name"], outcomes["districts"][d["code"]]) for d in content["districts"]]
+    return [*units, (_("Total: %(scope)s") % {"scope": scope_label}, outcomes["scope"])]
+
+
+def _shown(value):
+    return "–" if value is None else value
+
+
+def _summary(units: list[tuple[str, dict]]) -> Table:
+    rows = []
+    for label, unit in units:
+        f = flat(unit)
+        rows.append(
+            [
+                label,
+                f["talks"],
+                f["talks_scored"],
+                _shown(share_scored(f)),
+                f["series"],
+                _shown(mean_ors_change(f)),
+                f["improved"],
+                f["caregivers"],
+                f["followed_up"],
+                _shown(share_followed_up(f)),
+                f["answers"],
+                f["desired"],
+                _shown(share_desired(f)),
+            ]
+        )
+    columns = [
+        _("District"),
+        _("Guidance talks"),
+        _("Talks with an outcome score"),
+        _("Share of talks scored (%)"),
+        _("Series with an ORS change"),
+        _("Mean ORS change"),
+        _("Series improved"),
+        _("Caregivers in talks or groups"),
+        _("Caregivers followed up"),
+        _("Share followed up (%)"),
+        _("Follow-up answers"),
+        _("Answers: desired result"),
+        _("Share with the desired result (%)"),
+    ]
+    # Series, caregivers and answers are persons (one series or answer per caregiver); talks are occasions.
+    persons = (4, 6, 7, 8, 10, 11)
+    scope_row = len(rows) - 1
+    lines = [Line((scope_row, c), tuple((r, c) for r in range(scope_row))) for c in persons]
+    return Table(
+        "outcomes",
+        _("Outcomes"),
+        columns,
+        rows,
+        person_columns=frozenset(persons),
+        lines=lines,
+        derived_columns={3: (1, 2), 5: (4,), 9: (7, 8), 12: (10, 11)},
+    )
+
+
+def _breakdown(units, table_id: str, caption: str, heading: str, dimension: str, labels: dict, reach: bool) -> Table:
+    """Per unit, one row per role or intervention type and a row of the unit's total. Caregivers reached
+    and followed up (``reach``) are broken down by intervention type only: a role reaches no one alone."""
+    rows, lines = [], []
+    persons = (5, 7, 8, 9, 11, 12) if reach else (5, 7, 11, 12)
+
+    def row(unit_label, label, f):
+        if not reach:
+            f = f | {"caregivers": "–", "followed_up": "–"}
+        return [
+            unit_label,
+            label,
+            f["talks"],
+            f["talks_scored"],
+            _shown(share_scored(f)),
+            f["series"],
+            _shown(mean_ors_change(f)),
+            f["improved"],
+            f["caregivers"],
+            f["followed_up"],
+            _shown(share_followed_up(f)) if reach else "–",
+            f["answers"],
+            f["desired"],
+            _shown(share_desired(f)),
+        ]
+
+    for unit_label, unit in units:
+        parts = unit[dimension]
+        if not parts:
+            continue
+        first = len(rows)
+        keys = [k for k in labels if k in parts] + sorted(
+            (k for k in parts if k not in labels), key=lambda k: parts[k].get("name", k)
+        )
+        for key in keys:
+            rows.append(row(unit_label, labels.get(key) or parts[key].get("name", key), parts[key]))
+        rows.append(row(unit_label, _("All"), flat(unit)))
+        total = len(rows) - 1
+        # The caregivers of the intervention types may overlap (talks and a group): protected as if
+        # they added up, the reading that gives the most away.
+        lines += [Line((total, c), tuple((r, c) for r in range(first, total))) for c in persons]
+    columns = [
+        _("District"),
+        heading,
+        _("Guidance talks"),
+        _("Talks with an outcome score"),
+        _("Share of talks scored (%)"),
+        _("Series with an ORS change"),
+        _("Mean ORS change"),
+        _("Series improved"),
+        _("Caregivers in talks or groups"),
+        _("Caregivers followed up"),
+        _("Share followed up (%)"),
+        _("Follow-up answers"),
+        _("Answers: desired result"),
+        _("Share with the desired result (%)"),
+    ]
+    return Table(
+        table_id,
+        caption,
+        columns,
+        rows,
+        person_columns=frozenset(persons),
+        lines=lines,
+        derived_columns={4: (2, 3), 6: (5,), 13: (11, 12)} | ({10: (8, 9)} if reach else {}),
+    )
+
+
+def outcome_report_tables(content: dict, *, scope_label: str) -> list[Table]:
+    """The outcome tables of a report, from its stored content alone; [] for a report compiled before
+    outcomes were part of it."""
+    if "outcomes" not in content:
+        return []
+    units = _units(content, scope_label)
+    return [
+        _summary(units),
+        _breakdown(
+            units,
+            "outcomes_by_role",
+            _("Outcomes by consultant role"),
+            _("Role"),
+            "by_role",
+            {k: str(v) for k, v in ReportRole.choices},
+            reach=False,
+        ),
+        _breakdown(
+            units,
+            "outcomes_by_type",
+            _("Outcomes by intervention type"),
+            _("Intervention type"),
+            "by_type",
+            {},
+            reach=True,
+        ),
+    ]
