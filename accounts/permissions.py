@@ -24,6 +24,7 @@ _VIEW_REFERENCE = {
     "interventions.view_referral",
     "caregivers.view_caregiver",
     "caregivers.view_supportcontactoffer",
+    "goals.view_goal",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -66,6 +67,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "caregivers.view_caregivererasure",
             # Their districts' part of the audit log.
             "audit.view_auditentry",
+            # Their districts' goals (which goal is theirs: goals.access.may_edit_goal).
+            "goals.add_goal",
+            "goals.change_goal",
+            "goals.delete_goal",
         }
     ),
     # Strategists compare all districts and maintain the city-wide definitions.
@@ -97,6 +102,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "audit.view_auditentry",
             "caregivers.view_caregivererasure",
             "caregivers.view_retentionrun",
+            # The city-wide goals (goals.access.may_edit_goal).
+            "goals.add_goal",
+            "goals.change_goal",
+            "goals.delete_goal",
         }
     ),
     # Administrators are superusers (User.is_superuser follows the role): every permission.

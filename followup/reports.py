@@ -20,6 +20,7 @@ from caregivers.models import AgeBand, Condition, Gender, Relation
 from consultants.models import Allocation
 from consultants.selectors import consultants_with_current_description
 from districts.models import CaregiverRepresentativeCount, District, TargetGroup
+from goals.reports import goals_report_content, goals_report_tables
 from interventions.models import Channel, GroupKind, ReferralDestination
 
 from .periods import Period
@@ -28,6 +29,7 @@ from .selectors import (
     HEADLINE_FIGURES,
     SCOPE,
     ReportRole,
+    components_offered,
     coverage_matrix,
     district_figures,
     empty_figures,
@@ -152,6 +154,9 @@ def report_content(
             "districts": {codes[pk]: row for pk, row in cells.items()},
         },
         "representatives": representatives,
+        "goals": goals_report_content(
+            period=period, district_ids=district_ids, city=(scope or {}).get("kind") == "city"
+        ),
     }
 
 
@@ -352,7 +357,7 @@ def _coverage(content: dict) -> Table:
     rows = []
     for d in content["districts"]:
         cells = content["coverage"]["districts"][d["code"]]
-        offered = sum(1 for c in cells if c["under_65"] or c["over_65"])
+        offered = components_offered(cells)
         rows.append([d["name"], offered, *(str(marks.get((c["under_65"], c["over_65"]), "–")) for c in cells)])
     columns = [_("District"), _("Components offered (of %(n)d)") % {"n": len(components)}, *components]
     return Table("coverage", _("The base level: components offered"), columns, rows)
@@ -497,4 +502,5 @@ def report_tables(content: dict) -> list[Table]:
         _groups(content),
         _coverage(content),
         _consultants_table(content),
+        *goals_report_tables(content),
     ]

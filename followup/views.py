@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from districts.access import access_district_by_code
 from districts.models import District, TargetGroup
+from goals.selectors import city_goals, dashboard_goals
 
 from .access import access_report, reports_visible_to
 from .csv_files import csv_response
@@ -72,6 +73,9 @@ def dashboard(request, code: str):
             "profile": data["profile"],
             "as_of": data["as_of"],
             "precomputed": data["precomputed"],
+            # A custom range may span two years: its goals are those of the year it ends in.
+            "goals_year": period.end.year,
+            "goals": dashboard_goals(district=district, year=period.end.year),
         }
     return render(request, "followup/dashboard.html", context)
 
@@ -115,7 +119,8 @@ def city(request):
     form, figure_names, overview = _city_data(request)
     context = {"form": form, "figure_names": figure_names}
     if overview is not None:
-        context |= {"period": form.cleaned_data["period"], "overview": overview}
+        period = form.cleaned_data["period"]
+        context |= {"period": period, "overview": overview, "city_goals": city_goals(year=period.end.year)}
     return render(request, "followup/city.html", context)
 
 
