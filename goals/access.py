@@ -25,7 +25,9 @@ def may_edit_goal(user, goal: Goal | None) -> bool:
 
 
 def may_add_goals(user) -> bool:
-    return user.is_superuser or user.role == Role.STRATEGIST or (user.role == Role.MANAGER and bool(district_ids_in_scope(user)))
+    if user.is_superuser or user.role == Role.STRATEGIST:
+        return True
+    return user.role == Role.MANAGER and bool(district_ids_in_scope(user))
 
 
 def access_goal_for_edit(user, goal_id: int) -> Goal:

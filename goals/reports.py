@@ -57,7 +57,10 @@ def goals_report_tables(content: dict) -> list[Table]:
         return []
     measures, statuses, units = dict(Measure.choices), dict(Status.choices), dict(Unit.choices)
     rows = []
-    for goal in sorted(goals["goals"], key=lambda g: (g["year"], g["district"] is not None, g["district_name"] or "", g["title"])):
+    ordered = sorted(
+        goals["goals"], key=lambda g: (g["year"], g["district"] is not None, g["district_name"] or "", g["title"])
+    )
+    for goal in ordered:
         caregivers = goal["measure"] == Measure.CAREGIVERS_REACHED
         figure = "–" if goal["figure"] is None else goal["figure"]
         rows.append(

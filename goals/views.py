@@ -74,4 +74,3 @@ def goal_edit(request, goal_id: int):
             messages.success(request, _("The goal was saved."))
             return redirect(f"{reverse('goals:list')}?year={goal.year}")
     return render(request, "goals/goal_form.html", {"form": form, "goal": goal})
-
