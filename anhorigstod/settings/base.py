@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "consultants",
     "caregivers",
     "followup",
+    "outcomes",
     "goals",
     "django_filters",
     # Security and personal data (issue 6).
