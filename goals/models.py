@@ -20,6 +20,7 @@ class Measure(models.TextChoices):
     """What a goal is measured by: a figure the system computes, or the manager's own assessment."""
 
     CAREGIVERS_REACHED = "caregivers_reached", _("Unique caregivers reached in the year")
+    TALKS_SCORED_SHARE = "talks_scored_share", _("Share of guidance talks followed up with an outcome score")
     DESCRIPTIONS_SHARE = "descriptions_share", _("Share of consultants with a current assignment description")
     COMPONENTS_OFFERED = "components_offered", _("Base-level components offered")
     SUPPORT_CONTACTS_OFFERED = "support_contacts_offered", _("Support contacts offered in the year")
@@ -35,6 +36,7 @@ class Unit(models.TextChoices):
 # share can fall again, so it is settled only when the year is over.
 MEASURE_UNITS: dict[str, str] = {
     Measure.CAREGIVERS_REACHED: Unit.COUNT,
+    Measure.TALKS_SCORED_SHARE: Unit.PERCENT,
     Measure.DESCRIPTIONS_SHARE: Unit.PERCENT,
     Measure.COMPONENTS_OFFERED: Unit.COUNT,
     Measure.SUPPORT_CONTACTS_OFFERED: Unit.COUNT,

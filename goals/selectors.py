@@ -3,6 +3,8 @@
 Every measure reads the selector that defines its figure on the dashboards and in the reports:
 - caregivers reached: ``followup`` figures (the precomputed ``figures_for`` per district;
   ``district_figures(combined=True)`` for the city, where a caregiver met in two districts counts once);
+- guidance talks followed up with an outcome score: ``outcomes.selectors.outcome_figures``
+  (talks_scored of talks dated in the year; per district, or the city combined);
 - consultants with a current assignment description: the consultants allocated to the district (to
   any district, for the city), documented by ``consultants_with_current_description`` on the last day
   of the year (today, while the year runs), as the report's consultants table counts them;
@@ -34,6 +36,7 @@ from districts.models import District
 from followup.periods import Period
 from followup.selectors import SCOPE, components_offered, coverage_matrix, district_figures
 from followup.snapshots import figures_for
+from outcomes.selectors import outcome_figures
 
 from .access import may_edit_goal
 from .models import Goal, Measure, Status, Unit
@@ -99,6 +102,21 @@ def _caregivers_reached(*, year: int, districts: set, today, cache) -> dict:
     return result
 
 
+def _talks_scored_share(*, year: int, districts: set, today, cache) -> dict:
+    period = Period.year(year)
+    ids = sorted(d for d in districts if d is not None)
+    result: dict = {}
+    if ids:
+        figures = outcome_figures(period=period, district_ids=ids)
+        for d in ids:
+            f = figures.get(d) or {"talks": 0, "talks_scored": 0}
+            result[d] = (f["talks_scored"], f["talks"])
+    if None in districts:
+        f = outcome_figures(period=period, combined=True).get(SCOPE) or {"talks": 0, "talks_scored": 0}
+        result[None] = (f["talks_scored"], f["talks"])
+    return result
+
+
 def _descriptions_share(*, year: int, districts: set, today, cache) -> dict:
     if "allocations" not in cache:
         cache["allocations"] = set(Allocation.objects.values_list("district_id", "consultant_id"))
@@ -142,6 +160,7 @@ def _support_contacts_offered(*, year: int, districts: set, today, cache) -> dic
 
 _MEASURES = {
     Measure.CAREGIVERS_REACHED: _caregivers_reached,
+    Measure.TALKS_SCORED_SHARE: _talks_scored_share,
     Measure.DESCRIPTIONS_SHARE: _descriptions_share,
     Measure.COMPONENTS_OFFERED: _components_offered,
     Measure.SUPPORT_CONTACTS_OFFERED: _support_contacts_offered,
@@ -157,7 +176,7 @@ def goal_status(
     - a count: met as soon as the figure reaches the target; not met when the year has ended below
       it; otherwise in progress, with the figure so far;
     - a share: in progress (with the share so far) until the year has ended, then met or not met.
-      A share of nothing (no consultants) is no figure: not met once the year has ended.
+      A share of nothing (no talks, no consultants) is no figure yet: not met once the year has ended.
 
     ``figures`` are ``goal_figures`` of a batch of goals; without them the goal's own are computed.
     """
