@@ -202,9 +202,7 @@ def test_a_goal_assessed_by_hand_takes_its_status_and_comment(city):
     )
 
 
-def test_a_goal_of_a_year_not_begun_is_in_progress_without_a_figure_and_costs_no_query(
-    city, django_assert_num_queries
-):
+def test_a_goal_of_a_year_not_begun_is_in_progress_without_a_figure_and_costs_no_query(city, django_assert_num_queries):
     goal = GoalFactory(district=city["bromma"], year=2030, measure=Measure.CAREGIVERS_REACHED, target=5)
 
     with django_assert_num_queries(0):
