@@ -162,18 +162,18 @@ def test_an_administrator_sets_either(users, city, login):
             {"assessed_status": "met"},
             "assessed_status",
             "The status of a measured goal is worked out from the figures; leave it empty.",
-        ),  # fmt: skip
-        ({"year": 2017}, "year", "Give a year from 2018 to %d." % (timezone.localdate().year + 5)),
+        ),
+        ({"year": 2017}, "year", f"Give a year from 2018 to {timezone.localdate().year + 5}."),
         (
             {"measure": Measure.BY_HAND, "target": "", "comment": "Survey"},
             "assessed_status",
             "Say whether the goal is met, not met or in progress.",
-        ),  # fmt: skip
+        ),
         (
             {"measure": Measure.BY_HAND, "target": "", "assessed_status": "met"},
             "comment",
             "Say what the assessment rests on.",
-        ),  # fmt: skip
+        ),
         (
             {"measure": Measure.BY_HAND, "assessed_status": "met", "comment": "Survey"},
             "target",

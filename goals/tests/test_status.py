@@ -2,14 +2,17 @@
 
 import datetime
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from caregivers.services import support_contact_record
 from caregivers.tests.factories import CaregiverFactory
-from consultants.tests.factories import AllocationFactory, AssignmentDescriptionFactory, ConsultantFactory
-from consultants.tests.factories import DescriptionAssignmentFactory
+from consultants.tests.factories import (
+    AllocationFactory,
+    AssignmentDescriptionFactory,
+    ConsultantFactory,
+    DescriptionAssignmentFactory,
+)
 from districts.tests.factories import DistrictFactory
 from goals.models import Measure, Status
 from goals.selectors import goal_status, goal_statuses
