@@ -9,6 +9,7 @@ import pytest
 from celery.exceptions import Retry
 from django.core.management import call_command
 from django.db import OperationalError
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from accounts.scoping import SYSTEM
@@ -318,6 +319,7 @@ def test_files_hold_the_reports_numbers(two_districts, django_capture_on_commit_
         "Grupper",
         "Basnivå",
         "Anhörigkonsulenter",
+        gettext("Goals"),  # (new: "Mål" once the catalogue has it)
     ]
     summary = workbook["Översikt"]
     assert summary.freeze_panes == "A2"
