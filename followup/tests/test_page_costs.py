@@ -62,7 +62,7 @@ def test_no_page_carries_inline_script_or_style(reference_data, login):
     user = UserFactory(role=Role.STRATEGIST, districts=[bromma])
     pages = ["/", "/log/", "/contacts/", "/caregivers/", "/caregivers/new/", "/groups/", "/groups/new/",
              "/dashboard/bromma/", "/city/", "/districts/", "/districts/bromma/", "/consultants/",
-             f"/consultants/{Consultant.objects.get(ref='K01').pk}/"]  # fmt: skip
+             f"/consultants/{Consultant.objects.get(ref='K01').pk}/", "/goals/", "/goals/new/"]  # fmt: skip
     client = login(user)
     for path in pages:
         html = client.get(path).content.decode()
