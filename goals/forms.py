@@ -31,6 +31,7 @@ class GoalForm(forms.ModelForm):
         else:
             self.fields["district"].queryset = District.objects.visible_to(user).order_by("name")
             self.fields["district"].required = True
+            self.fields["district"].help_text = ""
         self.fields["target"].widget.attrs["min"] = 1
         self.fields["comment"].help_text = _(
             "Required for a goal assessed by hand: what the assessment rests on. Optional otherwise."

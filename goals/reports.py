@@ -66,7 +66,7 @@ def goals_report_tables(content: dict) -> list[Table]:
         rows.append(
             [
                 goal["district_name"] or _("The whole city"),
-                goal["year"],
+                str(goal["year"]),  # a label, not a number to format with a thousands separator
                 goal["title"],
                 str(measures.get(goal["measure"], goal["measure"])),
                 "–" if goal["target"] is None else goal["target"],

@@ -56,6 +56,7 @@ def test_the_list_shows_the_years_goals_of_ones_districts_and_the_city(users, go
     assert titles == ["The city reaches 100", "Bromma reaches 10"]  # city-wide first
     assert [row.may_edit for row in response.context["rows"]] == [False, True]
     assert "Farsta reaches 10" not in response.content.decode()
+    assert '<option value="2026" selected>2026</option>' in response.content.decode()  # no thousands separator
 
 
 def test_a_strategist_sees_every_districts_goals_and_changes_only_the_citys(users, goals, login):

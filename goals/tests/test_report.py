@@ -99,10 +99,10 @@ def test_the_goals_table_rows_and_its_person_column(goals):
     assert table.person_columns == frozenset({5})
     reached = "Unique caregivers reached in the year"
     assert [row[:9] for row in table.rows] == [
-        ["The whole city", 2026, "The city reaches 2", reached, 2, 2, "–", "number", "Met"],
-        ["Bromma", 2026, "Bromma reaches 2", reached, 2, 2, "–", "number", "Met"],
-        ["Bromma", 2026, "Good support", "Assessed by hand", "–", "–", "–", "", "In progress"],
-        ["Farsta", 2026, "Farsta reaches 5", reached, 5, 1, "–", "number", table.rows[3][8]],
+        ["The whole city", "2026", "The city reaches 2", reached, 2, 2, "–", "number", "Met"],
+        ["Bromma", "2026", "Bromma reaches 2", reached, 2, 2, "–", "number", "Met"],
+        ["Bromma", "2026", "Good support", "Assessed by hand", "–", "–", "–", "", "In progress"],
+        ["Farsta", "2026", "Farsta reaches 5", reached, 5, 1, "–", "number", table.rows[3][8]],
     ]  # fmt: skip
     assert table.rows[2][9] == "Survey in the autumn"
 
