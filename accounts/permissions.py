@@ -32,6 +32,7 @@ _VIEW_REFERENCE = {
     "approvals.view_monthreopening",
     "outcomes.view_talkscore",
     "outcomes.view_followupanswer",
+    "goals.view_goal",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -81,6 +82,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "caregivers.view_caregivererasure",
             # Their districts' part of the audit log.
             "audit.view_auditentry",
+            # Their districts' goals (which goal is theirs: goals.access.may_edit_goal).
+            "goals.add_goal",
+            "goals.change_goal",
+            "goals.delete_goal",
         }
     ),
     # Strategists compare all districts and maintain the city-wide definitions.
@@ -115,6 +120,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             # The city's lock setting of the monthly cycle (one row: added once, then changed).
             "approvals.add_cyclesettings",
             "approvals.change_cyclesettings",
+            # The city-wide goals (goals.access.may_edit_goal).
+            "goals.add_goal",
+            "goals.change_goal",
+            "goals.delete_goal",
         }
     ),
     # Administrators are superusers (User.is_superuser follows the role): every permission.

@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("approvals/", include("approvals.urls")),
     path("outcomes/", include("outcomes.urls")),
+    path("goals/", include("goals.urls")),
     path("account/", include("accounts.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

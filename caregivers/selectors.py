@@ -6,14 +6,14 @@ import datetime
 
 from auditlog.models import AbstractLogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from interventions.models import Contact, GroupMeeting, Referral
 from interventions.selectors import talk_status
 
-from .models import Caregiver
+from .models import Caregiver, SupportContactOffer
 
 
 def caregiver_search(*, user, query: str = "") -> QuerySet[Caregiver]:
@@ -58,6 +58,38 @@ def caregiver_timeline(*, caregiver: Caregiver, user) -> dict:
         ),
         "offers": list(caregiver.support_contact_offers.select_related("support_person", "support_person__user")),
     }
+
+
+# --- Support contacts offered ------------------------------------------------------------------------
+
+
+def support_contact_offers_made(*, start: datetime.date, end: datetime.date) -> QuerySet[SupportContactOffer]:
+    """Support-contact offers made from ``start`` to ``end``: every offer counts, whatever the answer.
+
+    Offers of erased caregivers still count (erasure keeps the statistics); an offer carries no
+    district of its own, so it belongs to its caregiver's districts.
+    """
+    return SupportContactOffer.objects.filter(offered_on__range=(start, end))
+
+
+def support_contact_offer_counts(
+    *, start: datetime.date, end: datetime.date, district_ids: list[int] | None = None
+) -> dict[int, int]:
+    """Offers made in the range per district (of the caregiver): one query, districts without any left out.
+
+    A caregiver of two districts has their offers counted in both; ``support_contact_offer_total``
+    counts each offer once.
+    """
+    offers = support_contact_offers_made(start=start, end=end)
+    if district_ids is not None:
+        offers = offers.filter(caregiver__districts__in=district_ids)
+    rows = offers.values("caregiver__districts").annotate(n=Count("pk", distinct=True)).order_by()
+    return {row["caregiver__districts"]: row["n"] for row in rows if row["caregiver__districts"] is not None}
+
+
+def support_contact_offer_total(*, start: datetime.date, end: datetime.date) -> int:
+    """Offers made in the range in the whole city, each once."""
+    return support_contact_offers_made(start=start, end=end).count()
 
 
 # --- Register extract (registerutdrag) ------------------------------------------------------------

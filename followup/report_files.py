@@ -96,6 +96,7 @@ SHEET_NAMES = {
     "groups": gettext_lazy("Groups"),
     "coverage": gettext_lazy("Base level"),
     "consultants": gettext_lazy("Consultants"),
+    "goals": gettext_lazy("Goals"),
 }
 
 

@@ -21,6 +21,7 @@ from caregivers.models import AgeBand, Condition, Gender, Relation
 from consultants.models import Allocation
 from consultants.selectors import consultants_with_current_description
 from districts.models import CaregiverRepresentativeCount, District, TargetGroup
+from goals.reports import goals_report_content, goals_report_tables
 from interventions.models import Channel, GroupKind, ReferralDestination
 from outcomes.reports import outcome_report_content, outcome_report_tables
 
@@ -30,6 +31,7 @@ from .selectors import (
     HEADLINE_FIGURES,
     SCOPE,
     ReportRole,
+    components_offered,
     coverage_matrix,
     district_figures,
     empty_figures,
@@ -156,6 +158,9 @@ def report_content(
         "representatives": representatives,
         "approvals": report_approvals(period=period, district_ids=district_ids),
         "outcomes": outcome_report_content(period=period, districts=districts),
+        "goals": goals_report_content(
+            period=period, district_ids=district_ids, city=(scope or {}).get("kind") == "city"
+        ),
     }
 
 
@@ -356,7 +361,7 @@ def _coverage(content: dict) -> Table:
     rows = []
     for d in content["districts"]:
         cells = content["coverage"]["districts"][d["code"]]
-        offered = sum(1 for c in cells if c["under_65"] or c["over_65"])
+        offered = components_offered(cells)
         rows.append([d["name"], offered, *(str(marks.get((c["under_65"], c["over_65"]), "–")) for c in cells)])
     columns = [_("District"), _("Components offered (of %(n)d)") % {"n": len(components)}, *components]
     return Table("coverage", _("The base level: components offered"), columns, rows)
@@ -503,4 +508,5 @@ def report_tables(content: dict) -> list[Table]:
         _consultants_table(content),
         *approval_tables(content),
         *outcome_report_tables(content, scope_label=scope_label(content)),
+        *goals_report_tables(content),
     ]

@@ -440,6 +440,12 @@ def coverage_matrix(district_ids: Iterable[int]) -> tuple[list[InterventionType]
     }
 
 
+def components_offered(cells: list[dict]) -> int:
+    """How many base-level components a district offers (to either target group), of its
+    ``coverage_matrix`` cells: the count the report's coverage table and the goals share."""
+    return sum(1 for cell in cells if cell["under_65"] or cell["over_65"])
+
+
 def city_overview(*, period: Period, target_group: str | None = None) -> dict:
     """Every district side by side on the same figures, per FTE and per 1,000 inhabitants where known.
 

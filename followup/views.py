@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from approvals.selectors import dashboard_months, report_reopenings
 from districts.access import access_district_by_code
 from districts.models import District, TargetGroup
+from goals.selectors import city_goals, dashboard_goals
 from outcomes.selectors import outcome_city, outcome_dashboard
 
 from .access import access_report, reports_visible_to
@@ -76,6 +77,9 @@ def dashboard(request, code: str):
             "precomputed": data["precomputed"],
             "approval_months": dashboard_months(district=district, months=period.months()),
             "outcomes": outcome_dashboard(district=district, period=period),
+            # A custom range may span two years: its goals are those of the year it ends in.
+            "goals_year": period.end.year,
+            "goals": dashboard_goals(district=district, year=period.end.year),
         }
     return render(request, "followup/dashboard.html", context)
 
@@ -121,6 +125,7 @@ def city(request):
     if overview is not None:
         period = form.cleaned_data["period"]
         context |= {"period": period, "overview": overview, "outcomes": outcome_city(period=period)}
+        context |= {"period": period, "overview": overview, "city_goals": city_goals(year=period.end.year)}
     return render(request, "followup/city.html", context)
 
 

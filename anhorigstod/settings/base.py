@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "followup",
     "approvals",
     "outcomes",
+    "goals",
     "django_filters",
     # Security and personal data (issue 6).
     "auditlog",

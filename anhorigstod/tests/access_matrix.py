@@ -193,6 +193,9 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "approvals.monthsubmission": AdminModel("msx", "", "", "", "district"),
     "approvals.entryexception": AdminModel("msx", "", "", "", "district"),
     "approvals.monthreopening": AdminModel("msx", "", "", "", "district"),
+    # Goals: own and other are district goals, the managers' to change (strategists change city-wide
+    # ones, which everyone sees: goals.access.may_edit_goal).
+    "goals.goal": AdminModel("msx", "msx", "mx", "mx", "district"),
     "axes.accessattempt": AdminModel("x", "", "x", "x", "unscoped"),
     "axes.accesslog": AdminModel("x", "", "x", "x", "unscoped"),
     "axes.accessfailurelog": AdminModel("x", "", "x", "x", "unscoped"),
@@ -341,6 +344,11 @@ def _app_rows() -> dict[str, Row]:
         "approvals:accept": obj(**_POST_ONLY),
         "approvals:reopen": obj(**_POST_ONLY),
         "approvals:exception": obj(**_POST_ONLY),
+        # Goals: everyone sees their districts' and the city's; managers change their districts',
+        # strategists the city's (a district's goal is not theirs to change: 404 like a missing one).
+        "goals:list": page(),
+        "goals:new": page(consultant=404),
+        "goals:edit": obj(consultant=404, manager=(200, 404), strategist=404, admin=200),
         "accounts:security": page(),
         "accounts:password_change": page(),
         "accounts:two_factor_setup": page(),

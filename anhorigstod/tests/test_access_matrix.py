@@ -36,6 +36,8 @@ from districts.tests.factories import (
 from followup.models import FollowupReport, ReportScope
 from followup.periods import Period
 from followup.services import report_compile, report_order
+from goals.models import Goal
+from goals.tests.factories import GoalFactory
 from interventions.models import Contact, GroupMeeting, Referral
 from interventions.tests.factories import (
     ContactFactory,
@@ -193,6 +195,7 @@ def _world():
             reason="a correction",
         )
     )
+    goal = _pair(lambda s: GoalFactory(district=districts[s], title=f"Goal of {s}"))
     objects = {
         "district": {"own": districts["own"], "other": districts["other"]},
         "consultant": consultant,
@@ -203,6 +206,7 @@ def _world():
         "group": group,
         "meeting": meeting,
         "report": reports,
+        "goal": goal,
         # The admin's objects, by model label.
         "auth.group": _pair(lambda s: AuthGroup.objects.create(name=f"matrix-{s}")),
         "accounts.user": {"own": users["consultant"], "other": consultant_b},
@@ -265,6 +269,7 @@ def _world():
         "approvals.monthsubmission": submission,
         "approvals.entryexception": exception,
         "approvals.monthreopening": reopening,
+        "goals.goal": goal,
         "axes.accessattempt": _pair(
             lambda s: AccessAttempt.objects.create(
                 username=f"someone-{s}",
@@ -364,6 +369,7 @@ def urls_for(key: str, objects: dict, side: str) -> list[str]:
             f"approvals:{step}": (lambda: [name(key, code=_code(objects, side), month="2026-03")])
             for step in ("month", "submit", "approve", "accept", "reopen", "exception")
         },
+        "goals:edit": lambda: [name(key, goal_id=pk("goal"))],
         "interventions:meeting_delete": lambda: [name(key, group_id=pk("group"), meeting_id=pk("meeting"))],
         "outcomes:talk_scores": lambda: [name(key, contact_id=pk("talk"))],
         "outcomes:talk_followup": lambda: [name(key, contact_id=pk("talk"))],
@@ -531,6 +537,7 @@ def _state_of_b(objects) -> dict:
         "contacts": Contact.objects.count(),
         "reports": FollowupReport.objects.count(),
         "outcomes": (TalkScore.objects.count(), FollowUpAnswer.objects.count()),
+        "goal": tuple(Goal.objects.filter(pk=objects["goal"]["other"].pk).values_list("title", "target").get()),
     }
 
 
@@ -600,6 +607,10 @@ def _mutations(objects, side: str) -> list[tuple[str, dict]]:
             {},
         ),
         (reverse("followup:report_reorder", kwargs={"pk": _pk(objects, "report", side)}), {}),
+        (
+            reverse("goals:edit", kwargs={"goal_id": _pk(objects, "goal", side)}),
+            {"district": district, "year": 2026, "title": "Changed", "measure": "caregivers_reached", "target": 3},
+        ),
     ]
     try:
         erase = reverse("caregivers:erase", kwargs={"caregiver_id": _pk(objects, "caregiver", side)})
@@ -619,6 +630,8 @@ def test_mutations_of_another_districts_objects_answer_404_and_change_nothing(wo
         for url, data in _mutations(objects, "other"):
             if "/reports/" in url and role in ("strategist", "admin"):
                 continue  # they see (and may order again) every district's reports
+            if "/goals/" in url and role == "admin":
+                continue  # administrators change every goal
             response = by_role[role].post(url, data)
             if response.status_code != 404:
                 refused.append(f"POST {url} as {role}: expected 404, got {response.status_code}")
@@ -634,7 +647,7 @@ def test_the_same_posts_on_ones_own_objects_succeed(world):
     by_role = clients(users)
     answers = {}
     for url, data in _mutations(objects, "own"):
-        role = "manager" if "/reports/" in url or "/erase/" in url else "consultant"
+        role = "manager" if "/reports/" in url or "/erase/" in url or "/goals/" in url else "consultant"
         response = by_role[role].post(url, data)
         form = (response.context or {}).get("form") or (response.context or {}).get("support_form")
         answers[url] = (response.status_code, dict(form.errors) if form is not None else None)
@@ -649,3 +662,4 @@ def test_the_same_posts_on_ones_own_objects_succeed(world):
     assert FollowupReport.objects.count() == 3
     assert TalkScore.objects.get(talk=objects["talk"]["own"]).ors == 24
     assert FollowUpAnswer.objects.filter(district=objects["district"]["own"], caregiver=caregiver).count() == 2
+    assert Goal.objects.get(pk=objects["goal"]["own"].pk).title == "Changed"

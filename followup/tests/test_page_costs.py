@@ -47,11 +47,11 @@ def test_dashboard_and_city_overview_query_counts_do_not_grow(db, login, django_
     assert Contact.objects.count() == contacts
     manager = login(UserFactory(role=Role.MANAGER, districts=[districts[0]]))
     # 21, 2 for the months' approval section (the lock setting, the months) and 10 for the outcomes
-    # (this period and the previous).
-    with django_assert_num_queries(33):
+    # (this period and the previous), 1 for the goals.
+    with django_assert_num_queries(34):
         manager.get("/dashboard/d0/", {"kind": "year", "year": 2026})
     strategist = login(UserFactory(role=Role.STRATEGIST))
-    with django_assert_num_queries(18):  # 12 + 6 for the outcomes per district
+    with django_assert_num_queries(20):  # 12, 6 for the outcomes per district, 2 for the goals (goals, districts)
         strategist.get("/city/", {"kind": "year", "year": 2026})
 
 
@@ -64,7 +64,7 @@ def test_no_page_carries_inline_script_or_style(reference_data, login):
     user = UserFactory(role=Role.STRATEGIST, districts=[bromma])
     pages = ["/", "/log/", "/contacts/", "/caregivers/", "/caregivers/new/", "/groups/", "/groups/new/",
              "/dashboard/bromma/", "/city/", "/districts/", "/districts/bromma/", "/consultants/",
-             f"/consultants/{Consultant.objects.get(ref='K01').pk}/"]  # fmt: skip
+             f"/consultants/{Consultant.objects.get(ref='K01').pk}/", "/goals/", "/goals/new/"]  # fmt: skip
     client = login(user)
     for path in pages:
         html = client.get(path).content.decode()

@@ -10,6 +10,7 @@ from celery.exceptions import Retry
 from django.core.management import call_command
 from django.db import OperationalError
 from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from accounts.scoping import SYSTEM
@@ -322,6 +323,7 @@ def test_files_hold_the_reports_numbers(two_districts, django_capture_on_commit_
         translation.gettext("Approval of the months")[:31],
         # The outcomes (outcomes.reports), under their captions in the report's language.
         *(t.caption[:31] for t in report_tables(report.content) if t.id.startswith("outcomes")),
+        gettext("Goals"),  # (new: "Mål" once the catalogue has it)
     ]
     summary = workbook["Översikt"]
     assert summary.freeze_panes == "A2"
