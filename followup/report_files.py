@@ -96,6 +96,8 @@ SHEET_NAMES = {
     "groups": gettext_lazy("Groups"),
     "coverage": gettext_lazy("Base level"),
     "consultants": gettext_lazy("Consultants"),
+    "representatives": gettext_lazy("Caregiver representatives"),
+    "representative_trainings": gettext_lazy("Representative trainings"),
 }
 
 

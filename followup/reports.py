@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Sequence
 
-from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,8 +18,15 @@ from accounts.scoping import SYSTEM
 from caregivers.models import AgeBand, Condition, Gender, Relation
 from consultants.models import Allocation
 from consultants.selectors import consultants_with_current_description
-from districts.models import CaregiverRepresentativeCount, District, TargetGroup
+from districts.models import District, TargetGroup
 from interventions.models import Channel, GroupKind, ReferralDestination
+from representatives.reports import CONTENT_KEY as REPRESENTATIVES_KEY
+from representatives.reports import (
+    representative_counts_by_district,
+    representatives_report_content,
+    representatives_report_links,
+    representatives_report_tables,
+)
 
 from .periods import Period
 from .selectors import (
@@ -127,14 +133,9 @@ def report_content(
         progress(50 + 35 * done)
 
     components, cells = coverage_matrix(district_ids)
-    representatives: dict[str, dict[str, int | None]] = {d["code"]: {} for d in districts}
     codes = {d["pk"]: d["code"] for d in districts}
-    for row in (
-        CaregiverRepresentativeCount.objects.filter(district_id__in=district_ids)
-        .values("district_id", "target_group")
-        .annotate(n=Sum("count"), known=Count("count"))
-    ):
-        representatives[codes[row["district_id"]]][row["target_group"]] = row["n"] if row["known"] else None
+    # The register's counts, or the 2018 reference where a district keeps no register yet.
+    register = representatives_report_content(period=period, codes=codes, on=min(period.end, timezone.localdate()))
     progress(95)
     return {
         "definitions_version": DEFINITIONS_VERSION,
@@ -151,7 +152,8 @@ def report_content(
             "components": [c.name for c in components],
             "districts": {codes[pk]: row for pk, row in cells.items()},
         },
-        "representatives": representatives,
+        "representatives": representative_counts_by_district(register),
+        REPRESENTATIVES_KEY: register,
     }
 
 
@@ -358,6 +360,10 @@ def _coverage(content: dict) -> Table:
     return Table("coverage", _("The base level: components offered"), columns, rows)
 
 
+# The consultants table's column of caregiver representatives (the register's part links to it).
+CONSULTANTS_REPRESENTATIVES_COLUMN = 6
+
+
 def _consultants_table(content: dict) -> Table:
     consultants = content["consultants"]
     representatives = content["representatives"]
@@ -447,7 +453,7 @@ def report_links(tables: list[Table]) -> list[Line]:
                         tuple((part_id, r, part_column) for r in rows),
                     )
                 )
-    return links
+    return [*links, *representatives_report_links(tables, "consultants", CONSULTANTS_REPRESENTATIVES_COLUMN)]
 
 
 def report_tables(content: dict) -> list[Table]:
@@ -497,4 +503,5 @@ def report_tables(content: dict) -> list[Table]:
         _groups(content),
         _coverage(content),
         _consultants_table(content),
+        *representatives_report_tables(content, _("Total: %(scope)s") % {"scope": scope_label(content)}),
     ]

@@ -19,7 +19,7 @@ from districts.tests.factories import DistrictFactory, NetworkFactory
 from followup import services
 from followup.models import FollowupReport, ReportOrigin, ReportScope, ReportStatus
 from followup.periods import Period
-from followup.report_files import WRITERS
+from followup.report_files import SHEET_NAMES, WRITERS
 from followup.reports import report_tables
 from followup.services import report_compile, report_order, report_schedule
 from followup.snapshots import figures_mark_contact
@@ -318,6 +318,9 @@ def test_files_hold_the_reports_numbers(two_districts, django_capture_on_commit_
         "Grupper",
         "Basnivå",
         "Anhörigkonsulenter",
+        # The register of caregiver representatives (translated by name, the lead merges the Swedish).
+        str(SHEET_NAMES["representatives"]),
+        str(SHEET_NAMES["representative_trainings"]),
     ]
     summary = workbook["Översikt"]
     assert summary.freeze_panes == "A2"
