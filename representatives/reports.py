@@ -90,9 +90,11 @@ def _counts_table(content: dict, part: dict, total_label: str) -> Table:
 def _trainings_table(content: dict, part: dict, total_label: str) -> Table:
     """Trainings held (occasions) and the representatives trained, due and overdue (persons)."""
     units = [(d["name"], part["districts"][d["code"]]) for d in content["districts"]]
+    any_register = any(f["source"] == SOURCE_REGISTER for _label, f in units)
     rows = []
     for label, f in [*units, (total_label, part["scope"])]:
-        register = f["source"] == SOURCE_REGISTER
+        # Refreshers are the register's: a district without one has none to be due (a dash).
+        register = f["source"] == SOURCE_REGISTER or (f is part["scope"] and any_register)
         rows.append(
             [
                 label,
@@ -142,8 +144,8 @@ def representatives_report_links(tables: Sequence[Table], consultants_table: str
     by_id = {t.id: t for t in tables}
     if COUNTS_TABLE not in by_id or consultants_table not in by_id:
         return []
-    all_groups = _("All target groups")
-    totals = {row[0]: r for r, row in enumerate(by_id[COUNTS_TABLE].rows) if row[1] == all_groups}
+    # A unit's total is its last row (found by position: the labels are in the language of the moment).
+    totals = {row[0]: r for r, row in enumerate(by_id[COUNTS_TABLE].rows)}
     return [
         Line((consultants_table, r, column), ((COUNTS_TABLE, totals[row[0]], 2),))
         for r, row in enumerate(by_id[consultants_table].rows)

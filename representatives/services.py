@@ -88,7 +88,7 @@ def representative_training_record(
     errors: dict[str, list[str]] = {}
     if participants < len(representatives):
         errors["participants"] = [
-            _("At least the %(n)d representatives trained took part.") % {"n": len(representatives)}
+            _("Participants cannot be fewer than the representatives trained (%(n)d).") % {"n": len(representatives)}
         ]
     allowed = {d.pk for d in districts}
     if network is not None:
