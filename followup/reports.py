@@ -41,7 +41,7 @@ from .selectors import (
     fte_by_district,
 )
 from .snapshots import figures_for, figures_refresh
-from .tables import HEADLINE_LABELS, Line, Table
+from .tables import HEADLINE_LABELS, PERSON_FIGURES, Line, Table
 
 Progress = Callable[[int], None]
 
@@ -187,11 +187,6 @@ def _pair_columns(*names) -> list[str]:
 def _ordered_keys(labels: dict, *counts: dict) -> list[str]:
     seen = {k for c in counts for k in c}
     return [k for k in labels if k in seen] + sorted(k for k in seen if k not in labels)
-
-
-# Headline figures that count persons; the others count occasions (contacts, minutes, talks, meetings,
-# attendance at meetings: one caregiver at ten meetings is ten) or referrals.
-PERSON_FIGURES = frozenset({"caregivers", "talk_caregivers", "at_cap"})
 
 
 def _scope_lines(row_keys: list[tuple[bool, object]], columns) -> list[Line]:

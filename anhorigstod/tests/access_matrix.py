@@ -293,8 +293,10 @@ def _app_rows() -> dict[str, Row]:
         "followup:dashboard_home": page(302),
         "followup:city": page(**_CITY_WIDE_ONLY),
         "followup:city_csv": page(**_CITY_WIDE_ONLY),
+        "followup:city_publication_csv": page(**_CITY_WIDE_ONLY),  # the same table, small counts hidden
         "followup:dashboard": obj(**_AGGREGATE),
         "followup:dashboard_csv": obj(**_AGGREGATE),
+        "followup:dashboard_publication_csv": obj(**_AGGREGATE),
         "followup:reports": page(consultant=404),
         "followup:report": obj(**_REPORT),
         "followup:report_status": obj(**_REPORT),

@@ -299,6 +299,10 @@ def urls_for(key: str, objects: dict, side: str) -> list[str]:
         "followup:city_csv": lambda: [name(key, table="figures"), name(key, table="coverage")],
         "followup:dashboard": lambda: [name(key, code=_code(objects, side))],
         "followup:dashboard_csv": lambda: [name(key, code=_code(objects, side), table="channel")],
+        "followup:city_publication_csv": lambda: [name(key, table="figures"), name(key, table="coverage")],
+        "followup:dashboard_publication_csv": lambda: [
+            name(key, code=_code(objects, side), table=t) for t in ("headline", "gender")
+        ],
         "followup:report": lambda: [name(key, pk=pk("report"))],
         "followup:report_status": lambda: [name(key, pk=pk("report"))],
         "followup:report_reorder": lambda: [name(key, pk=pk("report"))],
