@@ -33,6 +33,8 @@ _VIEW_REFERENCE = {
     "outcomes.view_talkscore",
     "outcomes.view_followupanswer",
     "goals.view_goal",
+    "representatives.view_representative",
+    "representatives.view_representativetraining",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -51,6 +53,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "districts.add_caregiverrepresentativecount",
             "districts.change_caregiverrepresentativecount",
             "districts.delete_caregiverrepresentativecount",
+            # The register of caregiver representatives: trainings are recorded on its page.
+            "representatives.add_representative",
+            "representatives.change_representative",
+            "representatives.add_representativetraining",
             "interventions.add_districtoffering",
             "interventions.change_districtoffering",
             "interventions.delete_districtoffering",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("districts/", include("districts.urls")),
     path("consultants/", include("consultants.urls")),
     path("caregivers/", include("caregivers.urls")),
+    path("representatives/", include("representatives.urls")),
     path("", include("interventions.urls")),
     path("audit/", include("audit.urls")),
     path("approvals/", include("approvals.urls")),

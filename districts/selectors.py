@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 
 from consultants.models import Allocation
 from interventions.models import DistrictOffering
+from representatives.selectors import representative_figures
 
-from .models import CaregiverRepresentativeCount, District, SupportPurchase
+from .models import District, SupportPurchase
 
 
 def district_list(*, user) -> QuerySet[District]:
@@ -25,7 +27,8 @@ def district_detail(*, district: District, user) -> dict:
         "networks": list(district.networks.order_by("name")),
         "purchases": list(SupportPurchase.objects.visible_to(user).filter(buyer=district).select_related("seller")),
         "sales": list(SupportPurchase.objects.visible_to(user).filter(seller=district).select_related("buyer")),
-        "representatives": list(CaregiverRepresentativeCount.objects.filter(district=district)),
+        # The register's counts, or the 2018 reference where the district keeps no register yet.
+        "representatives": representative_figures(district_ids=[district.pk], on=timezone.localdate())[district.pk],
         "offerings": list(
             DistrictOffering.objects.filter(district=district)
             .select_related("intervention_type")

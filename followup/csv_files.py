@@ -5,7 +5,8 @@ import csv
 from django.http import HttpResponse
 
 
-def csv_response(filename: str, columns, rows) -> HttpResponse:
+def csv_response(filename: str, columns, rows, note: str = "") -> HttpResponse:
+    """The rows under their column headings; a note (what a publication mark means) as a last line."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")
@@ -13,4 +14,6 @@ def csv_response(filename: str, columns, rows) -> HttpResponse:
     writer.writerow([str(c) for c in columns])
     for row in rows:
         writer.writerow([str(value) for value in row])
+    if note:
+        writer.writerow([str(note)])
     return response

@@ -65,6 +65,12 @@ def suppress_tables_for_publication(tables: list[Table], links: Sequence[Line] =
         for c in table.person_columns
         if c < len(row) and _is_count(row[c])
     }
+    values |= {
+        (table.id, r, c): table.rows[r][c]
+        for table in tables
+        for r, c in table.person_cells
+        if r < len(table.rows) and c < len(table.rows[r]) and _is_count(table.rows[r][c])
+    }
     own = [Line((t.id, *line.total), tuple((t.id, *part) for part in line.parts)) for t in tables for line in t.lines]
     lines = [line for line in (_counted(line, values) for line in [*own, *links]) if line is not None]
     hidden = {cell for cell, value in values.items() if 0 < value < SMALLEST_SHOWN}

@@ -97,6 +97,8 @@ SHEET_NAMES = {
     "coverage": gettext_lazy("Base level"),
     "consultants": gettext_lazy("Consultants"),
     "goals": gettext_lazy("Goals"),
+    "representatives": gettext_lazy("Caregiver representatives"),
+    "representative_trainings": gettext_lazy("Representative trainings"),
 }
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Sequence
 
-from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,10 +19,17 @@ from approvals.reports import approval_tables, report_approvals
 from caregivers.models import AgeBand, Condition, Gender, Relation
 from consultants.models import Allocation
 from consultants.selectors import consultants_with_current_description
-from districts.models import CaregiverRepresentativeCount, District, TargetGroup
+from districts.models import District, TargetGroup
 from goals.reports import goals_report_content, goals_report_tables
 from interventions.models import Channel, GroupKind, ReferralDestination
 from outcomes.reports import outcome_report_content, outcome_report_tables
+from representatives.reports import CONTENT_KEY as REPRESENTATIVES_KEY
+from representatives.reports import (
+    representative_counts_by_district,
+    representatives_report_content,
+    representatives_report_links,
+    representatives_report_tables,
+)
 
 from .periods import Period
 from .selectors import (
@@ -39,7 +45,7 @@ from .selectors import (
     fte_by_district,
 )
 from .snapshots import figures_for, figures_refresh
-from .tables import HEADLINE_LABELS, Line, Table
+from .tables import HEADLINE_LABELS, PERSON_FIGURES, Line, Table
 
 Progress = Callable[[int], None]
 
@@ -131,14 +137,9 @@ def report_content(
         progress(50 + 35 * done)
 
     components, cells = coverage_matrix(district_ids)
-    representatives: dict[str, dict[str, int | None]] = {d["code"]: {} for d in districts}
     codes = {d["pk"]: d["code"] for d in districts}
-    for row in (
-        CaregiverRepresentativeCount.objects.filter(district_id__in=district_ids)
-        .values("district_id", "target_group")
-        .annotate(n=Sum("count"), known=Count("count"))
-    ):
-        representatives[codes[row["district_id"]]][row["target_group"]] = row["n"] if row["known"] else None
+    # The register's counts, or the 2018 reference where a district keeps no register yet.
+    register = representatives_report_content(period=period, codes=codes, on=min(period.end, timezone.localdate()))
     progress(95)
     return {
         "definitions_version": DEFINITIONS_VERSION,
@@ -155,12 +156,13 @@ def report_content(
             "components": [c.name for c in components],
             "districts": {codes[pk]: row for pk, row in cells.items()},
         },
-        "representatives": representatives,
         "approvals": report_approvals(period=period, district_ids=district_ids),
         "outcomes": outcome_report_content(period=period, districts=districts),
         "goals": goals_report_content(
             period=period, district_ids=district_ids, city=(scope or {}).get("kind") == "city"
         ),
+        "representatives": representative_counts_by_district(register),
+        REPRESENTATIVES_KEY: register,
     }
 
 
@@ -194,11 +196,6 @@ def _pair_columns(*names) -> list[str]:
 def _ordered_keys(labels: dict, *counts: dict) -> list[str]:
     seen = {k for c in counts for k in c}
     return [k for k in labels if k in seen] + sorted(k for k in seen if k not in labels)
-
-
-# Headline figures that count persons; the others count occasions (contacts, minutes, talks, meetings,
-# attendance at meetings: one caregiver at ten meetings is ten) or referrals.
-PERSON_FIGURES = frozenset({"caregivers", "talk_caregivers", "at_cap"})
 
 
 def _scope_lines(row_keys: list[tuple[bool, object]], columns) -> list[Line]:
@@ -367,6 +364,10 @@ def _coverage(content: dict) -> Table:
     return Table("coverage", _("The base level: components offered"), columns, rows)
 
 
+# The consultants table's column of caregiver representatives (the register's part links to it).
+CONSULTANTS_REPRESENTATIVES_COLUMN = 6
+
+
 def _consultants_table(content: dict) -> Table:
     consultants = content["consultants"]
     representatives = content["representatives"]
@@ -456,7 +457,7 @@ def report_links(tables: list[Table]) -> list[Line]:
                         tuple((part_id, r, part_column) for r in rows),
                     )
                 )
-    return links
+    return [*links, *representatives_report_links(tables, "consultants", CONSULTANTS_REPRESENTATIVES_COLUMN)]
 
 
 def report_tables(content: dict) -> list[Table]:
@@ -509,4 +510,5 @@ def report_tables(content: dict) -> list[Table]:
         *approval_tables(content),
         *outcome_report_tables(content, scope_label=scope_label(content)),
         *goals_report_tables(content),
+        *representatives_report_tables(content, _("Total: %(scope)s") % {"scope": scope_label(content)}),
     ]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import SYSTEM
@@ -25,6 +26,7 @@ from interventions.models import (
     InterventionType,
     Referral,
 )
+from representatives.selectors import representative_figures
 
 from .periods import Period
 
@@ -341,8 +343,11 @@ def fte_by_district() -> dict[int, float]:
     return {row["district_id"]: row["total"] / 100 for row in rows}
 
 
-def district_profile(*, district: District) -> dict:
-    """What a district offers and who works there: coverage, consultants, representatives, budget."""
+def district_profile(*, district: District, period: Period | None = None) -> dict:
+    """What a district offers and who works there: coverage, consultants, representatives, budget.
+
+    The representatives are counted today, their trainings (with a ``period``) in the period.
+    """
     offered = set(
         DistrictOffering.objects.filter(district=district).values_list("target_group", "intervention_type_id")
     )
@@ -361,7 +366,9 @@ def district_profile(*, district: District) -> dict:
         ],
         "fte": fte_by_district().get(district.pk, 0),
         "allocations": [{"allocation": a, "documented": a.consultant_id in documented} for a in allocations],
-        "representatives": list(district.representative_counts.order_by("target_group")),
+        "representatives": representative_figures(district_ids=[district.pk], on=timezone.localdate(), period=period)[
+            district.pk
+        ],
     }
 
 
@@ -390,7 +397,7 @@ def district_dashboard(*, district: District, period: Period, target_group: str 
         "previous": previous.get(district.pk) or empty_figures(),
         "city": [city.get(pk) or empty_figures() for pk in all_districts],
         "headline": headline,
-        "profile": district_profile(district=district),
+        "profile": district_profile(district=district, period=period),
         "as_of": as_of,
         "precomputed": period.is_standard,
     }

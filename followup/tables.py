@@ -32,6 +32,10 @@ HEADLINE_LABELS = {
 }
 
 
+# Headline figures that count persons; the others count occasions (contacts, minutes, talks, meetings,
+# attendance at meetings: one caregiver at ten meetings is ten) or referrals.
+PERSON_FIGURES = frozenset({"caregivers", "talk_caregivers", "at_cap"})
+
 Cell = tuple[int, int]  # (row, column) of a table
 
 
@@ -68,6 +72,8 @@ class Table:
     lines: list[Line] = field(default_factory=list)
     # Columns worked out from others of the same row (a share of two counts): hidden with any of them.
     derived_columns: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    # Single cells counting persons, in a table whose rows are different figures (the headline).
+    person_cells: frozenset[Cell] = frozenset()
     note: str = ""  # said under the table, e.g. what a publication mark means
 
     @property
@@ -92,17 +98,20 @@ def _pairs(data, table_id: str, path, caption, heading, labels, ordered=True, me
         before, city_median = breakdown_comparison(data=data, path=path, key=k, field="contacts")
         rows.append([labels.get(k, k), counts[k]["contacts"], counts[k]["caregivers"], before if previous else "–",
                      city_median if median else "–"])  # fmt: skip
-    return Table(table_id, caption, columns, rows, chart_column=1)
+    # Contacts, their previous period and median are occasions; the caregivers are persons.
+    return Table(table_id, caption, columns, rows, chart_column=1, person_columns=frozenset({2}))
 
 
-def _counts(data, table_id: str, path, caption, heading, labels: dict, value_heading=None) -> Table:
+def _counts(data, table_id: str, path, caption, heading, labels: dict, value_heading=None, persons=True) -> Table:
     counts = figure_at(data["figures"], path)
     columns = [heading, value_heading or _("Number"), _("Previous period"), _("City median")]
     rows = []
     for k in _keys(counts, labels):
         previous, city_median = breakdown_comparison(data=data, path=path, key=k, field=None)
         rows.append([labels.get(k, k), counts[k], previous, city_median])
-    return Table(table_id, caption, columns, rows, chart_column=1)
+    # A count of caregivers, the previous period's and the city median (some district's count) alike.
+    person_columns = frozenset({1, 2, 3}) if persons else frozenset()
+    return Table(table_id, caption, columns, rows, chart_column=1, person_columns=person_columns)
 
 
 def dashboard_tables(*, data: dict, period: Period) -> list[Table]:
@@ -118,6 +127,9 @@ def dashboard_tables(*, data: dict, period: Period) -> list[Table]:
         _("At a glance"),
         [_("Figure"), period.label, period.previous().label, _("City median")],
         [[HEADLINE_LABELS[r["name"]], r["value"], r["previous"], r["median"]] for r in data["headline"]],
+        person_cells=frozenset(
+            (i, c) for i, r in enumerate(data["headline"]) if r["name"] in PERSON_FIGURES for c in (1, 2, 3)
+        ),
     )
     profile = data["profile"]
     caregivers = _("Caregivers")
@@ -174,7 +186,16 @@ def dashboard_tables(*, data: dict, period: Period) -> list[Table]:
             {str(n): n for n in range(1, 51)},
             caregivers,
         ),
-        _counts(data, "referrals", ("referrals",), _("Referrals"), _("Referred to"), dict(ReferralDestination.choices)),
+        # Referrals made, not persons referred.
+        _counts(
+            data,
+            "referrals",
+            ("referrals",),
+            _("Referrals"),
+            _("Referred to"),
+            dict(ReferralDestination.choices),
+            persons=False,
+        ),
         Table(
             "coverage",
             _("Base-level coverage"),
@@ -237,4 +258,43 @@ def city_tables(*, overview: dict, figure_names: list[tuple[str, str]]) -> list[
         [_("District"), *[c.name for c in overview["components"]]],
         [[row["district"]["name"], *[coverage_cell(cell) for cell in row["cells"]]] for row in overview["coverage"]],
     )
-    return [Table("figures", _("The same figures for every district"), columns, rows), coverage]
+    # A person count's per-FTE and per-1,000 values and its outlier mark give it away: hidden with it.
+    persons = {2 + 4 * i for i, (name, _label) in enumerate(figure_names) if name in PERSON_FIGURES}
+    figures = Table(
+        "figures",
+        _("The same figures for every district"),
+        columns,
+        rows,
+        person_columns=frozenset(persons),
+        derived_columns={column + d: (column,) for column in persons for d in (1, 2, 3)},
+    )
+    return [figures, coverage]
+
+
+# The dashboard's breakdowns of caregivers reached: each caregiver has one value of each, so they add
+# up to the headline's caregivers; the caregivers by talks used add up to those in guidance talks.
+_DASHBOARD_SUMS = {
+    "gender": "caregivers",
+    "age_band": "caregivers",
+    "relation": "caregivers",
+    "condition": "caregivers",
+    "talks": "talk_caregivers",
+}
+
+
+def dashboard_links(tables: list[Table], data: dict) -> list[Line]:
+    """Sums across the dashboard's tables, for publication (cells are (table id, row, column)).
+
+    The current period's breakdown adds up to the headline figure exactly; the previous period's
+    does where every value of then is still shown now, so it is linked as if it did (the reading
+    that gives most away)."""
+    headline_rows = {r["name"]: i for i, r in enumerate(data["headline"])}
+    links = []
+    for table in tables:
+        figure = _DASHBOARD_SUMS.get(table.id)
+        if figure is None:
+            continue
+        for column in (1, 2):
+            parts = tuple((table.id, r, column) for r in range(len(table.rows)))
+            links.append(Line(("headline", headline_rows[figure], column), parts))
+    return links

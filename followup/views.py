@@ -19,11 +19,12 @@ from .access import access_report, reports_visible_to
 from .csv_files import csv_response
 from .forms import PeriodForm, ReportOrderForm
 from .models import ReportStatus
+from .publication import suppress_tables_for_publication
 from .report_files import FORMATS, WRITERS, report_about, report_file_name
 from .reports import report_tables
 from .selectors import CITY_FIGURES, city_overview, consultant_facts, district_dashboard
 from .services import report_order, report_reorder
-from .tables import HEADLINE_LABELS, city_tables, dashboard_tables
+from .tables import HEADLINE_LABELS, city_tables, dashboard_links, dashboard_tables
 
 
 @login_required
@@ -84,15 +85,30 @@ def dashboard(request, code: str):
     return render(request, "followup/dashboard.html", context)
 
 
-@login_required
-def dashboard_csv(request, code: str, table: str):
-    """One of the dashboard's tables as CSV: exactly the rows the page shows."""
-    district, form, _data, tables = _dashboard_data(request, code)
+def _dashboard_csv(request, code: str, table: str, *, publication: bool):
+    district, form, data, tables = _dashboard_data(request, code)
+    if tables and publication:
+        # Over all the dashboard's tables at once: a breakdown's hidden cell must not be given away
+        # by the headline's total in another download.
+        tables = suppress_tables_for_publication(tables, dashboard_links(tables, data))
     chosen = next((t for t in tables or () if t.id == table), None)
     if chosen is None:
         raise Http404
-    name = f"{district.code}-{form.cleaned_data['period'].key}-{chosen.id}.csv"
-    return csv_response(name, chosen.columns, chosen.rows)
+    suffix = "-publication" if publication else ""
+    name = f"{district.code}-{form.cleaned_data['period'].key}-{chosen.id}{suffix}.csv"
+    return csv_response(name, chosen.columns, chosen.rows, note=chosen.note)
+
+
+@login_required
+def dashboard_csv(request, code: str, table: str):
+    """One of the dashboard's tables as CSV: exactly the rows the page shows."""
+    return _dashboard_csv(request, code, table, publication=False)
+
+
+@login_required
+def dashboard_publication_csv(request, code: str, table: str):
+    """One of the dashboard's tables as CSV for a public committee document: small person counts hidden."""
+    return _dashboard_csv(request, code, table, publication=True)
 
 
 def _city_data(request):
@@ -106,15 +122,29 @@ def _city_data(request):
     return form, figure_names, city_overview(period=period, target_group=target_group)
 
 
-@login_required
-def city_csv(request, table: str):
-    """One of the city overview's tables as CSV, as the page shows it."""
+def _city_csv(request, table: str, *, publication: bool):
     form, figure_names, overview = _city_data(request)
     tables = city_tables(overview=overview, figure_names=figure_names) if overview else []
+    if publication:
+        tables = suppress_tables_for_publication(tables)
     chosen = next((t for t in tables if t.id == table), None)
     if chosen is None:
         raise Http404
-    return csv_response(f"city-{form.cleaned_data['period'].key}-{chosen.id}.csv", chosen.columns, chosen.rows)
+    suffix = "-publication" if publication else ""
+    name = f"city-{form.cleaned_data['period'].key}-{chosen.id}{suffix}.csv"
+    return csv_response(name, chosen.columns, chosen.rows, note=chosen.note)
+
+
+@login_required
+def city_csv(request, table: str):
+    """One of the city overview's tables as CSV, as the page shows it."""
+    return _city_csv(request, table, publication=False)
+
+
+@login_required
+def city_publication_csv(request, table: str):
+    """One of the city overview's tables as CSV for a public committee document: small person counts hidden."""
+    return _city_csv(request, table, publication=True)
 
 
 @login_required

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "approvals",
     "outcomes",
     "goals",
+    "representatives",
     "django_filters",
     # Security and personal data (issue 6).
     "auditlog",

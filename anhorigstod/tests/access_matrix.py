@@ -161,6 +161,9 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "districts.network": AdminModel("msx", "sx", "sx", "x", "district"),
     "districts.supportpurchase": AdminModel("msx", "mx", "mx", "mx", "district"),
     "districts.caregiverrepresentativecount": AdminModel("msx", "mx", "mx", "mx", "district"),
+    "representatives.representative": AdminModel("msx", "mx", "mx", "x", "district"),
+    # Trainings are recorded on the register's page (which moves the representatives' dates).
+    "representatives.representativetraining": AdminModel("msx", "", "", "", "district"),
     "interventions.interventiontype": AdminModel("msx", "sx", "sx", "x", "unscoped"),
     "interventions.districtoffering": AdminModel("msx", "mx", "mx", "mx", "district"),
     "interventions.organiser": AdminModel("msx", "sx", "sx", "x", "unscoped"),
@@ -291,6 +294,8 @@ _REPORT = {"consultant": 404, "manager": (200, 404), "strategist": 200, "admin":
 # Data subjects' rights: managers (and administrators) of the caregiver's district.
 _RIGHTS = {"consultant": 404, "manager": (200, 404), "strategist": 404, "admin": (200, 404)}
 _POST_ONLY = dict.fromkeys(LOGGED_IN, 405)
+# The register of caregiver representatives is maintained by the district's managers (and administrators).
+_REGISTER_CHANGE = {"consultant": 404, "manager": (200, 404), "strategist": 404, "admin": 200}
 _CITY_WIDE_ONLY = {"consultant": 404, "manager": 404, "strategist": 200, "admin": 200}
 
 
@@ -301,14 +306,20 @@ def _app_rows() -> dict[str, Row]:
         "followup:dashboard_home": page(302),
         "followup:city": page(**_CITY_WIDE_ONLY),
         "followup:city_csv": page(**_CITY_WIDE_ONLY),
+        "followup:city_publication_csv": page(**_CITY_WIDE_ONLY),  # the same table, small counts hidden
         "followup:dashboard": obj(**_AGGREGATE),
         "followup:dashboard_csv": obj(**_AGGREGATE),
+        "followup:dashboard_publication_csv": obj(**_AGGREGATE),
         "followup:reports": page(consultant=404),
         "followup:report": obj(**_REPORT),
         "followup:report_status": obj(**_REPORT),
         "followup:report_reorder": obj(**_POST_ONLY),
         "followup:report_download": obj(**_REPORT),
         "followup:report_publication": obj(**_REPORT),  # the same report, its small counts hidden
+        "representatives:register": obj(**_AGGREGATE),
+        "representatives:new": obj(**_REGISTER_CHANGE),
+        "representatives:edit": obj(**_REGISTER_CHANGE),
+        "representatives:training_new": obj(**_REGISTER_CHANGE),
         "districts:list": page(),
         "districts:detail": obj(**_AGGREGATE),
         "consultants:list": page(),

@@ -48,6 +48,7 @@ from interventions.tests.factories import (
     OrganiserFactory,
 )
 from outcomes.models import FollowUpAnswer, TalkScore
+from representatives.tests.factories import RepresentativeFactory, RepresentativeTrainingFactory
 
 from .access_matrix import ADMIN_LOGIN, LOGIN, ROLES, discover_patterns, expectations, expected_keys
 
@@ -196,6 +197,7 @@ def _world():
         )
     )
     goal = _pair(lambda s: GoalFactory(district=districts[s], title=f"Goal of {s}"))
+    representative = _pair(lambda s: RepresentativeFactory(district=districts[s]))
     objects = {
         "district": {"own": districts["own"], "other": districts["other"]},
         "consultant": consultant,
@@ -237,6 +239,10 @@ def _world():
         "districts.network": _pair(lambda s: NetworkFactory(districts=[districts[s]])),
         "districts.supportpurchase": _pair(lambda s: SupportPurchaseFactory(buyer=districts[s], seller=seller)),
         "districts.caregiverrepresentativecount": _pair(lambda s: RepresentativeCountFactory(district=districts[s])),
+        "representatives.representative": representative,
+        "representatives.representativetraining": _pair(
+            lambda s: RepresentativeTrainingFactory(districts=[districts[s]], representatives=[representative[s]])
+        ),
         "interventions.interventiontype": _pair(lambda s: InterventionTypeFactory(code=f"matrix-{s}")),
         "interventions.districtoffering": _pair(lambda s: DistrictOfferingFactory(district=districts[s])),
         "interventions.organiser": _pair(lambda s: OrganiserFactory(name=f"Organiser {s}")),
@@ -349,12 +355,22 @@ def urls_for(key: str, objects: dict, side: str) -> list[str]:
         "followup:city_csv": lambda: [name(key, table="figures"), name(key, table="coverage")],
         "followup:dashboard": lambda: [name(key, code=_code(objects, side))],
         "followup:dashboard_csv": lambda: [name(key, code=_code(objects, side), table="channel")],
+        "followup:city_publication_csv": lambda: [name(key, table="figures"), name(key, table="coverage")],
+        "followup:dashboard_publication_csv": lambda: [
+            name(key, code=_code(objects, side), table=t) for t in ("headline", "gender")
+        ],
         "followup:report": lambda: [name(key, pk=pk("report"))],
         "followup:report_status": lambda: [name(key, pk=pk("report"))],
         "followup:report_reorder": lambda: [name(key, pk=pk("report"))],
         "followup:report_download": lambda: [name(key, pk=pk("report"), file_format=f) for f in REPORT_FORMATS],
         "followup:report_publication": lambda: [name(key, pk=pk("report"), file_format=f) for f in REPORT_FORMATS],
         "districts:detail": lambda: [name(key, code=_code(objects, side))],
+        "representatives:register": lambda: [name(key, code=_code(objects, side))],
+        "representatives:new": lambda: [name(key, code=_code(objects, side))],
+        "representatives:training_new": lambda: [name(key, code=_code(objects, side))],
+        "representatives:edit": lambda: [
+            name(key, code=_code(objects, side), representative_id=pk("representatives.representative"))
+        ],
         "consultants:detail": lambda: [name(key, consultant_id=pk("consultant"))],
         "consultants:description": lambda: [name(key, description_id=pk("description"))],
         "caregivers:detail": lambda: [name(key, caregiver_id=pk("caregiver"))],

@@ -21,7 +21,7 @@ from districts.tests.factories import DistrictFactory, NetworkFactory
 from followup import services
 from followup.models import FollowupReport, ReportOrigin, ReportScope, ReportStatus
 from followup.periods import Period
-from followup.report_files import WRITERS
+from followup.report_files import SHEET_NAMES, WRITERS
 from followup.reports import report_tables
 from followup.services import report_compile, report_order, report_schedule
 from followup.snapshots import figures_mark_contact
@@ -324,6 +324,9 @@ def test_files_hold_the_reports_numbers(two_districts, django_capture_on_commit_
         # The outcomes (outcomes.reports), under their captions in the report's language.
         *(t.caption[:31] for t in report_tables(report.content) if t.id.startswith("outcomes")),
         gettext("Goals"),  # (new: "Mål" once the catalogue has it)
+        # The register of caregiver representatives (translated by name, the lead merges the Swedish).
+        str(SHEET_NAMES["representatives"]),
+        str(SHEET_NAMES["representative_trainings"]),
     ]
     summary = workbook["Översikt"]
     assert summary.freeze_panes == "A2"
