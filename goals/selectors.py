@@ -107,12 +107,12 @@ def _talks_scored_share(*, year: int, districts: set, today, cache) -> dict:
     ids = sorted(d for d in districts if d is not None)
     result: dict = {}
     if ids:
-        figures = outcome_figures(period=period, district_ids=ids)
+        figures = outcome_figures(period=period, district_ids=ids, talks_only=True)
         for d in ids:
             f = figures.get(d) or {"talks": 0, "talks_scored": 0}
             result[d] = (f["talks_scored"], f["talks"])
     if None in districts:
-        f = outcome_figures(period=period, combined=True).get(SCOPE) or {"talks": 0, "talks_scored": 0}
+        f = outcome_figures(period=period, combined=True, talks_only=True).get(SCOPE) or {"talks": 0, "talks_scored": 0}
         result[None] = (f["talks_scored"], f["talks"])
     return result
 

@@ -136,7 +136,7 @@ def _part(figures: dict, unit: int, dimension: str, key: str, name: str | None =
 
 
 def outcome_figures(
-    *, period: Period, district_ids: Iterable[int] | None = None, combined: bool = False
+    *, period: Period, district_ids: Iterable[int] | None = None, combined: bool = False, talks_only: bool = False
 ) -> dict[int, dict]:
     """The outcome figures of each district for a period, keyed by district id (or SCOPE when combined).
 
@@ -147,7 +147,8 @@ def outcome_figures(
     by the report role (``followup.selectors.report_role``) of the consultant who gave the talk, gave
     the last scored talk of a series or asked the follow-up question; by intervention type of the
     talk, of the meeting (own group or circle) or of the answer. Aggregates only: no personal data.
-    A district without any of these may be absent. Five queries.
+    A district without any of these may be absent. Five queries; with ``talks_only`` (the goals need
+    no more) only the talks and talks scored, in one query.
     """
     if district_ids is not None:
         district_ids = list(district_ids)
@@ -178,6 +179,8 @@ def outcome_figures(
             part["talks"] += row["n"]
             part["talks_scored"] += row["scored"]
 
+    if talks_only:
+        return dict(figures)
     _ors_figures(figures, period=period, district_ids=district_ids, unit_of=unit_of)
     _followup_figures(figures, period=period, district_ids=district_ids, combined=combined)
     return dict(figures)

@@ -188,6 +188,18 @@ def test_talks_and_talks_scored(dataset):
     assert share_scored(flat(figures[bromma.pk])) == 88.9  # 8 / 9
 
 
+def test_talks_only_gives_the_same_talks_in_one_query(dataset, django_assert_num_queries):
+    bromma, farsta = dataset
+    full = outcome_figures(period=YEAR)
+
+    with django_assert_num_queries(1):
+        talks = outcome_figures(period=YEAR, talks_only=True)
+
+    for unit in (bromma.pk, farsta.pk):
+        assert (talks[unit]["talks"], talks[unit]["talks_scored"]) == (full[unit]["talks"], full[unit]["talks_scored"])
+    assert (talks[bromma.pk]["ors"]["series"], full[bromma.pk]["ors"]["series"]) == (0, 3)  # ORS change left out
+
+
 def test_followup_shares_per_district(dataset):
     bromma, farsta = dataset
 
