@@ -11,6 +11,7 @@ urlpatterns = [
     path("caregivers/", include("caregivers.urls")),
     path("", include("interventions.urls")),
     path("audit/", include("audit.urls")),
+    path("collaboration/", include("collaboration.urls")),
     path("account/", include("accounts.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

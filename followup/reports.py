@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.scoping import SYSTEM
 from caregivers.models import AgeBand, Condition, Gender, Relation
+from collaboration.reports import collaboration_report_content, collaboration_report_tables
 from consultants.models import Allocation
 from consultants.selectors import consultants_with_current_description
 from districts.models import CaregiverRepresentativeCount, District, TargetGroup
@@ -152,6 +153,7 @@ def report_content(
             "districts": {codes[pk]: row for pk, row in cells.items()},
         },
         "representatives": representatives,
+        "collaboration": collaboration_report_content(period=period, previous=previous, districts=districts),
     }
 
 
@@ -497,4 +499,5 @@ def report_tables(content: dict) -> list[Table]:
         _groups(content),
         _coverage(content),
         _consultants_table(content),
+        *collaboration_report_tables(content),
     ]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from collaboration.selectors import collaboration_city, collaboration_dashboard
 from districts.access import access_district_by_code
 from districts.models import District, TargetGroup
 
@@ -72,6 +73,7 @@ def dashboard(request, code: str):
             "profile": data["profile"],
             "as_of": data["as_of"],
             "precomputed": data["precomputed"],
+            "collaboration": collaboration_dashboard(district=district, period=period),
         }
     return render(request, "followup/dashboard.html", context)
 
@@ -115,7 +117,12 @@ def city(request):
     form, figure_names, overview = _city_data(request)
     context = {"form": form, "figure_names": figure_names}
     if overview is not None:
-        context |= {"period": form.cleaned_data["period"], "overview": overview}
+        period = form.cleaned_data["period"]
+        context |= {
+            "period": period,
+            "overview": overview,
+            "collaboration": collaboration_city(period=period, districts=[r["district"] for r in overview["rows"]]),
+        }
     return render(request, "followup/city.html", context)
 
 

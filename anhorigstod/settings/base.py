@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "consultants",
     "caregivers",
     "followup",
+    "collaboration",
     "django_filters",
     # Security and personal data (issue 6).
     "auditlog",
