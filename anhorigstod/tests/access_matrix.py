@@ -187,6 +187,11 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "axes.accesslog": AdminModel("x", "", "x", "x", "unscoped"),
     "axes.accessfailurelog": AdminModel("x", "", "x", "x", "unscoped"),
     "otp_totp.totpdevice": AdminModel("x", "x", "x", "x", "unscoped"),
+    # Collaboration: managers keep their districts' partners, activities and case officers' measurements.
+    "collaboration.partner": AdminModel("msx", "mx", "mx", "mx", "district"),
+    "collaboration.collaborationactivity": AdminModel("msx", "mx", "mx", "mx", "district"),
+    "collaboration.outreachactivity": AdminModel("msx", "mx", "mx", "mx", "district"),
+    "collaboration.caseofficermeasurement": AdminModel("msx", "mx", "mx", "mx", "district"),
 }
 
 # The admin's app index pages: 200 for a role that may view a model of the app, 404 otherwise.
@@ -279,6 +284,11 @@ _REPORT = {"consultant": 404, "manager": (200, 404), "strategist": 200, "admin":
 _RIGHTS = {"consultant": 404, "manager": (200, 404), "strategist": 404, "admin": (200, 404)}
 _POST_ONLY = dict.fromkeys(LOGGED_IN, 405)
 _CITY_WIDE_ONLY = {"consultant": 404, "manager": 404, "strategist": 200, "admin": 200}
+# Recording collaboration and outreach: consultants and managers in their districts, administrators
+# anywhere; strategists read the lists (aggregates) but record nothing.
+_RECORD = {"consultant": (200, 404), "manager": (200, 404), "strategist": 404, "admin": 200}
+# Partners and the case officers' measurements: the district's managers (and administrators).
+_MANAGE = {"consultant": 404, "manager": (200, 404), "strategist": 404, "admin": 200}
 
 
 def _app_rows() -> dict[str, Row]:
@@ -318,6 +328,18 @@ def _app_rows() -> dict[str, Row]:
         "interventions:group_new": page(),
         "interventions:group": obj(**_AGGREGATE),
         "interventions:meeting_delete": obj(**_POST_ONLY),
+        "collaboration:activities": page(),
+        "collaboration:activity_new": page(strategist=404),
+        "collaboration:activity_edit": obj(**_RECORD),
+        "collaboration:outreach": page(),
+        "collaboration:outreach_new": page(strategist=404),
+        "collaboration:outreach_edit": obj(**_RECORD),
+        "collaboration:partners": page(),
+        "collaboration:partner_new": page(consultant=404, strategist=404),
+        "collaboration:partner_edit": obj(**_MANAGE),
+        "collaboration:measurements": page(),
+        "collaboration:measurement_new": page(consultant=404, strategist=404),
+        "collaboration:measurement_edit": obj(**_MANAGE),
         "audit:log": page(consultant=404),
         "accounts:security": page(),
         "accounts:password_change": page(),

@@ -19,6 +19,13 @@ from accounts.scoping import SYSTEM, forget_scope
 from accounts.tests.factories import UserFactory
 from caregivers.models import Caregiver, CaregiverErasure, RetentionRun, SupportContactOffer
 from caregivers.tests.factories import CaregiverFactory
+from collaboration.models import CollaborationActivity
+from collaboration.tests.factories import (
+    CaseOfficerUnitFactory,
+    CollaborationActivityFactory,
+    MeasurementFactory,
+    OutreachActivityFactory,
+)
 from consultants.tests.factories import (
     AllocationFactory,
     AssignmentDescriptionFactory,
@@ -159,6 +166,10 @@ def _world():
         return CrontabSchedule.objects.create(minute="15" if s == "own" else "45", hour="3")
 
     crontabs = _pair(crontab)
+    collaboration = _pair(lambda s: CollaborationActivityFactory(districts=[districts[s]]))
+    outreach = _pair(lambda s: OutreachActivityFactory(districts=[districts[s]]))
+    units = _pair(lambda s: CaseOfficerUnitFactory(districts=[districts[s]]))
+    measurements = _pair(lambda s: MeasurementFactory(unit=units[s]))
     objects = {
         "district": {"own": districts["own"], "other": districts["other"]},
         "consultant": consultant,
@@ -168,6 +179,14 @@ def _world():
         "group": group,
         "meeting": meeting,
         "report": reports,
+        "collaboration_activity": collaboration,
+        "outreach_activity": outreach,
+        "partner": units,
+        "measurement": measurements,
+        "collaboration.collaborationactivity": collaboration,
+        "collaboration.outreachactivity": outreach,
+        "collaboration.partner": units,
+        "collaboration.caseofficermeasurement": measurements,
         # The admin's objects, by model label.
         "auth.group": _pair(lambda s: AuthGroup.objects.create(name=f"matrix-{s}")),
         "accounts.user": {"own": users["consultant"], "other": consultant_b},
@@ -309,6 +328,10 @@ def urls_for(key: str, objects: dict, side: str) -> list[str]:
         "interventions:contact_edit": lambda: [name(key, contact_id=pk("contact"))],
         "interventions:contact_delete": lambda: [name(key, contact_id=pk("contact"))],
         "interventions:group": lambda: [name(key, group_id=pk("group"))],
+        "collaboration:activity_edit": lambda: [name(key, activity_id=pk("collaboration_activity"))],
+        "collaboration:outreach_edit": lambda: [name(key, activity_id=pk("outreach_activity"))],
+        "collaboration:partner_edit": lambda: [name(key, partner_id=pk("partner"))],
+        "collaboration:measurement_edit": lambda: [name(key, measurement_id=pk("measurement"))],
         "interventions:meeting_delete": lambda: [name(key, group_id=pk("group"), meeting_id=pk("meeting"))],
         "admin:view_on_site": lambda: [
             name(key, content_type_id=ContentType.objects.get_for_model(Caregiver).pk, object_id=pk("caregiver"))
@@ -472,6 +495,11 @@ def _state_of_b(objects) -> dict:
         "meeting": (meeting.deleted_at, list(meeting.attendees.values_list("pk", flat=True))),
         "contacts": Contact.objects.count(),
         "reports": FollowupReport.objects.count(),
+        "collaboration": list(
+            CollaborationActivity.objects.filter(pk=objects["collaboration_activity"]["other"].pk).values_list(
+                "title", "date", "districts"
+            )
+        ),
     }
 
 
@@ -523,6 +551,12 @@ def _mutations(objects, side: str) -> list[tuple[str, dict]]:
             {},
         ),
         (reverse("followup:report_reorder", kwargs={"pk": _pk(objects, "report", side)}), {}),
+        (
+            reverse(
+                "collaboration:activity_edit", kwargs={"activity_id": _pk(objects, "collaboration_activity", side)}
+            ),
+            {"kind": "meeting", "date": "2026-03-02", "title": "Changed", "districts": [district]},
+        ),
     ]
     try:
         erase = reverse("caregivers:erase", kwargs={"caregiver_id": _pk(objects, "caregiver", side)})
@@ -542,6 +576,8 @@ def test_mutations_of_another_districts_objects_answer_404_and_change_nothing(wo
         for url, data in _mutations(objects, "other"):
             if "/reports/" in url and role in ("strategist", "admin"):
                 continue  # they see (and may order again) every district's reports
+            if "/collaboration/" in url and role == "admin":
+                continue  # administrators record collaboration for any district (no personal data)
             response = by_role[role].post(url, data)
             if response.status_code != 404:
                 refused.append(f"POST {url} as {role}: expected 404, got {response.status_code}")
@@ -570,3 +606,4 @@ def test_the_same_posts_on_ones_own_objects_succeed(world):
     assert contact.deleted_at is not None
     assert GroupMeeting.objects.get(pk=objects["meeting"]["own"].pk).deleted_at is not None
     assert FollowupReport.objects.count() == 3
+    assert CollaborationActivity.objects.get(pk=objects["collaboration_activity"]["own"].pk).title == "Changed"
