@@ -46,10 +46,12 @@ def test_dashboard_and_city_overview_query_counts_do_not_grow(db, login, django_
     districts = _city_with(contacts)
     assert Contact.objects.count() == contacts
     manager = login(UserFactory(role=Role.MANAGER, districts=[districts[0]]))
-    with django_assert_num_queries(21):
+    # 21 + 10: the collaboration section (collaboration_figures, 5 queries, for the period and the previous).
+    with django_assert_num_queries(31):
         manager.get("/dashboard/d0/", {"kind": "year", "year": 2026})
     strategist = login(UserFactory(role=Role.STRATEGIST))
-    with django_assert_num_queries(12):
+    # 12 + 10: the collaboration section (collaboration_figures per district and for the city as one).
+    with django_assert_num_queries(22):
         strategist.get("/city/", {"kind": "year", "year": 2026})
 
 
@@ -61,7 +63,8 @@ def test_no_page_carries_inline_script_or_style(reference_data, login):
     bromma = District.objects.get(code="bromma")
     user = UserFactory(role=Role.STRATEGIST, districts=[bromma])
     pages = ["/", "/log/", "/contacts/", "/caregivers/", "/caregivers/new/", "/groups/", "/groups/new/",
-             "/dashboard/bromma/", "/city/", "/districts/", "/districts/bromma/", "/consultants/",
+             "/dashboard/bromma/", "/city/", "/districts/", "/collaboration/", "/collaboration/outreach/",
+             "/collaboration/case-officers/", "/collaboration/partners/", "/districts/bromma/", "/consultants/",
              f"/consultants/{Consultant.objects.get(ref='K01').pk}/"]  # fmt: skip
     client = login(user)
     for path in pages:
