@@ -96,6 +96,11 @@ SHEET_NAMES = {
     "groups": gettext_lazy("Groups"),
     "coverage": gettext_lazy("Base level"),
     "consultants": gettext_lazy("Consultants"),
+    "collaboration": gettext_lazy("Collaboration"),
+    "collaboration_participants": gettext_lazy("Participants"),
+    "partners": gettext_lazy("Partners"),
+    "outreach": gettext_lazy("Outreach"),
+    "case_officers": gettext_lazy("Case officers"),
 }
 
 
