@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import DistrictScopedAdmin, DistrictScopedInline
 
+from .forms import IdChoiceField, IdsMultipleChoiceField
 from .models import ActivityParticipants, CaseOfficerMeasurement, CollaborationActivity, OutreachActivity, Partner
 from .services import activity_districts, check_activity_date, chosen_keeping_hidden, measurement_check, partner_check
 
@@ -21,6 +22,14 @@ class _UserForm(forms.ModelForm):
 
 
 class _UserFormAdmin(DistrictScopedAdmin):
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", IdChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", IdsMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"user": request.user})

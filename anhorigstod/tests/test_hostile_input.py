@@ -23,13 +23,6 @@ from accounts.models import Role, User
 from accounts.tests.factories import UserFactory
 from caregivers.models import Caregiver, SupportContactOffer
 from caregivers.tests.factories import CaregiverFactory
-from collaboration.tests.factories import (
-    CaseOfficerUnitFactory,
-    CollaborationActivityFactory,
-    MeasurementFactory,
-    OutreachActivityFactory,
-    PartnerFactory,
-)
 from consultants.tests.factories import (
     AllocationFactory,
     AssignmentDescriptionFactory,
@@ -71,16 +64,13 @@ def assert_errors_shown(response, form_name: str = "form") -> None:
             assert escape(message) in html, message
 
 
-def assert_no_raw_markup(html: str, *values: str, known: str = "") -> None:
-    """No stored text containing markup appears unescaped.
-
-    ``known``: the page before the text was stored; markup it already held (the admin's own
-    "<!--" comments) is the template's, not the stored text shown raw."""
+def assert_no_raw_markup(html: str, *values: str) -> None:
+    """No stored text containing markup appears unescaped."""
     assert SCRIPT not in html
     assert "<img src=x onerror" not in html and "<svg onload" not in html
     for value in values:
         if "<" in value:
-            assert html.count(value) <= known.count(value), value
+            assert value not in html
 
 
 # --- Fixtures --------------------------------------------------------------------------------
@@ -720,13 +710,6 @@ def admin_objects(bromma, types):
         "interventions/organiser": (Role.STRATEGIST, OrganiserFactory(name="Studieförbundet")),
         "districts/network": (Role.STRATEGIST, NetworkFactory(districts=[bromma])),
         "consultants/assignmentdescription": (Role.STRATEGIST, description),
-        "collaboration/partner": (Role.MANAGER, PartnerFactory(name="Minnesmottagningen", districts=[bromma])),
-        "collaboration/collaborationactivity": (Role.MANAGER, CollaborationActivityFactory(districts=[bromma])),
-        "collaboration/outreachactivity": (Role.MANAGER, OutreachActivityFactory(districts=[bromma])),
-        "collaboration/caseofficermeasurement": (
-            Role.MANAGER,
-            MeasurementFactory(unit=CaseOfficerUnitFactory(districts=[bromma])),
-        ),
     }
 
 
@@ -739,10 +722,6 @@ def admin_objects(bromma, types):
         "interventions/organiser",
         "districts/network",
         "consultants/assignmentdescription",
-        "collaboration/partner",
-        "collaboration/collaborationactivity",
-        "collaboration/outreachactivity",
-        "collaboration/caseofficermeasurement",
     ],
 )
 @given(data=st.data())
@@ -757,8 +736,6 @@ def test_admin_change_forms_survive_hostile_input(data, model, admin_objects, br
     editable = sorted(name for name in page.context["adminform"].form.fields if name != "password")
     hostile = data.draw(st.dictionaries(st.sampled_from(editable), hostile_value, min_size=1, max_size=3))
     stored = type(obj)._default_manager.values().get(pk=obj.pk)
-    shown_pages = (url, f"/admin/{model}/")
-    known = {shown: _html(client.get(shown)) for shown in shown_pages}
     savepoint = transaction.savepoint()
     try:
         response = client.post(url, base | hostile)
@@ -767,8 +744,8 @@ def test_admin_change_forms_survive_hostile_input(data, model, admin_objects, br
             event("accepted")
             obj.refresh_from_db()
             texts = [str(v) for v in type(obj)._default_manager.values().get(pk=obj.pk).values()]
-            for shown in shown_pages:
-                assert_no_raw_markup(_html(client.get(shown)), *texts, known=known[shown])
+            for shown in (url, f"/admin/{model}/"):
+                assert_no_raw_markup(_html(client.get(shown)), *texts)
         else:
             assert response.status_code == 200
             assert response.context["adminform"].form.errors or response.context["errors"]

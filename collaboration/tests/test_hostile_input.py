@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 from django.utils.html import escape
 from hypothesis import event, given
 from hypothesis import strategies as st
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
-from anhorigstod.tests.hostile import HOSTILE, form_data
-from anhorigstod.tests.test_hostile_input import assert_errors_shown, assert_no_raw_markup
+from anhorigstod.tests.hostile import HOSTILE, form_data, hostile_value
+from anhorigstod.tests.test_hostile_input import _admin_form_data, assert_errors_shown, assert_no_raw_markup
 from collaboration.models import CaseOfficerMeasurement, CollaborationActivity, OutreachActivity, Partner
 from districts.tests.factories import DistrictFactory, NetworkFactory
 
-from .factories import CaseOfficerUnitFactory, PartnerFactory
+from .factories import (
+    CaseOfficerUnitFactory,
+    CollaborationActivityFactory,
+    MeasurementFactory,
+    OutreachActivityFactory,
+    PartnerFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +139,52 @@ def test_entering_a_measurement_survives_hostile_input(data, farsta, manager, lo
         assert response.status_code == 200
         assert_errors_shown(response)
         assert CaseOfficerMeasurement.objects.count() == before
+
+
+@pytest.fixture
+def admin_objects(farsta):
+    return {
+        "partner": PartnerFactory(name="Minnesmottagningen", districts=[farsta]),
+        "collaborationactivity": CollaborationActivityFactory(districts=[farsta]),
+        "outreachactivity": OutreachActivityFactory(districts=[farsta]),
+        "caseofficermeasurement": MeasurementFactory(unit=CaseOfficerUnitFactory(districts=[farsta])),
+    }
+
+
+def _raw_markup_count(html: str, value: str) -> int:
+    return html.count(value) if "<" in value else 0
+
+
+@pytest.mark.parametrize("model", ["partner", "collaborationactivity", "outreachactivity", "caseofficermeasurement"])
+@given(data=st.data())
+@HOSTILE
+def test_admin_change_forms_survive_hostile_input(data, model, admin_objects, manager, login, in_english):
+    obj = admin_objects[model]
+    client = login(manager)
+    url = f"/admin/collaboration/{model}/{obj.pk}/change/"
+    page = client.get(url)
+    base = _admin_form_data(page)
+    editable = sorted(page.context["adminform"].form.fields)
+    hostile = data.draw(st.dictionaries(st.sampled_from(editable), hostile_value, min_size=1, max_size=3))
+    stored = type(obj)._default_manager.values().get(pk=obj.pk)
+    shown_pages = (url, f"/admin/collaboration/{model}/")
+    # The admin's own markup (its "<!--" comments) is there before anything is stored.
+    known = {shown: client.get(shown).content.decode() for shown in shown_pages}
+    savepoint = transaction.savepoint()
+    try:
+        response = client.post(url, base | hostile)
+
+        if response.status_code == 302:
+            event("accepted")
+            texts = [str(v) for v in type(obj)._default_manager.values().get(pk=obj.pk).values()]
+            for shown in shown_pages:
+                html = client.get(shown).content.decode()
+                assert_no_raw_markup(html)
+                for text in texts:
+                    assert _raw_markup_count(html, text) <= _raw_markup_count(known[shown], text), text
+        else:
+            assert response.status_code == 200
+            assert response.context["adminform"].form.errors or response.context["errors"]
+            assert type(obj)._default_manager.values().get(pk=obj.pk) == stored
+    finally:
+        transaction.savepoint_rollback(savepoint)

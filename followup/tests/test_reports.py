@@ -19,7 +19,7 @@ from districts.tests.factories import DistrictFactory, NetworkFactory
 from followup import services
 from followup.models import FollowupReport, ReportOrigin, ReportScope, ReportStatus
 from followup.periods import Period
-from followup.report_files import WRITERS
+from followup.report_files import SHEET_NAMES, WRITERS
 from followup.reports import report_tables
 from followup.services import report_compile, report_order, report_schedule
 from followup.snapshots import figures_mark_contact
@@ -306,7 +306,7 @@ def test_files_hold_the_reports_numbers(two_districts, django_capture_on_commit_
     out = io.BytesIO()
     WRITERS["xlsx"](report.content, out, report)
     workbook = load_workbook(io.BytesIO(out.getvalue()))
-    assert workbook.sheetnames == [
+    assert workbook.sheetnames[:11] == [
         "Om",
         "Översikt",
         "Roll och kanal",
@@ -319,6 +319,9 @@ def test_files_hold_the_reports_numbers(two_districts, django_capture_on_commit_
         "Basnivå",
         "Anhörigkonsulenter",
     ]
+    # Then collaboration's sheets (collaboration.reports), under their names in the catalogue.
+    collaboration = ("collaboration", "collaboration_participants", "partners", "outreach", "case_officers")
+    assert workbook.sheetnames[11:] == [str(SHEET_NAMES[t]) for t in collaboration]
     summary = workbook["Översikt"]
     assert summary.freeze_panes == "A2"
     assert [c.value for c in summary[4]][:5] == ["Totalt: Hela staden", 5, 1, 2, 1]
