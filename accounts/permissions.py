@@ -35,13 +35,31 @@ _VIEW_REFERENCE = {
     "goals.view_goal",
     "representatives.view_representative",
     "representatives.view_representativetraining",
+    # Collaboration, outreach and the case officers' part: aggregates, no personal data.
+    "collaboration.view_partner",
+    "collaboration.view_collaborationactivity",
+    "collaboration.view_activityparticipants",
+    "collaboration.view_outreachactivity",
+    "collaboration.view_caseofficermeasurement",
+}
+
+# Consultants and managers record their districts' collaboration and outreach (the app's forms).
+_RECORD_ACTIVITIES = {
+    "collaboration.add_collaborationactivity",
+    "collaboration.change_collaborationactivity",
+    "collaboration.add_activityparticipants",
+    "collaboration.change_activityparticipants",
+    "collaboration.delete_activityparticipants",
+    "collaboration.add_outreachactivity",
+    "collaboration.change_outreachactivity",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.CONSULTANT: frozenset(_VIEW_REFERENCE),
+    Role.CONSULTANT: frozenset(_VIEW_REFERENCE | _RECORD_ACTIVITIES),
     # Managers maintain their own districts' data in the admin.
     Role.MANAGER: frozenset(
         _VIEW_REFERENCE
+        | _RECORD_ACTIVITIES
         | {
             "districts.change_district",
             "caregivers.change_caregiver",
@@ -92,6 +110,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "goals.add_goal",
             "goals.change_goal",
             "goals.delete_goal",
+            # Partners, deleting activities, and the case officers' measurements, entered by the
+            # manager on the case-officer unit's behalf (no role of its own for case officers).
+            "collaboration.add_partner",
+            "collaboration.change_partner",
+            "collaboration.delete_partner",
+            "collaboration.delete_collaborationactivity",
+            "collaboration.delete_outreachactivity",
+            "collaboration.add_caseofficermeasurement",
+            "collaboration.change_caseofficermeasurement",
+            "collaboration.delete_caseofficermeasurement",
         }
     ),
     # Strategists compare all districts and maintain the city-wide definitions.

@@ -15,6 +15,7 @@ urlpatterns = [
     path("approvals/", include("approvals.urls")),
     path("outcomes/", include("outcomes.urls")),
     path("goals/", include("goals.urls")),
+    path("collaboration/", include("collaboration.urls")),
     path("account/", include("accounts.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

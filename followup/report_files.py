@@ -99,6 +99,11 @@ SHEET_NAMES = {
     "goals": gettext_lazy("Goals"),
     "representatives": gettext_lazy("Caregiver representatives"),
     "representative_trainings": gettext_lazy("Representative trainings"),
+    "collaboration": gettext_lazy("Collaboration"),
+    "collaboration_participants": gettext_lazy("Participants"),
+    "partners": gettext_lazy("Partners"),
+    "outreach": gettext_lazy("Outreach"),
+    "case_officers": gettext_lazy("Case officers"),
 }
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.scoping import SYSTEM
 from approvals.reports import approval_tables, report_approvals
 from caregivers.models import AgeBand, Condition, Gender, Relation
+from collaboration.reports import collaboration_report_content, collaboration_report_tables
 from consultants.models import Allocation
 from consultants.selectors import consultants_with_current_description
 from districts.models import District, TargetGroup
@@ -163,6 +164,7 @@ def report_content(
         ),
         "representatives": representative_counts_by_district(register),
         REPRESENTATIVES_KEY: register,
+        "collaboration": collaboration_report_content(period=period, previous=previous, districts=districts),
     }
 
 
@@ -511,4 +513,5 @@ def report_tables(content: dict) -> list[Table]:
         *outcome_report_tables(content, scope_label=scope_label(content)),
         *goals_report_tables(content),
         *representatives_report_tables(content, _("Total: %(scope)s") % {"scope": scope_label(content)}),
+        *collaboration_report_tables(content),
     ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from approvals.selectors import dashboard_months, report_reopenings
+from collaboration.selectors import collaboration_city, collaboration_dashboard
 from districts.access import access_district_by_code
 from districts.models import District, TargetGroup
 from goals.selectors import city_goals, dashboard_goals
@@ -81,6 +82,7 @@ def dashboard(request, code: str):
             # A custom range may span two years: its goals are those of the year it ends in.
             "goals_year": period.end.year,
             "goals": dashboard_goals(district=district, year=period.end.year),
+            "collaboration": collaboration_dashboard(district=district, period=period),
         }
     return render(request, "followup/dashboard.html", context)
 
@@ -156,6 +158,11 @@ def city(request):
         period = form.cleaned_data["period"]
         context |= {"period": period, "overview": overview, "outcomes": outcome_city(period=period)}
         context |= {"period": period, "overview": overview, "city_goals": city_goals(year=period.end.year)}
+        context |= {
+            "period": period,
+            "overview": overview,
+            "collaboration": collaboration_city(period=period, districts=[r["district"] for r in overview["rows"]]),
+        }
     return render(request, "followup/city.html", context)
 
 

@@ -28,7 +28,7 @@ SCOPED = [model for model in admin.site._registry if hasattr(model, "district_sc
 def test_every_district_bound_model_is_registered_with_a_scoped_admin():
     from accounts.scoping import DistrictScopedAdmin
 
-    assert len(SCOPED) == 27
+    assert len(SCOPED) == 31
     assert all(isinstance(admin.site._registry[m], DistrictScopedAdmin) for m in SCOPED)
 
 

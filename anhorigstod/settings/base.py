@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "outcomes",
     "goals",
     "representatives",
+    "collaboration",
     "django_filters",
     # Security and personal data (issue 6).
     "auditlog",

@@ -203,6 +203,11 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "axes.accesslog": AdminModel("x", "", "x", "x", "unscoped"),
     "axes.accessfailurelog": AdminModel("x", "", "x", "x", "unscoped"),
     "otp_totp.totpdevice": AdminModel("x", "x", "x", "x", "unscoped"),
+    # Collaboration: managers keep their districts' partners, activities and case officers' measurements.
+    "collaboration.partner": AdminModel("msx", "mx", "mx", "mx", "district"),
+    "collaboration.collaborationactivity": AdminModel("msx", "mx", "mx", "mx", "district"),
+    "collaboration.outreachactivity": AdminModel("msx", "mx", "mx", "mx", "district"),
+    "collaboration.caseofficermeasurement": AdminModel("msx", "mx", "mx", "mx", "district"),
 }
 
 # The admin's app index pages: 200 for a role that may view a model of the app, 404 otherwise.
@@ -297,6 +302,11 @@ _POST_ONLY = dict.fromkeys(LOGGED_IN, 405)
 # The register of caregiver representatives is maintained by the district's managers (and administrators).
 _REGISTER_CHANGE = {"consultant": 404, "manager": (200, 404), "strategist": 404, "admin": 200}
 _CITY_WIDE_ONLY = {"consultant": 404, "manager": 404, "strategist": 200, "admin": 200}
+# Recording collaboration and outreach: consultants and managers in their districts, administrators
+# anywhere; strategists read the lists (aggregates) but record nothing.
+_RECORD = {"consultant": (200, 404), "manager": (200, 404), "strategist": 404, "admin": 200}
+# Partners and the case officers' measurements: the district's managers (and administrators).
+_MANAGE = {"consultant": 404, "manager": (200, 404), "strategist": 404, "admin": 200}
 
 
 def _app_rows() -> dict[str, Row]:
@@ -346,6 +356,18 @@ def _app_rows() -> dict[str, Row]:
         "outcomes:talk_scores": obj(**_PERSONAL),
         "outcomes:talk_followup": obj(**_PERSONAL),
         "outcomes:group_followup": obj(**_PERSONAL),
+        "collaboration:activities": page(),
+        "collaboration:activity_new": page(strategist=404),
+        "collaboration:activity_edit": obj(**_RECORD),
+        "collaboration:outreach": page(),
+        "collaboration:outreach_new": page(strategist=404),
+        "collaboration:outreach_edit": obj(**_RECORD),
+        "collaboration:partners": page(),
+        "collaboration:partner_new": page(consultant=404, strategist=404),
+        "collaboration:partner_edit": obj(**_MANAGE),
+        "collaboration:measurements": page(),
+        "collaboration:measurement_new": page(consultant=404, strategist=404),
+        "collaboration:measurement_edit": obj(**_MANAGE),
         "audit:log": page(consultant=404),
         "approvals:overview": page(),
         "approvals:month": obj(**_AGGREGATE),

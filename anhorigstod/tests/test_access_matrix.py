@@ -20,6 +20,13 @@ from accounts.tests.factories import UserFactory
 from approvals.models import CycleSettings, EntryException, MonthApproval, MonthReopening, MonthSubmission
 from caregivers.models import Caregiver, CaregiverErasure, RetentionRun, SupportContactOffer
 from caregivers.tests.factories import CaregiverFactory
+from collaboration.models import CollaborationActivity
+from collaboration.tests.factories import (
+    CaseOfficerUnitFactory,
+    CollaborationActivityFactory,
+    MeasurementFactory,
+    OutreachActivityFactory,
+)
 from consultants.tests.factories import (
     AllocationFactory,
     AssignmentDescriptionFactory,
@@ -198,6 +205,10 @@ def _world():
     )
     goal = _pair(lambda s: GoalFactory(district=districts[s], title=f"Goal of {s}"))
     representative = _pair(lambda s: RepresentativeFactory(district=districts[s]))
+    collaboration = _pair(lambda s: CollaborationActivityFactory(districts=[districts[s]]))
+    outreach = _pair(lambda s: OutreachActivityFactory(districts=[districts[s]]))
+    units = _pair(lambda s: CaseOfficerUnitFactory(districts=[districts[s]]))
+    measurements = _pair(lambda s: MeasurementFactory(unit=units[s]))
     objects = {
         "district": {"own": districts["own"], "other": districts["other"]},
         "consultant": consultant,
@@ -209,6 +220,14 @@ def _world():
         "meeting": meeting,
         "report": reports,
         "goal": goal,
+        "collaboration_activity": collaboration,
+        "outreach_activity": outreach,
+        "partner": units,
+        "measurement": measurements,
+        "collaboration.collaborationactivity": collaboration,
+        "collaboration.outreachactivity": outreach,
+        "collaboration.partner": units,
+        "collaboration.caseofficermeasurement": measurements,
         # The admin's objects, by model label.
         "auth.group": _pair(lambda s: AuthGroup.objects.create(name=f"matrix-{s}")),
         "accounts.user": {"own": users["consultant"], "other": consultant_b},
@@ -386,6 +405,10 @@ def urls_for(key: str, objects: dict, side: str) -> list[str]:
             for step in ("month", "submit", "approve", "accept", "reopen", "exception")
         },
         "goals:edit": lambda: [name(key, goal_id=pk("goal"))],
+        "collaboration:activity_edit": lambda: [name(key, activity_id=pk("collaboration_activity"))],
+        "collaboration:outreach_edit": lambda: [name(key, activity_id=pk("outreach_activity"))],
+        "collaboration:partner_edit": lambda: [name(key, partner_id=pk("partner"))],
+        "collaboration:measurement_edit": lambda: [name(key, measurement_id=pk("measurement"))],
         "interventions:meeting_delete": lambda: [name(key, group_id=pk("group"), meeting_id=pk("meeting"))],
         "outcomes:talk_scores": lambda: [name(key, contact_id=pk("talk"))],
         "outcomes:talk_followup": lambda: [name(key, contact_id=pk("talk"))],
@@ -554,6 +577,11 @@ def _state_of_b(objects) -> dict:
         "reports": FollowupReport.objects.count(),
         "outcomes": (TalkScore.objects.count(), FollowUpAnswer.objects.count()),
         "goal": tuple(Goal.objects.filter(pk=objects["goal"]["other"].pk).values_list("title", "target").get()),
+        "collaboration": list(
+            CollaborationActivity.objects.filter(pk=objects["collaboration_activity"]["other"].pk).values_list(
+                "title", "date", "districts"
+            )
+        ),
     }
 
 
@@ -626,6 +654,10 @@ def _mutations(objects, side: str) -> list[tuple[str, dict]]:
         (
             reverse("goals:edit", kwargs={"goal_id": _pk(objects, "goal", side)}),
             {"district": district, "year": 2026, "title": "Changed", "measure": "caregivers_reached", "target": 3},
+            reverse(
+                "collaboration:activity_edit", kwargs={"activity_id": _pk(objects, "collaboration_activity", side)}
+            ),
+            {"kind": "meeting", "date": "2026-03-02", "title": "Changed", "districts": [district]},
         ),
     ]
     try:
@@ -648,6 +680,8 @@ def test_mutations_of_another_districts_objects_answer_404_and_change_nothing(wo
                 continue  # they see (and may order again) every district's reports
             if "/goals/" in url and role == "admin":
                 continue  # administrators change every goal
+            if "/collaboration/" in url and role == "admin":
+                continue  # administrators record collaboration for any district (no personal data)
             response = by_role[role].post(url, data)
             if response.status_code != 404:
                 refused.append(f"POST {url} as {role}: expected 404, got {response.status_code}")
@@ -679,3 +713,4 @@ def test_the_same_posts_on_ones_own_objects_succeed(world):
     assert TalkScore.objects.get(talk=objects["talk"]["own"]).ors == 24
     assert FollowUpAnswer.objects.filter(district=objects["district"]["own"], caregiver=caregiver).count() == 2
     assert Goal.objects.get(pk=objects["goal"]["own"].pk).title == "Changed"
+    assert CollaborationActivity.objects.get(pk=objects["collaboration_activity"]["own"].pk).title == "Changed"

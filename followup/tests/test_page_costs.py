@@ -49,10 +49,13 @@ def test_dashboard_and_city_overview_query_counts_do_not_grow(db, login, django_
     # 21, 2 for the months' approval section (the lock setting, the months) and 10 for the outcomes
     # (this period and the previous), 1 for the goals, 3 for the representatives' section (register,
     # 2018 reference, trainings, trained; it replaces the profile's 1).
-    with django_assert_num_queries(37):
+    # And 10 for the collaboration section (collaboration_figures, 5 queries, this period and the previous).
+    with django_assert_num_queries(47):
         manager.get("/dashboard/d0/", {"kind": "year", "year": 2026})
     strategist = login(UserFactory(role=Role.STRATEGIST))
-    with django_assert_num_queries(20):  # 12, 6 for the outcomes per district, 2 for the goals (goals, districts)
+    # 12, 6 for the outcomes per district, 2 for the goals (goals, districts), 10 for the collaboration
+    # section (collaboration_figures per district and for the city as one).
+    with django_assert_num_queries(30):
         strategist.get("/city/", {"kind": "year", "year": 2026})
 
 
@@ -64,7 +67,8 @@ def test_no_page_carries_inline_script_or_style(reference_data, login):
     bromma = District.objects.get(code="bromma")
     user = UserFactory(role=Role.STRATEGIST, districts=[bromma])
     pages = ["/", "/log/", "/contacts/", "/caregivers/", "/caregivers/new/", "/groups/", "/groups/new/",
-             "/dashboard/bromma/", "/city/", "/districts/", "/districts/bromma/", "/consultants/",
+             "/dashboard/bromma/", "/city/", "/districts/", "/collaboration/", "/collaboration/outreach/",
+             "/collaboration/case-officers/", "/collaboration/partners/", "/districts/bromma/", "/consultants/",
              f"/consultants/{Consultant.objects.get(ref='K01').pk}/", "/goals/", "/goals/new/"]  # fmt: skip
     client = login(user)
     for path in pages:
