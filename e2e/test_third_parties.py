@@ -17,13 +17,21 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from accounts.models import Role
 from accounts.scoping import SYSTEM
 from accounts.services import user_create
 from caregivers.models import Caregiver
+from collaboration.models import CaseOfficerMeasurement, CollaborationActivity, Partner, PartnerKind
+from collaboration.tests.factories import (
+    CaseOfficerUnitFactory,
+    CollaborationActivityFactory,
+    MeasurementFactory,
+    OutreachActivityFactory,
+    PartnerFactory,
+)
 from consultants.models import AssignmentDescription, Consultant
 from consultants.services import consultant_link_user
 from districts.models import District
@@ -31,8 +39,12 @@ from followup.models import ReportScope
 from followup.periods import Period
 from followup.services import report_compile, report_order
 from followup.snapshots import figures_rebuild
+from goals.models import Goal
+from goals.tests.factories import GoalFactory
 from interventions.demo_data import generate
 from interventions.models import Contact, Group, GroupMeeting
+from representatives.models import Representative
+from representatives.tests.factories import RepresentativeFactory
 
 PASSWORD = "a-long-e2e-password"
 DISTRICT = "farsta"
@@ -52,6 +64,12 @@ MUST_VISIT = {
         "districts:detail",
         "consultants:detail",
         "consultants:description",
+        "outcomes:talk_scores",
+        "outcomes:talk_followup",
+        "outcomes:group_followup",
+        "approvals:month",
+        "collaboration:activity_edit",
+        "collaboration:outreach_edit",
     },
     Role.MANAGER: {
         "followup:dashboard",
@@ -61,6 +79,12 @@ MUST_VISIT = {
         "interventions:contact_edit",
         "consultants:description",
         "admin:index",
+        "approvals:month",
+        "goals:edit",
+        "representatives:edit",
+        "representatives:training_new",
+        "collaboration:partner_edit",
+        "collaboration:measurement_edit",
     },
     Role.STRATEGIST: {"followup:city", "followup:report", "caregivers:detail", "admin:index", "admin change page"},
     Role.ADMIN: {"followup:city", "followup:report", "caregivers:detail", "admin:index", "admin change page"},
@@ -123,13 +147,24 @@ def world(transactional_db, reference_data):
         user=SYSTEM, period=Period.year(2026), scope=ReportScope.DISTRICTS, districts=[district], enqueue=False
     )
     report_compile(report.pk)
-    # A report schedule, as followup's migration writes it (the flush between tests removed that one).
-    PeriodicTask.objects.create(
+    # A report schedule, as followup's migration writes it (the flush between tests removed that one;
+    # run first on a fresh database, the migration's own is still there).
+    PeriodicTask.objects.update_or_create(
         name="Uppföljningsrapport för året (hela staden)",
-        task="followup.compile_scheduled_report",
-        crontab=CrontabSchedule.objects.create(minute="0", hour="4", day_of_month="10", month_of_year="1"),
-        kwargs='{"kind": "year"}',
+        defaults={
+            "task": "followup.compile_scheduled_report",
+            "crontab": CrontabSchedule.objects.create(minute="0", hour="4", day_of_month="10", month_of_year="1"),
+            "kwargs": '{"kind": "year"}',
+        },
     )
+    # One object of each kind the follow-up cycle's pages take (issue 7): the walk opens their pages.
+    GoalFactory(district=district, year=timezone.localdate().year)
+    RepresentativeFactory(district=district)
+    activity = CollaborationActivityFactory(districts=[district])
+    # The same id for both kinds of activity: the URL argument activity_id names either.
+    OutreachActivityFactory(pk=activity.pk, districts=[district])
+    PartnerFactory(districts=[district])
+    MeasurementFactory(unit=CaseOfficerUnitFactory(districts=[district]))
     return district, report
 
 
@@ -139,9 +174,12 @@ def _user(role: str, district: District) -> tuple[object, Contact]:
     if role == Role.CONSULTANT:
         consultant = Consultant.objects.filter(contacts__district=district).distinct().order_by("ref").first()
         consultant_link_user(consultant=consultant, user=user)
-        contact = Contact.objects.alive().filter(consultant=consultant, district=district, meeting=None).first()
+        contacts = Contact.objects.alive().filter(consultant=consultant, district=district, meeting=None)
+        # A guidance talk: its outcome pages (ORS/SRS, the follow-up question) take its id too.
+        contact = contacts.filter(talk_number__isnull=False).order_by("pk").first()
     else:
-        contact = Contact.objects.alive().filter(district=district, meeting=None).order_by("pk").first()
+        contacts = Contact.objects.alive().filter(district=district, meeting=None, talk_number__isnull=False)
+        contact = contacts.order_by("pk").first()
         Contact.objects.filter(pk=contact.pk).update(created_by=user)
     return user, contact
 
@@ -163,6 +201,12 @@ def _arguments(district: District, report, contact: Contact) -> dict[str, object
         "group_id": group.pk,
         "meeting_id": GroupMeeting.objects.filter(group=group).order_by("pk").first().pk,
         "pk": report.pk,
+        "month": timezone.localdate().strftime("%Y-%m"),
+        "goal_id": Goal.objects.filter(district=district).get().pk,
+        "representative_id": Representative.objects.get(district=district).pk,
+        "activity_id": CollaborationActivity.objects.get(districts=district).pk,
+        "partner_id": Partner.objects.filter(districts=district, kind=PartnerKind.ASSOCIATION).get().pk,
+        "measurement_id": CaseOfficerMeasurement.objects.get(unit__districts=district).pk,
     }
 
 
