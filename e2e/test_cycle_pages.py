@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 import pytest
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from accounts.models import Role
 from accounts.services import user_create
@@ -44,6 +45,11 @@ def sv(message: str, **values) -> str:
     with translation.override("sv"):
         text = translation.gettext(message)
     return text % values if values else text
+
+
+def sv_month(day: datetime.date) -> str:
+    with translation.override("sv"):
+        return date_format(day, "YEAR_MONTH_FORMAT")
 
 
 @pytest.fixture
@@ -125,9 +131,15 @@ def test_a_closed_month_opens_to_one_consultant_by_exception_and_an_approved_mon
 
     # The closed month: refused on the date field, saying why and who can open it; nothing saved.
     _log_contact_dated(kim, closed_day)
-    date_field = kim.inner_text("#div_id_date")
-    assert "är stängd" in date_field and "Enhetschefen kan ge dig ett undantag" in date_field, date_field
-    assert "Farsta" in date_field
+    closed = sv(
+        "%(month)s in %(district)s is closed: entry locks %(days)d days after the month ends. The district "
+        "manager can give you an exception for a few days on the month's page in Monthly approval.",
+        month=sv_month(closed_day),
+        district="Farsta",
+        days=10,
+    )
+    assert closed in kim.inner_text("#div_id_date")
+    assert "Enhetschefen kan ge dig ett undantag" in closed  # the Swedish says who can open the month
     assert not Contact.objects.filter(date=closed_day).exists()
     assert serious_violations(kim) == []
 
@@ -162,8 +174,14 @@ def test_a_closed_month_opens_to_one_consultant_by_exception_and_an_approved_mon
 
     contacts_before = Contact.objects.count()
     _log_contact_dated(kim, today)
-    date_field = kim.inner_text("#div_id_date")
-    assert "är godkänd av enhetschefen och låst" in date_field, date_field
+    approved = sv(
+        "%(month)s in %(district)s is approved by the district manager and locked. The district manager "
+        "can reopen the month on its page in Monthly approval.",
+        month=sv_month(today),
+        district="Farsta",
+    )
+    assert approved in kim.inner_text("#div_id_date")
+    assert "är godkänd av enhetschefen och låst" in approved
     assert Contact.objects.count() == contacts_before
 
 
