@@ -110,9 +110,7 @@ def test_the_dashboard_and_a_compiled_report_show_every_section_of_the_cycle(
     assert "accepted" in {s for months in content["approvals"]["districts"].values() for s in months.values()}
 
 
-def test_the_command_adds_nothing_when_the_data_exists_and_the_same_seed_gives_the_same_data(
-    reference_data, capsys
-):
+def test_the_command_adds_nothing_when_the_data_exists_and_the_same_seed_gives_the_same_data(reference_data, capsys):
     call_command("load_demo_users", "--allow-without-debug")
     generate(years=1, per_district=40, seed=1)
     call_command("generate_demo_cycle", "--seed", "3", "--if-empty", "--allow-without-debug")
