@@ -21,6 +21,7 @@ run: install
 	$(PY) manage.py load_reference_data stockholm-2018
 	$(PY) manage.py load_demo_users
 	$(PY) manage.py generate_demo_contacts --years 1 --per-district 600 --seed 1 --if-empty
+	$(PY) manage.py generate_demo_cycle --seed 1 --if-empty
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite; with DATABASE_URL and CELERY_BROKER_URL set it runs on PostgreSQL and Redis.
