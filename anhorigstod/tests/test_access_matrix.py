@@ -654,6 +654,8 @@ def _mutations(objects, side: str) -> list[tuple[str, dict]]:
         (
             reverse("goals:edit", kwargs={"goal_id": _pk(objects, "goal", side)}),
             {"district": district, "year": 2026, "title": "Changed", "measure": "caregivers_reached", "target": 3},
+        ),
+        (
             reverse(
                 "collaboration:activity_edit", kwargs={"activity_id": _pk(objects, "collaboration_activity", side)}
             ),
