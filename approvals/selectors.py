@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from districts.models import District
+from followup.periods import Period
 
 from .models import DEFAULT_LOCK_DAYS, CycleSettings, EntryException, MonthApproval, MonthReopening, MonthStatus
 
@@ -34,7 +35,7 @@ def month_of(day: datetime.date) -> datetime.date:
 
 
 def month_end(month: datetime.date) -> datetime.date:
-    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+    return Period.month(month.year, month.month).end
 
 
 def lock_days() -> int:

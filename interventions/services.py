@@ -175,7 +175,9 @@ def contact_update(*, contact: Contact, user, referral_destination: str | None =
     _check_date(fields.get("date", contact.date))
     _check_district(user, fields.get("district", contact.district))
     _check_open(user, contact.district, contact.date)  # moving work out of a locked month changes it too
-    _check_open(user, fields.get("district", contact.district), fields.get("date", contact.date))
+    district, date = fields.get("district", contact.district), fields.get("date", contact.date)
+    if (district.pk, date.year, date.month) != (contact.district_id, contact.date.year, contact.date.month):
+        _check_open(user, district, date)  # into another month: its lock too (the same month is checked)
     caregiver = fields.get("caregiver", contact.caregiver)
     # An erased caregiver can't be chosen, but a contact of theirs keeps them (anonymously) when edited.
     kept_erased = caregiver is not None and caregiver.pk == contact.caregiver_id and caregiver.is_erased
