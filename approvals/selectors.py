@@ -103,7 +103,9 @@ def entry_lock(*, user, district: District, day: datetime.date, today: datetime.
     today = today or timezone.localdate()
     month = month_of(day)
     approval = MonthApproval.objects.filter(district=district, month=month).first()
-    days = lock_days()
+    # The setting can only close a month that has ended: a day of the current month (most saves)
+    # costs the approval's one query.
+    days = lock_days() if today > month_end(month) else 0
     reason = _lock_reason(month=month, approval=approval, days=days, today=today)
     if reason is None:
         return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import District
@@ -254,7 +254,8 @@ def collaboration_activity_list(*, user) -> QuerySet:
     return (
         CollaborationActivity.objects.visible_to(user)
         .select_related("network")
-        .prefetch_related("districts", "partners", "participants")
+        # A shared (network) activity may name partners of other districts: list only the user's.
+        .prefetch_related("districts", Prefetch("partners", Partner.objects.visible_to(user)), "participants")
         .order_by("-date", "-pk")
     )
 

@@ -156,11 +156,11 @@ def city(request):
     context = {"form": form, "figure_names": figure_names}
     if overview is not None:
         period = form.cleaned_data["period"]
-        context |= {"period": period, "overview": overview, "outcomes": outcome_city(period=period)}
-        context |= {"period": period, "overview": overview, "city_goals": city_goals(year=period.end.year)}
         context |= {
             "period": period,
             "overview": overview,
+            "outcomes": outcome_city(period=period),
+            "city_goals": city_goals(year=period.end.year),
             "collaboration": collaboration_city(period=period, districts=[r["district"] for r in overview["rows"]]),
         }
     return render(request, "followup/city.html", context)

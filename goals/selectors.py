@@ -139,7 +139,11 @@ def _components_offered(*, year: int, districts: set, today, cache) -> dict:
     if None in districts:
         # City-wide: the components every district offers (to either target group), the base level's promise.
         result[None] = (
-            sum(1 for i in range(len(components)) if all(c[i]["under_65"] or c[i]["over_65"] for c in cells.values()))
+            sum(
+                1
+                for i in range(len(components))
+                if all(components_offered([row[i]]) for row in cells.values())  # offered in this district
+            )
             if cells
             else 0
         )

@@ -44,10 +44,9 @@ class TrainingKind(models.TextChoices):
     REFRESHER = "refresher", _("Refresher")
 
 
-class RepresentativeQuerySet(DistrictScopedQuerySet):
-    def active_on(self, day: datetime.date):
-        """Representatives still in the role on ``day``: not ended, or ended after it."""
-        return self.filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=day))
+def active_on(day: datetime.date) -> models.Q:
+    """Representatives still in the role on ``day``: not ended, or ended after it."""
+    return models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=day)
 
 
 class Representative(models.Model):
@@ -82,7 +81,7 @@ class Representative(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = RepresentativeQuerySet.as_manager()
+    objects = DistrictScopedQuerySet.as_manager()
     district_scope_paths = ("district",)
 
     class Meta:

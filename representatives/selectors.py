@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 
 from districts.models import CaregiverRepresentativeCount, District, TargetGroup
 
-from .models import Representative, RepresentativeTraining, TrainingKind
+from .models import Representative, RepresentativeTraining, TrainingKind, active_on
 
 if TYPE_CHECKING:
     from followup.periods import Period
@@ -71,7 +71,7 @@ def representative_figures(
     """
     district_ids = sorted(set(district_ids))
     figures: dict[int, dict] = {pk: _empty() for pk in district_ids}
-    active = Q(ended_on__isnull=True) | Q(ended_on__gt=on)
+    active = active_on(on)
     due_by = on + datetime.timedelta(days=DUE_WITHIN_DAYS)
     rows = (
         Representative.objects.filter(district_id__in=district_ids)

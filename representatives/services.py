@@ -100,7 +100,9 @@ def representative_training_record(
         ]
     ended = [r for r in representatives if r.ended_on is not None and r.ended_on < date]
     if ended:
-        errors["representatives"] = [_("%(label)s had left the role before the training.") % {"label": ended[0]}]
+        errors.setdefault("representatives", []).append(
+            _("%(label)s had left the role before the training.") % {"label": ended[0]}
+        )
     training = RepresentativeTraining(
         date=date, kind=kind, title=title.strip(), network=network, participants=participants, created_by=user
     )

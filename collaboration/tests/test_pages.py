@@ -292,3 +292,14 @@ def test_the_forms_carry_no_inline_script_or_style(world, login):
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
         assert not re.search(r"\sstyle=", html), path
         assert not re.search(r"\son[a-z]+=", html), path
+
+
+def test_a_shared_activity_lists_only_the_partners_of_the_users_districts(world, login):
+    activity = CollaborationActivityFactory(network=world["sydost"], title="Sydost joint day")
+    own = PartnerFactory(name="Farsta church", districts=[world["farsta"]])
+    other = PartnerFactory(name="Enskede memory clinic", districts=[world["enskede"]])
+    activity.partners.set([own, other])
+
+    html = login(world["consultant"]).get("/collaboration/").content.decode()
+
+    assert ("Sydost joint day" in html, "Farsta church" in html, "Enskede memory clinic" in html) == (True, True, False)
