@@ -76,9 +76,9 @@ def _pairs(through_queryset: QuerySet, district_ids: list[int] | None) -> QueryS
     return through_queryset
 
 
-def _in_period(model, period: Period, district_ids: list[int] | None) -> QuerySet:
-    """The period's activities of the districts, as a subquery for the child rows."""
-    activities = model.objects.filter(date__range=(period.start, period.end))
+def _in_range(model, start, end, district_ids: list[int] | None) -> QuerySet:
+    """The range's activities of the districts, as a subquery for the child rows."""
+    activities = model.objects.filter(date__range=(start, end))
     if district_ids is not None:
         activities = activities.filter(districts__in=district_ids)
     return activities.values("pk")
@@ -97,37 +97,84 @@ def collaboration_figures(
     text, so the figures go into a report's JSON unchanged. Activities of a period are few (dozens per
     district and year), so they are grouped here rather than in SQL, by the one rule above.
     """
+    return collaboration_figures_of(periods=[period], district_ids=district_ids, combined=combined)[0]
+
+
+def collaboration_figures_of(
+    *, periods: list[Period], district_ids: Iterable[int] | None = None, combined: bool = False
+) -> list[dict[int, dict]]:
+    """``collaboration_figures`` of several periods (a period and the previous one), in the same five
+    queries: the rows of the whole span are read once and each period takes its own."""
     ids = list(district_ids) if district_ids is not None else None
+    rows = _rows(min(p.start for p in periods), max(p.end for p in periods), ids)
+    return [_period_figures(period, rows, ids=ids, combined=combined) for period in periods]
+
+
+def _rows(start, end, ids: list[int] | None) -> dict:
+    """The rows the figures of any period within the span are made from, in five queries."""
+    # Collaboration activities (with their date and kind), their participants and partners.
+    through = CollaborationActivity.districts.through.objects.filter(collaborationactivity__date__range=(start, end))
+    activities = list(
+        _pairs(through, ids).values_list(
+            "collaborationactivity_id", "district_id", "collaborationactivity__kind", "collaborationactivity__date"
+        )
+    )
+    participants: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for activity_id, kind, count in ActivityParticipants.objects.filter(
+        activity__in=_in_range(CollaborationActivity, start, end, ids)
+    ).values_list("activity_id", "kind", "count"):
+        participants[activity_id].append((kind, count))
+    partners: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for activity_id, partner_id, kind in CollaborationActivity.partners.through.objects.filter(
+        collaborationactivity__in=_in_range(CollaborationActivity, start, end, ids)
+    ).values_list("collaborationactivity_id", "partner_id", "partner__kind"):
+        partners[activity_id].append((partner_id, kind))
+    # Outreach, with its reach where known.
+    through = OutreachActivity.districts.through.objects.filter(outreachactivity__date__range=(start, end))
+    outreach = list(
+        _pairs(through, ids).values_list(
+            "outreachactivity_id",
+            "district_id",
+            "outreachactivity__kind",
+            "outreachactivity__reach",
+            "outreachactivity__date",
+        )
+    )
+    # The case officers' measurements overlapping the span.
+    measurements = CaseOfficerMeasurement.objects.filter(starts_on__lte=end, ends_on__gte=start)
+    if ids is not None:
+        measurements = measurements.filter(unit__districts__in=ids)
+    measured = list(
+        measurements.values_list(
+            "pk", "unit__districts", "unit_id", "new_cases", "informed_cases", "starts_on", "ends_on"
+        )
+    )
+    return {
+        "activities": activities,
+        "participants": participants,
+        "partners": partners,
+        "outreach": outreach,
+        "measured": measured,
+    }
+
+
+def _period_figures(period: Period, rows: dict, *, ids: list[int] | None, combined: bool) -> dict[int, dict]:
+    """One period's figures from the rows of a span (``_rows``), by the counting rule (``activity_units``)."""
+    participants, partners = rows["participants"], rows["partners"]
     figures: dict[int, dict] = defaultdict(empty_collaboration_figures)
     # The scope, and every district asked for, has figures even when nothing happened.
     for unit in [SCOPE] if combined else ids or ():
         figures[unit] = empty_collaboration_figures()
 
-    # Collaboration activities, their participants and partners.
-    through = CollaborationActivity.districts.through.objects.filter(
-        collaborationactivity__date__range=(period.start, period.end)
-    )
-    kinds: dict[int, str] = {}
-    pairs = []
-    for activity_id, district_id, kind in _pairs(through, ids).values_list(
-        "collaborationactivity_id", "district_id", "collaborationactivity__kind"
-    ):
-        kinds[activity_id] = kind
-        pairs.append((activity_id, district_id))
-    participants: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for activity_id, kind, count in ActivityParticipants.objects.filter(
-        activity__in=_in_period(CollaborationActivity, period, ids)
-    ).values_list("activity_id", "kind", "count"):
-        participants[activity_id].append((kind, count))
-    partners: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for activity_id, partner_id, kind in CollaborationActivity.partners.through.objects.filter(
-        collaborationactivity__in=_in_period(CollaborationActivity, period, ids)
-    ).values_list("collaborationactivity_id", "partner_id", "partner__kind"):
-        partners[activity_id].append((partner_id, kind))
-    for unit, activities in activity_units(pairs, combined=combined).items():
+    def within(day) -> bool:
+        return period.start <= day <= period.end
+
+    kinds = {activity_id: kind for activity_id, _d, kind, day in rows["activities"] if within(day)}
+    pairs = [(activity_id, district_id) for activity_id, district_id, _k, day in rows["activities"] if within(day)]
+    for unit, unit_activities in activity_units(pairs, combined=combined).items():
         f = figures[unit]
         involved: dict[int, str] = {}
-        for activity_id in activities:
+        for activity_id in unit_activities:
             f["activities"] += 1
             _count(f["activities_by_kind"], kinds[activity_id])
             for kind, count in participants.get(activity_id, ()):
@@ -138,21 +185,12 @@ def collaboration_figures(
         for kind in involved.values():
             _count(f["partners_by_kind"], kind)
 
-    # Outreach, with its reach where known.
-    through = OutreachActivity.districts.through.objects.filter(
-        outreachactivity__date__range=(period.start, period.end)
-    )
-    outreach: dict[int, tuple[str, int | None]] = {}
-    pairs = []
-    for activity_id, district_id, kind, reach in _pairs(through, ids).values_list(
-        "outreachactivity_id", "district_id", "outreachactivity__kind", "outreachactivity__reach"
-    ):
-        outreach[activity_id] = (kind, reach)
-        pairs.append((activity_id, district_id))
-    for unit, activities in activity_units(pairs, combined=combined).items():
+    reaches = {activity_id: (kind, reach) for activity_id, _d, kind, reach, day in rows["outreach"] if within(day)}
+    pairs = [(activity_id, district_id) for activity_id, district_id, _k, _r, day in rows["outreach"] if within(day)]
+    for unit, unit_activities in activity_units(pairs, combined=combined).items():
         f = figures[unit]
-        for activity_id in activities:
-            kind, reach = outreach[activity_id]
+        for activity_id in unit_activities:
+            kind, reach = reaches[activity_id]
             by_kind = f["outreach_by_kind"].setdefault(kind, {"activities": 0, "reach": 0, "unknown_reach": 0})
             f["outreach"] += 1
             by_kind["activities"] += 1
@@ -163,24 +201,20 @@ def collaboration_figures(
                 f["reach"] += reach
                 by_kind["reach"] += reach
 
-    # The case officers' part: each measurement once per unit (the same rule as activities).
-    measurements = CaseOfficerMeasurement.objects.filter(starts_on__lte=period.end, ends_on__gte=period.start)
-    if ids is not None:
-        measurements = measurements.filter(unit__districts__in=ids)
+    # The case officers' part: each measurement overlapping the period once per unit (the same rule).
     values: dict[int, tuple[int, int, int]] = {}
     pairs = []
-    for pk, district_id, unit_id, new_cases, informed in measurements.values_list(
-        "pk", "unit__districts", "unit_id", "new_cases", "informed_cases"
-    ):
-        if district_id is not None:  # a unit always has its district (services.partner_check)
+    for pk, district_id, unit_id, new_cases, informed, starts_on, ends_on in rows["measured"]:
+        # A unit always has its district (services.partner_check); the measurement overlaps the period.
+        if district_id is not None and starts_on <= period.end and ends_on >= period.start:
             values[pk] = (unit_id, new_cases, informed)
             pairs.append((pk, district_id))
-    for unit, measured in activity_units(pairs, combined=combined).items():
+    for unit, unit_measured in activity_units(pairs, combined=combined).items():
         part = figures[unit]["case_officers"]
-        part["measurements"] = len(measured)
-        part["units"] = len({values[pk][0] for pk in measured})
-        part["new_cases"] = sum(values[pk][1] for pk in measured)
-        part["informed_cases"] = sum(values[pk][2] for pk in measured)
+        part["measurements"] = len(unit_measured)
+        part["units"] = len({values[pk][0] for pk in unit_measured})
+        part["new_cases"] = sum(values[pk][1] for pk in unit_measured)
+        part["informed_cases"] = sum(values[pk][2] for pk in unit_measured)
         part["share"] = case_officer_share(informed=part["informed_cases"], new_cases=part["new_cases"])
     return dict(figures)
 
@@ -199,8 +233,10 @@ def _breakdown(labels: dict, now: dict, before: dict, field: str | None = None) 
 
 def collaboration_dashboard(*, district: District, period: Period) -> dict:
     """A district's collaboration figures beside the previous period's, and Nacka's case officers' share."""
-    now = collaboration_figures(period=period, district_ids=[district.pk])[district.pk]
-    before = collaboration_figures(period=period.previous(), district_ids=[district.pk])[district.pk]
+    now, before = (
+        figures[district.pk]
+        for figures in collaboration_figures_of(periods=[period, period.previous()], district_ids=[district.pk])
+    )
     headline = [
         (_("Collaboration activities"), now["activities"], before["activities"]),
         (_("Participants in collaboration activities"), now["participants"], before["participants"]),
@@ -235,8 +271,9 @@ def collaboration_city(*, period: Period, districts: list[dict]) -> dict:
 
     ``districts`` are the city page's district rows (pk, code, name): read once, for both sections.
     """
-    per_district = collaboration_figures(period=period)
-    city = collaboration_figures(period=period, combined=True)[SCOPE]
+    rows = _rows(period.start, period.end, None)  # both from the same rows: five queries
+    per_district = _period_figures(period, rows, ids=None, combined=False)
+    city = _period_figures(period, rows, ids=None, combined=True)[SCOPE]  # a network's activity once
     rows = [{"district": d, "figures": per_district.get(d["pk"]) or empty_collaboration_figures()} for d in districts]
     return {
         "rows": rows,

@@ -35,6 +35,7 @@ from collaboration.models import (
 )
 from consultants.models import Consultant
 from districts.models import District, Network, TargetGroup
+from followup.snapshots import figures_mark_districts
 from goals.models import Goal, Measure, Status, Unit
 from goals.selectors import goal_figures
 from interventions.models import Contact, GroupMeeting, InterventionCode, InterventionType
@@ -605,6 +606,8 @@ def generate_cycle(seed: int, today: datetime.date | None = None) -> CycleSummar
         raise ValueError("Generate the demo contacts first (generate_demo_contacts).")
     generator = CycleGenerator(seed=seed, today=today)
     generator.outcomes()
+    # Scores and answers were bulk-written, past the services' marks: the goals below read them.
+    figures_mark_districts(generator.district_ids)
     generator.approvals()
     generator.representatives()
     generator.collaboration()

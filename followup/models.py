@@ -10,13 +10,26 @@ from districts.models import District
 from .periods import Period
 
 
+class SnapshotSection(models.TextChoices):
+    """Which selector a snapshot caches (see ``followup.snapshots.SECTIONS``)."""
+
+    FIGURES = "figures", _("Follow-up figures")
+    OUTCOMES = "outcomes", _("Outcome measures")
+    OFFERS = "offers", _("Support contacts offered")
+
+
 class FigureSnapshot(models.Model):
-    """``district_figures`` of one district for one standard period and target group, precomputed.
+    """A selector's figures of one district for one standard period, precomputed: ``district_figures``
+    per target group (section FIGURES); ``outcome_figures`` and the support contacts offered
+    (sections OUTCOMES and OFFERS, all target groups).
 
     A cache of the selector's output, never a second definition: rebuilt from the same function.
     An empty ``target_group`` means all target groups.
     """
 
+    section = models.CharField(
+        _("section"), max_length=20, choices=SnapshotSection.choices, default=SnapshotSection.FIGURES
+    )
     period_key = models.CharField(_("period"), max_length=20)
     target_group = models.CharField(_("target group"), max_length=40, blank=True)
     district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.CASCADE, related_name="+")
@@ -27,11 +40,29 @@ class FigureSnapshot(models.Model):
         verbose_name = _("figure snapshot")
         verbose_name_plural = _("figure snapshots")
         constraints = [
-            models.UniqueConstraint(fields=["period_key", "target_group", "district"], name="one_snapshot_per_key"),
+            models.UniqueConstraint(
+                fields=["section", "period_key", "target_group", "district"], name="one_snapshot_per_section_key"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.period_key} {self.target_group or '*'} {self.district_id}"
+        return f"{self.section} {self.period_key} {self.target_group or '*'} {self.district_id}"
+
+
+class CitySnapshot(models.Model):
+    """``city_figures`` of one standard period, precomputed: the city as one, what its districts'
+    figures can't be added up to (a caregiver met in two districts is one caregiver, their offer one offer)."""
+
+    period_key = models.CharField(_("period"), max_length=20, unique=True)
+    figures = models.JSONField(_("figures"))
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        verbose_name = _("city snapshot")
+        verbose_name_plural = _("city snapshots")
+
+    def __str__(self) -> str:
+        return self.period_key
 
 
 class StaleMonth(models.Model):

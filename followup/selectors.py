@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import SYSTEM
+from caregivers.selectors import support_contact_offer_total
 from consultants.models import Allocation, Consultant, ConsultantRole
 from consultants.selectors import consultant_list, consultants_with_current_description
 from districts.models import District, TargetGroup
@@ -227,6 +228,22 @@ def district_figures(
     _referral_figures(figures, contacts=contacts, combined=combined)
     _group_figures(figures, contacts=contacts, period=period, district_ids=district_ids, combined=combined)
     return dict(figures)
+
+
+def city_figures(*, period: Period) -> dict:
+    """The city as one, where its districts' figures can't be added up (the city-wide goals need them
+    on every dashboard, precomputed: CitySnapshot):
+
+    - ``caregivers``: unique caregivers reached, a caregiver met in two districts once; the count
+      ``district_figures(combined=True)`` gives, in one query;
+    - ``support_contact_offers``: offers made, each once (``support_contact_offer_total``), though a
+      caregiver's offer counts in each of their districts.
+    """
+    named = _contacts_in(period=period, target_group=None, district_ids=None).filter(caregiver__isnull=False)
+    return {
+        "caregivers": named.aggregate(n=Count("caregiver_id", distinct=True))["n"],
+        "support_contact_offers": support_contact_offer_total(start=period.start, end=period.end),
+    }
 
 
 def _talk_figures(figures, *, contacts, period: Period, district_ids, combined: bool) -> None:

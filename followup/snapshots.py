@@ -1,10 +1,17 @@
-"""Keeping the precomputed figures (FigureSnapshot) true to ``district_figures``.
+"""Keeping the precomputed figures (FigureSnapshot) true to their selectors.
+
+Two selectors are precomputed per district and standard period (``SECTIONS``): ``district_figures``
+(per target group) and ``outcome_figures``. Both grow with the logged work, so a dashboard that
+computed them on each request would slow down with every year of contacts.
 
 Writes of logged work mark their district's month stale (``figures_mark_stale``); changes whose
 effect runs on (a guidance talk counts in every later period's "talks used"; a circle's meetings in
-whether it is at its maximum) mark every month from theirs to the current one. ``figures_refresh``
-recomputes the standard periods touching the stale months; ``figures_rebuild`` recomputes all of
-them. Both store exactly what ``district_figures`` returns, so a rebuild equals the kept result.
+whether it is at its maximum) mark every month from theirs to the current one, and changes whose
+effect runs back (a talk series' ORS change counts in the period of its last scored talk; a
+follow-up answer in every period its caregiver was reached in) mark the months they reach.
+``figures_refresh`` recomputes every section of the standard periods touching the stale months;
+``figures_rebuild`` recomputes all of them. Both store exactly what the selectors return, so a
+rebuild equals the kept result.
 """
 
 from __future__ import annotations
@@ -15,18 +22,40 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from caregivers.models import Caregiver, SupportContactOffer
+from caregivers.selectors import support_contact_offer_counts
 from districts.models import District, TargetGroup
 from interventions.models import Contact
 
-from .models import FigureSnapshot, StaleMonth
+from .models import CitySnapshot, FigureSnapshot, SnapshotSection, StaleMonth
 from .periods import MONTH, TERTIAL, YEAR, Period
-from .selectors import district_figures
+from .selectors import city_figures, district_figures
 
 TARGET_GROUPS: tuple[str, ...] = ("", *TargetGroup.values)  # "" is all target groups
+
+
+def _outcome_figures(*, period: Period, target_group: str | None, district_ids: list[int] | None) -> dict[int, dict]:
+    from outcomes.selectors import outcome_figures  # outcomes reads its figures from here: imported late
+
+    return outcome_figures(period=period, district_ids=district_ids)
+
+
+def _offer_figures(*, period: Period, target_group: str | None, district_ids: list[int] | None) -> dict[int, dict]:
+    counts = support_contact_offer_counts(start=period.start, end=period.end, district_ids=district_ids)
+    return {district_id: {"offers": n} for district_id, n in counts.items()}
+
+
+# What each section caches: the selector, and the target groups it is kept for (the outcome
+# figures and the offers are of all target groups only).
+SECTIONS: dict[str, tuple] = {
+    SnapshotSection.FIGURES: (district_figures, TARGET_GROUPS),
+    SnapshotSection.OUTCOMES: (_outcome_figures, ("",)),
+    SnapshotSection.OFFERS: (_offer_figures, ("",)),
+}
 # With a broker, Celery beat refreshes every 20 seconds; marks older than this are refreshed on
 # read, so a newly logged contact shows within a minute even if the worker lags.
 READ_REFRESH_AFTER = datetime.timedelta(seconds=40)
@@ -59,22 +88,75 @@ def figures_mark_stale(*, district_id: int, day: datetime.date, onwards: bool = 
     _mark((district_id, month) for month in _months_from(day, onwards=onwards))
 
 
-def figures_mark_contact(contact: Contact) -> None:
-    """Mark the months a contact counts in: talks and meetings count on into later periods too."""
+def _contact_months(contacts) -> set[tuple[int, datetime.date]]:
+    """The (district, month) pairs the contacts are dated in."""
+    months = contacts.annotate(month=TruncMonth("date")).values_list("district_id", "month").distinct().order_by()
+    return {(district_id, _month(month)) for district_id, month in months}
+
+
+def _series_months(district_id: int, caregiver_id: int | None) -> set[tuple[int, datetime.date]]:
+    """The months of a caregiver's guidance talks with an ORS in a district: where the series' ORS
+    change can count (the period of its last scored talk, which an edit can move back or on)."""
+    if caregiver_id is None:
+        return set()
+    series = Contact.objects.filter(district_id=district_id, caregiver_id=caregiver_id, talk_number__isnull=False)
+    return _contact_months(series.filter(outcome_score__ors__isnull=False))
+
+
+def figures_mark_contact(contact: Contact, *, series: bool = False) -> None:
+    """Mark the months a contact counts in: talks and meetings count on into later periods too.
+
+    With ``series`` (a guidance talk edited or deleted: a new talk has no score yet) also the months
+    of the caregiver's scored talks in the district, where the series' ORS change may count.
+    """
     onwards = contact.talk_number is not None or contact.meeting_id is not None
-    figures_mark_stale(district_id=contact.district_id, day=contact.date, onwards=onwards)
+    pairs = {(contact.district_id, month) for month in _months_from(contact.date, onwards=onwards)}
+    if series and contact.talk_number is not None:
+        pairs |= _series_months(contact.district_id, contact.caregiver_id)
+    _mark(pairs)
+
+
+def figures_mark_talk_score(talk: Contact) -> None:
+    """A talk's ORS or SRS changed: its month (talks scored) and its series' scored months."""
+    _mark({(talk.district_id, _month(talk.date)), *_series_months(talk.district_id, talk.caregiver_id)})
+
+
+def figures_mark_followup(*, district_id: int, caregiver_id: int | None, day: datetime.date) -> None:
+    """A follow-up answer changed: its month (answers), and every month its caregiver was reached by
+    talks or groups in the district (caregivers followed up count answers on or after a period's start)."""
+    pairs = {(district_id, _month(day))}
+    if caregiver_id is not None:
+        reached = Contact.objects.filter(Q(talk_number__isnull=False) | Q(meeting__isnull=False))
+        pairs |= _contact_months(reached.filter(district_id=district_id, caregiver_id=caregiver_id))
+    _mark(pairs)
+
+
+def figures_mark_offers(
+    *, caregiver_id: int, district_ids: Iterable[int] | None = None, day: datetime.date | None = None
+) -> None:
+    """A caregiver's support-contact offers count in each of their districts: mark the months of
+    their offers (and ``day``, an offer's date before a change) in the districts (theirs, unless given)."""
+    if district_ids is None:
+        district_ids = Caregiver.districts.through.objects.filter(caregiver_id=caregiver_id).values_list(
+            "district_id", flat=True
+        )
+    months = {
+        _month(d)
+        for d in SupportContactOffer.objects.filter(caregiver_id=caregiver_id).values_list("offered_on", flat=True)
+    }
+    if day is not None:
+        months.add(_month(day))
+    _mark((district_id, month) for district_id in district_ids for month in months)
+
+
+def figures_mark_districts(district_ids: Iterable[int]) -> None:
+    """Every month with contacts in the districts: after rows were bulk-written past the services."""
+    _mark(_contact_months(Contact.objects.filter(district_id__in=list(district_ids))))
 
 
 def figures_mark_caregiver(caregiver_id: int) -> None:
     """A caregiver's gender, age band, relation or condition changed: every month they were met in."""
-    months = (
-        Contact.objects.filter(caregiver_id=caregiver_id)
-        .annotate(month=TruncMonth("date"))
-        .values_list("district_id", "month")
-        .distinct()
-        .order_by()
-    )
-    _mark((district_id, _month(month)) for district_id, month in months)
+    _mark(_contact_months(Contact.objects.filter(caregiver_id=caregiver_id)))
 
 
 def _periods_of(month: datetime.date) -> list[Period]:
@@ -83,23 +165,24 @@ def _periods_of(month: datetime.date) -> list[Period]:
 
 def _store(period: Period, district_ids: Iterable[int], now) -> None:
     district_ids = list(district_ids)
-    for target_group in TARGET_GROUPS:
-        figures = district_figures(period=period, target_group=target_group or None, district_ids=district_ids)
-        keep = [d for d in district_ids if d in figures]
-        FigureSnapshot.objects.filter(
-            period_key=period.key, target_group=target_group, district_id__in=district_ids
-        ).exclude(district_id__in=keep).delete()
-        FigureSnapshot.objects.bulk_create(
-            [
-                FigureSnapshot(
-                    period_key=period.key, target_group=target_group, district_id=d, figures=figures[d], computed_at=now
-                )
-                for d in keep
-            ],
-            update_conflicts=True,
-            unique_fields=["period_key", "target_group", "district"],
-            update_fields=["figures", "computed_at"],
-        )
+    for section, (selector, target_groups) in SECTIONS.items():
+        for target_group in target_groups:
+            figures = selector(period=period, target_group=target_group or None, district_ids=district_ids)
+            keep = [d for d in district_ids if d in figures]
+            key = {"section": section, "period_key": period.key, "target_group": target_group}
+            FigureSnapshot.objects.filter(**key, district_id__in=district_ids).exclude(district_id__in=keep).delete()
+            FigureSnapshot.objects.bulk_create(
+                [FigureSnapshot(**key, district_id=d, figures=figures[d], computed_at=now) for d in keep],
+                update_conflicts=True,
+                unique_fields=["section", "period_key", "target_group", "district"],
+                update_fields=["figures", "computed_at"],
+            )
+
+
+def _store_city(period: Period, now) -> None:
+    CitySnapshot.objects.update_or_create(
+        period_key=period.key, defaults={"figures": city_figures(period=period), "computed_at": now}
+    )
 
 
 def figures_refresh(*, district_ids: Iterable[int] | None = None, months: Iterable[datetime.date] | None = None) -> int:
@@ -123,6 +206,7 @@ def figures_refresh(*, district_ids: Iterable[int] | None = None, months: Iterab
     with transaction.atomic():
         for period, districts in periods.items():
             _store(period, districts, started)
+            _store_city(period, started)  # any district's change is the city's
         StaleMonth.objects.filter(pk__in=[pk for pk, _d, _m in marks], marked_at__lte=started).delete()
     return len(marks)
 
@@ -133,6 +217,7 @@ def figures_rebuild() -> int:
     now = timezone.now()
     StaleMonth.objects.filter(marked_at__lte=now).delete()
     FigureSnapshot.objects.all().delete()
+    CitySnapshot.objects.all().delete()
     bounds = Contact.objects.aggregate(first=Min("date"), last=Max("date"))
     if bounds["first"] is None:
         return 0
@@ -141,32 +226,58 @@ def figures_rebuild() -> int:
     periods = sorted({p for month in months for p in _periods_of(month)}, key=lambda p: (p.start, p.kind))
     for period in periods:
         _store(period, district_ids, now)
+        _store_city(period, now)
     return len(periods)
 
 
-def figures_for(*, period: Period, target_group: str | None, district_ids: Iterable[int] | None = None):
-    """The figures of a period for the dashboards: precomputed for standard periods, live for custom ones.
+def figures_for(
+    *,
+    period: Period,
+    target_group: str | None,
+    district_ids: Iterable[int] | None = None,
+    section: str = SnapshotSection.FIGURES,
+):
+    """A section's figures of a period for the dashboards: precomputed for standard periods, live for
+    custom ones (``district_figures`` by default; the outcome figures take no target group).
 
     Returns ``(figures by district, as_of)``, where ``as_of`` is the moment the figures are true
-    for. Stale months of the period older than READ_REFRESH_AFTER (or any, without a worker) are
-    refreshed first.
+    for. Stale months of the period that are due are refreshed first (``_refreshed``). Two queries.
     """
+    selector, _target_groups = SECTIONS[section]
+    if district_ids is not None:
+        district_ids = list(district_ids)
     if not period.is_standard:
-        return district_figures(period=period, target_group=target_group, district_ids=district_ids), timezone.now()
+        return selector(period=period, target_group=target_group, district_ids=district_ids), timezone.now()
+    as_of = _refreshed(period, district_ids)
+    snapshots = FigureSnapshot.objects.filter(section=section, period_key=period.key, target_group=target_group or "")
+    if district_ids is not None:
+        snapshots = snapshots.filter(district_id__in=district_ids)
+    return dict(snapshots.values_list("district_id", "figures")), as_of
+
+
+def city_figures_for(*, period: Period) -> tuple[dict, datetime.datetime]:
+    """``city_figures`` of a period: precomputed for standard periods, live for custom ones (and for a
+    standard period not stored yet). Returns ``(figures, as_of)`` as ``figures_for`` does."""
+    if not period.is_standard:
+        return city_figures(period=period), timezone.now()
+    as_of = _refreshed(period, None)
+    stored = CitySnapshot.objects.filter(period_key=period.key).values_list("figures", flat=True).first()
+    return (city_figures(period=period) if stored is None else stored), as_of
+
+
+def _refreshed(period: Period, district_ids: list[int] | None) -> datetime.datetime:
+    """Refresh the period's stale months of the districts (all, given None) that are due; return the
+    moment the stored figures are true for: the oldest mark still pending, else now.
+
+    Due are marks older than READ_REFRESH_AFTER with a worker, and every mark without one.
+    """
     months = period.months()
-    stale = StaleMonth.objects.filter(month__in=months)
-    if district_ids is not None:
-        stale = stale.filter(district_id__in=list(district_ids))
-    if settings.CELERY_BROKER_URL:
-        stale = stale.filter(marked_at__lte=timezone.now() - READ_REFRESH_AFTER)
-    if stale.exists():
-        figures_refresh(district_ids=district_ids, months=months)
-    snapshots = FigureSnapshot.objects.filter(period_key=period.key, target_group=target_group or "")
-    if district_ids is not None:
-        snapshots = snapshots.filter(district_id__in=list(district_ids))
-    figures = dict(snapshots.values_list("district_id", "figures"))
     pending = StaleMonth.objects.filter(month__in=months)
     if district_ids is not None:
-        pending = pending.filter(district_id__in=list(district_ids))
+        pending = pending.filter(district_id__in=district_ids)
     oldest_pending = pending.aggregate(m=Min("marked_at"))["m"]
-    return figures, oldest_pending or timezone.now()
+    wait = READ_REFRESH_AFTER if settings.CELERY_BROKER_URL else datetime.timedelta(0)
+    if oldest_pending is not None and oldest_pending <= timezone.now() - wait:
+        figures_refresh(district_ids=district_ids, months=months)
+        oldest_pending = pending.aggregate(m=Min("marked_at"))["m"]  # marks made meanwhile stay
+    return oldest_pending or timezone.now()

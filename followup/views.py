@@ -156,12 +156,13 @@ def city(request):
     context = {"form": form, "figure_names": figure_names}
     if overview is not None:
         period = form.cleaned_data["period"]
+        districts = [r["district"] for r in overview["rows"]]  # read once, for every section
         context |= {
             "period": period,
             "overview": overview,
-            "outcomes": outcome_city(period=period),
-            "city_goals": city_goals(year=period.end.year),
-            "collaboration": collaboration_city(period=period, districts=[r["district"] for r in overview["rows"]]),
+            "outcomes": outcome_city(period=period, districts=districts),
+            "city_goals": city_goals(year=period.end.year, districts=districts),
+            "collaboration": collaboration_city(period=period, districts=districts),
         }
     return render(request, "followup/city.html", context)
 

@@ -2,9 +2,9 @@
 
 Every measure reads the selector that defines its figure on the dashboards and in the reports:
 - caregivers reached: ``followup`` figures (the precomputed ``figures_for`` per district;
-  ``district_figures(combined=True)`` for the city, where a caregiver met in two districts counts once);
-- guidance talks followed up with an outcome score: ``outcomes.selectors.outcome_figures``
-  (talks_scored of talks dated in the year; per district, or the city combined);
+  ``city_figures_for`` for the city, where a caregiver met in two districts counts once);
+- guidance talks followed up with an outcome score: ``outcomes.selectors.outcome_figures``, precomputed
+  (talks_scored of talks dated in the year; per district, or the districts added up for the city);
 - consultants with a current assignment description: the consultants allocated to the district (to
   any district, for the city), documented by ``consultants_with_current_description`` on the last day
   of the year (today, while the year runs), as the report's consultants table counts them;
@@ -12,7 +12,7 @@ Every measure reads the selector that defines its figure on the dashboards and i
   group, as the report's coverage table); city-wide, the components offered in every district.
   Offerings are not dated, so the figure is always today's offer, for past years too;
 - support contacts offered: ``caregivers.selectors.support_contact_offer_counts`` (per district of
-  the caregiver) and ``support_contact_offer_total`` (the city, each offer once).
+  the caregiver) and ``support_contact_offer_total`` (the city, each offer once), precomputed.
 
 Statuses of many goals are computed together (``goal_statuses``): one call of each selector per year,
 never one per goal or district.
@@ -29,14 +29,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.scoping import SYSTEM
-from caregivers.selectors import support_contact_offer_counts, support_contact_offer_total
 from consultants.models import Allocation
 from consultants.selectors import consultants_with_current_description
 from districts.models import District
+from followup.models import SnapshotSection
 from followup.periods import Period
-from followup.selectors import SCOPE, components_offered, coverage_matrix, district_figures
-from followup.snapshots import figures_for
-from outcomes.selectors import outcome_figures
+from followup.selectors import components_offered, coverage_matrix
+from followup.snapshots import city_figures_for, figures_for
 
 from .access import may_edit_goal
 from .models import Goal, Measure, Status, Unit
@@ -89,31 +88,39 @@ def goal_figures(goals: Iterable[Goal], *, today: datetime.date) -> dict[FigureK
     return found
 
 
-def _caregivers_reached(*, year: int, districts: set, today, cache) -> dict:
+def _precomputed(*, year: int, districts: set, section: str, field: str, city_field: str, cache: dict) -> dict:
+    """A year's figure of each district (precomputed, ``section``) and of the city as one (None)."""
     period = Period.year(year)
     ids = sorted(d for d in districts if d is not None)
     result: dict = {}
     if ids:
-        figures, _as_of = figures_for(period=period, target_group=None, district_ids=ids)
-        result |= {d: (figures.get(d) or {}).get("caregivers", 0) for d in ids}
+        figures, _as_of = figures_for(period=period, target_group=None, district_ids=ids, section=section)
+        result |= {d: (figures.get(d) or {}).get(field, 0) for d in ids}
     if None in districts:
-        combined = district_figures(period=period, combined=True)
-        result[None] = (combined.get(SCOPE) or {}).get("caregivers", 0)
+        if ("city", year) not in cache:  # read once for every city-wide measure of the year
+            cache[("city", year)], _as_of = city_figures_for(period=period)
+        result[None] = cache[("city", year)][city_field]
     return result
 
 
+def _caregivers_reached(*, year: int, districts: set, today, cache) -> dict:
+    return _precomputed(
+        year=year,
+        districts=districts,
+        section=SnapshotSection.FIGURES,
+        field="caregivers",
+        city_field="caregivers",
+        cache=cache,
+    )
+
+
 def _talks_scored_share(*, year: int, districts: set, today, cache) -> dict:
-    period = Period.year(year)
-    ids = sorted(d for d in districts if d is not None)
+    # Talks are occasions, never counted twice: the city's are its districts' added up.
+    figures, _as_of = figures_for(period=Period.year(year), target_group=None, section=SnapshotSection.OUTCOMES)
     result: dict = {}
-    if ids:
-        figures = outcome_figures(period=period, district_ids=ids, talks_only=True)
-        for d in ids:
-            f = figures.get(d) or {"talks": 0, "talks_scored": 0}
-            result[d] = (f["talks_scored"], f["talks"])
-    if None in districts:
-        f = outcome_figures(period=period, combined=True, talks_only=True).get(SCOPE) or {"talks": 0, "talks_scored": 0}
-        result[None] = (f["talks_scored"], f["talks"])
+    for district_id in districts:
+        units = figures.values() if district_id is None else [figures.get(district_id) or {}]
+        result[district_id] = (sum(f.get("talks_scored", 0) for f in units), sum(f.get("talks", 0) for f in units))
     return result
 
 
@@ -151,15 +158,14 @@ def _components_offered(*, year: int, districts: set, today, cache) -> dict:
 
 
 def _support_contacts_offered(*, year: int, districts: set, today, cache) -> dict:
-    period = Period.year(year)
-    ids = sorted(d for d in districts if d is not None)
-    result: dict = {}
-    if ids:
-        counts = support_contact_offer_counts(start=period.start, end=period.end, district_ids=ids)
-        result |= {d: counts.get(d, 0) for d in ids}
-    if None in districts:
-        result[None] = support_contact_offer_total(start=period.start, end=period.end)
-    return result
+    return _precomputed(
+        year=year,
+        districts=districts,
+        section=SnapshotSection.OFFERS,
+        field="offers",
+        city_field="support_contact_offers",
+        cache=cache,
+    )
 
 
 _MEASURES = {
@@ -243,15 +249,22 @@ def dashboard_goals(*, district: District, year: int, today: datetime.date | Non
     return goal_statuses(ordered_goals(goals), today=today)
 
 
-def city_goals(*, year: int, today: datetime.date | None = None) -> dict:
-    """The city page's goals: the city-wide goals with status, and each district's goals counted by status."""
+def city_goals(*, year: int, districts: list[dict], today: datetime.date | None = None) -> dict:
+    """The city page's goals: the city-wide goals with status, and each district's goals counted by status.
+
+    ``districts`` are the city page's district rows (pk, code, name), read once for all its sections.
+    """
     rows = goal_statuses(ordered_goals(Goal.objects.filter(year=year)), today=today)
     summary: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(Status.values, 0))
     for row in rows:
         if not row.goal.is_city_wide:
             summary[row.goal.district_id][row.status.status] += 1
-    districts = [
-        {"district": d, "counts": summary.get(d.pk), "total": sum(summary[d.pk].values()) if d.pk in summary else 0}
-        for d in District.objects.order_by("name")
+    rows_by_district = [
+        {
+            "district": d,
+            "counts": summary.get(d["pk"]),
+            "total": sum(summary[d["pk"]].values()) if d["pk"] in summary else 0,
+        }
+        for d in districts
     ]
-    return {"year": year, "city": [row for row in rows if row.goal.is_city_wide], "districts": districts}
+    return {"year": year, "city": [row for row in rows if row.goal.is_city_wide], "districts": rows_by_district}

@@ -185,7 +185,7 @@ def contact_update(*, contact: Contact, user, referral_destination: str | None =
         _check_caregivers(user, [caregiver], fields.get("district", contact.district))
     talk_fields = {"intervention_type", "caregiver", "district"}
     recount = any(getattr(contact, name) != value for name, value in fields.items() if name in talk_fields)
-    figures_mark_contact(contact)  # where it counted before the change
+    figures_mark_contact(contact, series=True)  # where it counted before the change
     for name, value in fields.items():
         setattr(contact, name, value)
     contact.updated_by = user
@@ -199,7 +199,7 @@ def contact_update(*, contact: Contact, user, referral_destination: str | None =
         contact.referrals.all().delete()
         if referral_destination:
             referral_record(contact=contact, destination=referral_destination)
-    figures_mark_contact(contact)
+    figures_mark_contact(contact, series=True)
     return contact
 
 
@@ -210,7 +210,7 @@ def contact_delete(*, contact: Contact, user) -> None:
     contact.deleted_at = timezone.now()
     contact.deleted_by = user
     contact.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
-    figures_mark_contact(contact)
+    figures_mark_contact(contact, series=True)
 
 
 def referral_record(*, contact: Contact, destination: str) -> Referral:

@@ -18,6 +18,7 @@ from .selectors import (
     share_desired,
     share_followed_up,
     share_scored,
+    type_names,
 )
 
 
@@ -33,11 +34,9 @@ def _figures(*, period: Period, districts: Sequence[dict]) -> dict:
 
 def outcome_report_content(*, period: Period, districts: Sequence[dict]) -> dict:
     """The outcome figures of each district (``{"pk", "code"}``) and of the scope as one (a caregiver
-    counts once), for the period and the previous one. Aggregates only; JSON-ready."""
-    return {
-        "now": _figures(period=period, districts=districts),
-        "previous": _figures(period=period.previous(), districts=districts),
-    }
+    counts once) for the period, with the intervention types' names as they were. Aggregates only;
+    JSON-ready. (Reports compiled before 2026-11 also hold the previous period, which no table reads.)"""
+    return {"now": _figures(period=period, districts=districts), "type_names": type_names()}
 
 
 def _units(content: dict, scope_label: str) -> list[tuple[str, dict]]:
@@ -192,7 +191,8 @@ def outcome_report_tables(content: dict, *, scope_label: str) -> list[Table]:
             _("Outcomes by intervention type"),
             _("Intervention type"),
             "by_type",
-            {},
+            # By name; a report compiled before the names were kept apart has them in its parts.
+            dict(sorted(content["outcomes"].get("type_names", {}).items(), key=lambda kv: kv[1])),
             reach=True,
         ),
     ]

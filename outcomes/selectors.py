@@ -7,10 +7,11 @@ The figures of a unit (a district, or the scope as one under ``followup.selector
     followup: caregivers, followed_up    caregivers reached by talks or groups, and those followed up
     followup: answers, desired, partly   follow-up answers in the period, "yes" and "partly" among them
     by_role: {report role: part}         the same counts by the consultant's report role
-    by_type: {intervention code: part}   the same counts by intervention type (with its "name")
+    by_type: {intervention code: part}   the same counts by intervention type (names are the pages')
 
-Sums rather than means are kept, so figures add up and survive a round trip through JSON; the means
-and shares are worked out by the functions below (``mean_ors_change``, ``share_scored``...).
+Sums rather than means are kept, so figures add up and survive a round trip through JSON (the
+dashboards read them precomputed, ``followup.snapshots``); the means and shares are worked out by the
+functions below (``mean_ors_change``, ``share_scored``...).
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from itertools import groupby
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from districts.models import District
+from followup.models import SnapshotSection
 from followup.periods import Period
 from followup.selectors import SCOPE, ReportRole, report_role
-from interventions.models import Contact
+from followup.snapshots import figures_for
+from interventions.models import Contact, InterventionType
 
 from .models import FollowUpAnswer, FollowUpResult
 
@@ -128,15 +131,12 @@ def _talks_in(*, period: Period, district_ids: list[int] | None):
     return talks
 
 
-def _part(figures: dict, unit: int, dimension: str, key: str, name: str | None = None) -> dict:
-    part = figures[unit][dimension].setdefault(key, _empty_part())
-    if name is not None:
-        part["name"] = name
-    return part
+def _part(figures: dict, unit: int, dimension: str, key: str) -> dict:
+    return figures[unit][dimension].setdefault(key, _empty_part())
 
 
 def outcome_figures(
-    *, period: Period, district_ids: Iterable[int] | None = None, combined: bool = False, talks_only: bool = False
+    *, period: Period, district_ids: Iterable[int] | None = None, combined: bool = False
 ) -> dict[int, dict]:
     """The outcome figures of each district for a period, keyed by district id (or SCOPE when combined).
 
@@ -147,8 +147,7 @@ def outcome_figures(
     by the report role (``followup.selectors.report_role``) of the consultant who gave the talk, gave
     the last scored talk of a series or asked the follow-up question; by intervention type of the
     talk, of the meeting (own group or circle) or of the answer. Aggregates only: no personal data.
-    A district without any of these may be absent. Five queries; with ``talks_only`` (the goals need
-    no more) only the talks and talks scored, in one query.
+    A district without any of these may be absent. Five queries.
     """
     if district_ids is not None:
         district_ids = list(district_ids)
@@ -162,7 +161,6 @@ def outcome_figures(
         _talks_in(period=period, district_ids=district_ids)
         .values("district_id", "consultant__role", "consultant__target_group", "intervention_type__code")
         .annotate(
-            type_name=F("intervention_type__name"),
             n=Count("pk"),
             scored=Count("pk", filter=Q(outcome_score__isnull=False)),
         )
@@ -174,13 +172,11 @@ def outcome_figures(
         role = report_role(row["consultant__role"], row["consultant__target_group"])
         for part in (
             _part(figures, unit, "by_role", role),
-            _part(figures, unit, "by_type", row["intervention_type__code"], row["type_name"]),
+            _part(figures, unit, "by_type", row["intervention_type__code"]),
         ):
             part["talks"] += row["n"]
             part["talks_scored"] += row["scored"]
 
-    if talks_only:
-        return dict(figures)
     _ors_figures(figures, period=period, district_ids=district_ids, unit_of=unit_of)
     _followup_figures(figures, period=period, district_ids=district_ids, combined=combined)
     return dict(figures)
@@ -214,7 +210,6 @@ def _ors_figures(figures, *, period: Period, district_ids, unit_of) -> None:
             "consultant__role",
             "consultant__target_group",
             "intervention_type__code",
-            "intervention_type__name",
         )
         .order_by("district_id", "caregiver_id", "talk_number")
     )
@@ -228,7 +223,7 @@ def _ors_figures(figures, *, period: Period, district_ids, unit_of) -> None:
             continue
         unit = unit_of(district_id)
         role = report_role(last["consultant__role"], last["consultant__target_group"])
-        type_part = _part(figures, unit, "by_type", last["intervention_type__code"], last["intervention_type__name"])
+        type_part = _part(figures, unit, "by_type", last["intervention_type__code"])
         for part in (figures[unit]["ors"], _part(figures, unit, "by_role", role), type_part):
             part["series"] += 1
             part["change_sum"] += change
@@ -268,11 +263,9 @@ def _followup_figures(figures, *, period: Period, district_ids, combined: bool) 
             figures[row["unit"]]["followup"]["followed_up"] = row["followed_up"]
     counts["followed_up"] = Count("caregiver_id", distinct=True, filter=Q(answered_same_type=True))
     unit_field = {} if combined else {"unit": F("district_id")}
-    for row in (
-        reached.values("intervention_type__code", "intervention_type__name", **unit_field).annotate(**counts).order_by()
-    ):
+    for row in reached.values("intervention_type__code", **unit_field).annotate(**counts).order_by():
         unit = SCOPE if combined else row["unit"]
-        part = _part(figures, unit, "by_type", row["intervention_type__code"], row["intervention_type__name"])
+        part = _part(figures, unit, "by_type", row["intervention_type__code"])
         part["caregivers"] = row["caregivers"]
         part["followed_up"] = row["followed_up"]
 
@@ -285,7 +278,6 @@ def _followup_figures(figures, *, period: Period, district_ids, combined: bool) 
             "consultant__role",
             "consultant__target_group",
             "intervention_type__code",
-            "intervention_type__name",
             "result",
         )
         .annotate(n=Count("pk"))
@@ -293,7 +285,7 @@ def _followup_figures(figures, *, period: Period, district_ids, combined: bool) 
     ):
         unit = SCOPE if combined else row["district_id"]
         role = report_role(row["consultant__role"], row["consultant__target_group"])
-        type_part = _part(figures, unit, "by_type", row["intervention_type__code"], row["intervention_type__name"])
+        type_part = _part(figures, unit, "by_type", row["intervention_type__code"])
         for part in (figures[unit]["followup"], _part(figures, unit, "by_role", role), type_part):
             part["answers"] += row["n"]
             part["desired"] += row["n"] if row["result"] == FollowUpResult.YES else 0
@@ -303,43 +295,57 @@ def _followup_figures(figures, *, period: Period, district_ids, combined: bool) 
 # --- Pages ---------------------------------------------------------------------------------------
 
 
-def outcome_rows(unit: dict, previous: dict | None = None) -> dict:
-    """What a page shows of a unit: the headline measures (with the previous period's beside them)
-    and the breakdowns by role and by intervention type, each with its means and shares."""
-    previous = previous or empty_outcomes()
+def type_names() -> dict[str, str]:
+    """Intervention type names by code, for the breakdowns (the figures keep codes; one query)."""
+    return dict(InterventionType.objects.values_list("code", "name"))
 
-    def measures(part: dict) -> dict:
-        return part | {
-            "mean_change": mean_ors_change(part),
-            "share_scored": share_scored(part),
-            "share_followed_up": share_followed_up(part),
-            "share_desired": share_desired(part),
-        }
 
-    roles = dict(ReportRole.choices)
-    return {
-        "now": measures(flat(unit)),
-        "previous": measures(flat(previous)),
-        "by_role": [
-            measures(part) | {"label": roles.get(key, key)}
-            for key, part in sorted(unit["by_role"].items(), key=lambda kv: list(roles).index(kv[0]))
-        ],
-        "by_type": [
-            measures(part) | {"label": part.get("name", key)}
-            for key, part in sorted(unit["by_type"].items(), key=lambda kv: kv[1].get("name", kv[0]))
-        ],
+def _measures(part: dict) -> dict:
+    return part | {
+        "mean_change": mean_ors_change(part),
+        "share_scored": share_scored(part),
+        "share_followed_up": share_followed_up(part),
+        "share_desired": share_desired(part),
     }
 
 
+def outcome_rows(unit: dict, previous: dict | None = None, *, names: dict[str, str]) -> dict:
+    """What a page shows of a unit: the headline measures (with the previous period's beside them)
+    and the breakdowns by role and by intervention type (``names`` by code), each with its means and shares."""
+    roles = dict(ReportRole.choices)
+    return {
+        "now": _measures(flat(unit)),
+        "previous": _measures(flat(previous or empty_outcomes())),
+        "by_role": [
+            _measures(part) | {"label": roles.get(key, key)}
+            for key, part in sorted(unit["by_role"].items(), key=lambda kv: list(roles).index(kv[0]))
+        ],
+        "by_type": sorted(
+            (_measures(part) | {"label": names.get(key, key)} for key, part in unit["by_type"].items()),
+            key=lambda row: row["label"],
+        ),
+    }
+
+
+def _precomputed(*, period: Period, district_ids: list[int] | None = None) -> dict[int, dict]:
+    figures, _as_of = figures_for(
+        period=period, target_group=None, district_ids=district_ids, section=SnapshotSection.OUTCOMES
+    )
+    return figures
+
+
 def outcome_dashboard(*, district: District, period: Period) -> dict:
-    """A district's outcomes for the dashboard, with the previous period beside (ten queries)."""
-    now = outcome_figures(period=period, district_ids=[district.pk]).get(district.pk) or empty_outcomes()
-    before = outcome_figures(period=period.previous(), district_ids=[district.pk]).get(district.pk)
-    return outcome_rows(now, before)
+    """A district's outcomes for the dashboard, with the previous period beside: precomputed for the
+    standard periods (two queries each), live for a custom range."""
+    now = _precomputed(period=period, district_ids=[district.pk]).get(district.pk) or empty_outcomes()
+    before = _precomputed(period=period.previous(), district_ids=[district.pk]).get(district.pk)
+    return outcome_rows(now, before, names=type_names())
 
 
-def outcome_city(*, period: Period) -> list[dict]:
-    """Every district's outcome measures side by side, for the city page (six queries)."""
-    figures = outcome_figures(period=period)
-    districts = District.objects.order_by("name").values("pk", "code", "name")
-    return [{"district": d} | outcome_rows(figures.get(d["pk"]) or empty_outcomes()) for d in districts]
+def outcome_city(*, period: Period, districts: list[dict]) -> list[dict]:
+    """Every district's headline outcome measures side by side, for the city page.
+
+    ``districts`` are the city page's district rows (pk, code, name), read once for all its sections.
+    """
+    figures = _precomputed(period=period)
+    return [{"district": d, "now": _measures(flat(figures.get(d["pk"]) or empty_outcomes()))} for d in districts]

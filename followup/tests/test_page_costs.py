@@ -46,16 +46,18 @@ def test_dashboard_and_city_overview_query_counts_do_not_grow(db, login, django_
     districts = _city_with(contacts)
     assert Contact.objects.count() == contacts
     manager = login(UserFactory(role=Role.MANAGER, districts=[districts[0]]))
-    # 21, 2 for the months' approval section (the lock setting, the months) and 10 for the outcomes
-    # (this period and the previous), 1 for the goals, 3 for the representatives' section (register,
-    # 2018 reference, trainings, trained; it replaces the profile's 1).
-    # And 10 for the collaboration section (collaboration_figures, 5 queries, this period and the previous).
-    with django_assert_num_queries(47):
+    # 19 (the precomputed figures: 2 a period), 2 for the months' approval section (the lock setting,
+    # the months), 5 for the outcomes (precomputed: 2 for this period, 2 for the previous, and the
+    # intervention types' names), 1 for the goals, 3 for the representatives' section (register, 2018
+    # reference, trainings, trained; it replaces the profile's 1), 5 for the collaboration section
+    # (this period and the previous one read together).
+    with django_assert_num_queries(35):
         manager.get("/dashboard/d0/", {"kind": "year", "year": 2026})
     strategist = login(UserFactory(role=Role.STRATEGIST))
-    # 12, 6 for the outcomes per district, 2 for the goals (goals, districts), 10 for the collaboration
-    # section (collaboration_figures per district and for the city as one).
-    with django_assert_num_queries(30):
+    # 11 (the precomputed figures: 2), 2 for the outcomes per district (precomputed), 1 for the goals
+    # (the districts are the page's), 5 for the collaboration section (per district and for the city as
+    # one, from the same rows).
+    with django_assert_num_queries(19):
         strategist.get("/city/", {"kind": "year", "year": 2026})
 
 

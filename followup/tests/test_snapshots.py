@@ -7,13 +7,14 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
-from caregivers.services import caregiver_update
+from caregivers.services import caregiver_update, support_contact_record
 from caregivers.tests.factories import CaregiverFactory
 from consultants.tests.factories import ConsultantFactory
 from districts.tests.factories import DistrictFactory
-from followup.models import FigureSnapshot, StaleMonth
+from followup.models import CitySnapshot, FigureSnapshot, SnapshotSection, StaleMonth
 from followup.periods import Period
-from followup.snapshots import figures_for, figures_rebuild, figures_refresh
+from followup.selectors import SCOPE, city_figures, district_figures
+from followup.snapshots import city_figures_for, figures_for, figures_rebuild, figures_refresh
 from interventions.services import contact_delete, contact_log, contact_update, group_meeting_record
 from interventions.tests.factories import (
     AdviceTypeFactory,
@@ -22,12 +23,20 @@ from interventions.tests.factories import (
     InterventionTypeFactory,
     OrganiserFactory,
 )
+from outcomes.services import followup_answer_record, talk_score_record
 
 TODAY = datetime.date(2026, 6, 20)
 
 
 def _snapshots() -> dict:
-    return {(s.period_key, s.target_group, s.district_id): s.figures for s in FigureSnapshot.objects.all()}
+    figures = FigureSnapshot.objects.filter(section=SnapshotSection.FIGURES)
+    return {(s.period_key, s.target_group, s.district_id): s.figures for s in figures}
+
+
+def _sections() -> dict:
+    """Every precomputed row: each section's per district, and the city's."""
+    kept = {(s.section, s.period_key, s.target_group, s.district_id): s.figures for s in FigureSnapshot.objects.all()}
+    return kept | {("city", c.period_key): c.figures for c in CitySnapshot.objects.all()}
 
 
 @pytest.fixture
@@ -75,12 +84,13 @@ def test_the_incrementally_kept_figures_equal_a_full_rebuild(work):
     caregiver_update(caregiver=bo, user=user, districts=[bromma, farsta], gender="woman")
 
     cleared = figures_refresh()
-    kept = _snapshots()
+    kept, every_section = _snapshots(), _sections()
     figures_rebuild()
 
     assert cleared > 0
     assert StaleMonth.objects.count() == 0
     assert kept == _snapshots()
+    assert every_section == _sections()
     assert kept[("2026", "", bromma.pk)]["talks"]["used"] == {"1": 1}  # the deleted December talk is gone
     assert kept[("2026-05", "", farsta.pk)]["contacts"] == 2
 
@@ -115,3 +125,68 @@ def test_with_a_worker_fresh_marks_wait_for_it_and_old_ones_are_refreshed_on_rea
     assert waiting == {}
     assert as_of == marked  # the page says the figures are as of the change still waiting
     assert refreshed[work["bromma"].pk]["contacts"] == 1
+
+
+def test_outcomes_offers_and_the_city_kept_incrementally_equal_a_full_rebuild(work):
+    """Scores, answers and offers mark what they change, also back in time: a series' ORS change
+    counts where its last scored talk is, an answer wherever its caregiver was reached."""
+    user, bromma, farsta, talks = work["user"], work["bromma"], work["farsta"], work["talks"]
+    anna = CaregiverFactory(districts=[bromma])
+    bo = CaregiverFactory(districts=[bromma])
+
+    def talk(caregiver, day):
+        values = {"channel": "individual_meeting", "duration_minutes": 45, "target_group": "65_plus"}
+        return contact_log(user=user, consultant=work["consultant"], date=day, intervention_type=talks,
+                           district=bromma, caregiver=caregiver, **values)  # fmt: skip
+
+    first, second, third = (talk(anna, datetime.date(2026, m, 10)) for m in (1, 3, 5))
+    talk(bo, datetime.date(2026, 2, 2))
+    figures_rebuild()
+    talk_score_record(talk=first, user=user, ors=12, srs=30)
+    talk_score_record(talk=second, user=user, ors=18, srs=None)
+    talk_score_record(talk=third, user=user, ors=25, srs=None)
+    answer = followup_answer_record(user=user, district=bromma, consultant=work["consultant"],
+                                    date=datetime.date(2026, 5, 20), result="yes", caregiver=anna)  # fmt: skip
+    support_contact_record(caregiver=bo, user=user, offered_on=datetime.date(2026, 2, 3), status="offered")
+    figures_refresh()
+    # Back in time: deleting the last scored talk moves the series' change to March (from May); an
+    # answer moved in the admin leaves May and reaches back; an offer's caregiver gains a district.
+    contact_delete(contact=third, user=user)
+    figures_refresh()
+    answer.date = datetime.date(2026, 6, 1)
+    answer.save()
+    figures_refresh()
+    bo.districts.add(farsta)
+
+    figures_refresh()
+    kept = _sections()
+    figures_rebuild()
+
+    assert StaleMonth.objects.count() == 0
+    assert kept == _sections()
+    outcomes = kept[(SnapshotSection.OUTCOMES, "2026-03", "", bromma.pk)]
+    assert (outcomes["ors"]["series"], outcomes["ors"]["change_sum"]) == (1, 6)  # 18 - 12, in March now
+    assert (SnapshotSection.OUTCOMES, "2026-05", "", bromma.pk) not in kept  # nothing left in May
+    assert kept[(SnapshotSection.OUTCOMES, "2026", "", bromma.pk)]["followup"]["answers"] == 1
+    assert kept[(SnapshotSection.OFFERS, "2026-02", "", farsta.pk)] == {"offers": 1}
+    assert kept[("city", "2026")] == {"caregivers": 2, "support_contact_offers": 1}
+
+
+def test_the_city_figures_are_the_combined_figures_counting_each_caregiver_and_offer_once(work):
+    user, bromma, farsta = work["user"], work["bromma"], work["farsta"]
+    both = CaregiverFactory(districts=[bromma, farsta])
+    for district in (bromma, farsta):
+        contact_log(user=user, consultant=work["consultant"], date=datetime.date(2026, 3, 3), channel="phone",
+                    duration_minutes=5, intervention_type=work["advice"], district=district, target_group="65_plus",
+                    caregiver=both)  # fmt: skip
+    support_contact_record(caregiver=both, user=user, offered_on=datetime.date(2026, 3, 4), status="offered")
+    year = Period.year(2026)
+
+    live = city_figures(period=year)
+    figures_rebuild()
+    stored, _as_of = city_figures_for(period=year)
+
+    assert live == stored == {"caregivers": 1, "support_contact_offers": 1}
+    assert live["caregivers"] == district_figures(period=year, combined=True)[SCOPE]["caregivers"]
+    per_district, _as_of = figures_for(period=year, target_group=None, section=SnapshotSection.OFFERS)
+    assert per_district == {bromma.pk: {"offers": 1}, farsta.pk: {"offers": 1}}  # in each of her districts

@@ -48,7 +48,7 @@ def test_the_city_page_shows_the_city_wide_goals_and_each_districts_count_by_sta
 
     summary = response.context["city_goals"]
     assert [row.goal.title for row in summary["city"]] == ["The city's goal"]
-    assert [(d["district"].code, d["total"], d["counts"]) for d in summary["districts"]] == [
+    assert [(d["district"]["code"], d["total"], d["counts"]) for d in summary["districts"]] == [
         ("bromma", 2, {"met": 1, "not_met": 1, "in_progress": 0}),
         ("farsta", 1, {"met": 0, "not_met": 0, "in_progress": 1}),
     ]
