@@ -218,7 +218,12 @@ def figures_rebuild() -> int:
     StaleMonth.objects.filter(marked_at__lte=now).delete()
     FigureSnapshot.objects.all().delete()
     CitySnapshot.objects.all().delete()
-    bounds = Contact.objects.aggregate(first=Min("date"), last=Max("date"))
+    # From the first contact or support-contact offer (the offers are a section too) to today.
+    contacts = Contact.objects.aggregate(first=Min("date"), last=Max("date"))
+    offers = SupportContactOffer.objects.aggregate(first=Min("offered_on"), last=Max("offered_on"))
+    firsts = [d for d in (contacts["first"], offers["first"]) if d is not None]
+    lasts = [d for d in (contacts["last"], offers["last"]) if d is not None]
+    bounds = {"first": min(firsts, default=None), "last": max(lasts, default=None)}
     if bounds["first"] is None:
         return 0
     district_ids = list(District.objects.values_list("pk", flat=True))
