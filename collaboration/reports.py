@@ -13,22 +13,21 @@ from collections.abc import Callable
 from django.utils.translation import gettext as _
 
 from followup.periods import Period
-from followup.selectors import SCOPE
 from followup.tables import Line, Table
 
 from .models import ActivityKind, OutreachKind, ParticipantKind, PartnerKind
-from .selectors import collaboration_figures, empty_collaboration_figures
+from .selectors import collaboration_scope_figures, empty_collaboration_figures
 
 
 def collaboration_report_content(*, period: Period, previous: Period, districts: list[dict]) -> dict:
     """Per district (by code) and for the scope as one, the period's and the previous period's figures."""
     ids = [d["pk"] for d in districts]
     content: dict = {"districts": {}, "scope": {}}
-    for key, when in (("figures", period), ("previous", previous)):
-        by_district = collaboration_figures(period=when, district_ids=ids)
+    both = collaboration_scope_figures(periods=[period, previous], district_ids=ids)  # five queries
+    for key, (by_district, scope) in zip(("figures", "previous"), both, strict=True):
         for d in districts:
             content["districts"].setdefault(d["code"], {})[key] = by_district[d["pk"]]
-        content["scope"][key] = collaboration_figures(period=when, district_ids=ids, combined=True)[SCOPE]
+        content["scope"][key] = scope
     return content
 
 

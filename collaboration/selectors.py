@@ -110,6 +110,22 @@ def collaboration_figures_of(
     return [_period_figures(period, rows, ids=ids, combined=combined) for period in periods]
 
 
+def collaboration_scope_figures(
+    *, periods: list[Period], district_ids: Iterable[int] | None = None
+) -> list[tuple[dict[int, dict], dict]]:
+    """Per period, each district's figures and the scope's as one (a network's activity once), both
+    from the same five queries' rows: the city page and the report need the two side by side."""
+    ids = list(district_ids) if district_ids is not None else None
+    rows = _rows(min(p.start for p in periods), max(p.end for p in periods), ids)
+    return [
+        (
+            _period_figures(period, rows, ids=ids, combined=False),
+            _period_figures(period, rows, ids=ids, combined=True)[SCOPE],
+        )
+        for period in periods
+    ]
+
+
 def _rows(start, end, ids: list[int] | None) -> dict:
     """The rows the figures of any period within the span are made from, in five queries."""
     # Collaboration activities (with their date and kind), their participants and partners.
@@ -271,9 +287,7 @@ def collaboration_city(*, period: Period, districts: list[dict]) -> dict:
 
     ``districts`` are the city page's district rows (pk, code, name): read once, for both sections.
     """
-    rows = _rows(period.start, period.end, None)  # both from the same rows: five queries
-    per_district = _period_figures(period, rows, ids=None, combined=False)
-    city = _period_figures(period, rows, ids=None, combined=True)[SCOPE]  # a network's activity once
+    [(per_district, city)] = collaboration_scope_figures(periods=[period])
     rows = [{"district": d, "figures": per_district.get(d["pk"]) or empty_collaboration_figures()} for d in districts]
     return {
         "rows": rows,

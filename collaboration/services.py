@@ -11,11 +11,11 @@ from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import district_ids_in_scope
 from districts.models import District, Network
+from interventions.services import check_work_date
 
 from .models import (
     ActivityParticipants,
@@ -26,17 +26,11 @@ from .models import (
     PartnerKind,
 )
 
-# Activities older than this are surely a typing error (a year like 2205 or 1925).
-OLDEST_ACTIVITY = datetime.date(2000, 1, 1)
-
 
 def check_activity_date(value: datetime.date | None, field: str = "date") -> None:
-    if value is None:
-        return
-    if value > timezone.localdate():
-        raise ValidationError({field: _("The date cannot be in the future.")})
-    if value < OLDEST_ACTIVITY:
-        raise ValidationError({field: _("The date is too far back; check the year.")})
+    """An activity's date, when given, obeys the rule of all logged work (``check_work_date``)."""
+    if value is not None:
+        check_work_date(value, field)
 
 
 def _in_scope(user, district_ids: Iterable[int]) -> bool:

@@ -199,8 +199,8 @@ def district_figures(
         role = f["role_channel"].setdefault(report_role(row["consultant__role"], row["consultant__target_group"]), {})
         role[row["channel"]] = role.get(row["channel"], 0) + row["n"]
 
-    for row in _grouped(named, combined=combined, n=Count("caregiver_id", distinct=True)):
-        figures[row["unit"]]["caregivers"] = row["n"]
+    for unit, n in _caregivers_reached(named, combined=combined).items():
+        figures[unit]["caregivers"] = n
     for dimension, field in (
         ("by_channel", "channel"),
         ("by_consultant", "consultant_id"),
@@ -230,18 +230,24 @@ def district_figures(
     return dict(figures)
 
 
+def _caregivers_reached(named, *, combined: bool) -> dict[int, int]:
+    """Unique caregivers among the named contacts, per district or (``combined``) under SCOPE: once
+    however many contacts; with the scope as one, once however many districts."""
+    return {row["unit"]: row["n"] for row in _grouped(named, combined=combined, n=Count("caregiver_id", distinct=True))}
+
+
 def city_figures(*, period: Period) -> dict:
     """The city as one, where its districts' figures can't be added up (the city-wide goals need them
     on every dashboard, precomputed: CitySnapshot):
 
-    - ``caregivers``: unique caregivers reached, a caregiver met in two districts once; the count
-      ``district_figures(combined=True)`` gives, in one query;
+    - ``caregivers``: unique caregivers reached, a caregiver met in two districts once (the count of
+      ``district_figures(combined=True)``, by the same ``_caregivers_reached``, in one query);
     - ``support_contact_offers``: offers made, each once (``support_contact_offer_total``), though a
       caregiver's offer counts in each of their districts.
     """
     named = _contacts_in(period=period, target_group=None, district_ids=None).filter(caregiver__isnull=False)
     return {
-        "caregivers": named.aggregate(n=Count("caregiver_id", distinct=True))["n"],
+        "caregivers": _caregivers_reached(named, combined=True).get(SCOPE, 0),
         "support_contact_offers": support_contact_offer_total(start=period.start, end=period.end),
     }
 

@@ -1,8 +1,9 @@
 """Keeping the precomputed figures (FigureSnapshot) true to their selectors.
 
-Two selectors are precomputed per district and standard period (``SECTIONS``): ``district_figures``
-(per target group) and ``outcome_figures``. Both grow with the logged work, so a dashboard that
-computed them on each request would slow down with every year of contacts.
+Three selectors are precomputed per district and standard period (``SECTIONS``): ``district_figures``
+(per target group), ``outcome_figures`` and the support-contact offers; and ``city_figures`` per
+standard period (CitySnapshot). All grow with the logged work, so a dashboard that computed them on
+each request would slow down with every year of contacts.
 
 Writes of logged work mark their district's month stale (``figures_mark_stale``); changes whose
 effect runs on (a guidance talk counts in every later period's "talks used"; a circle's meetings in
@@ -219,15 +220,15 @@ def figures_rebuild() -> int:
     FigureSnapshot.objects.all().delete()
     CitySnapshot.objects.all().delete()
     # From the first contact or support-contact offer (the offers are a section too) to today.
-    contacts = Contact.objects.aggregate(first=Min("date"), last=Max("date"))
-    offers = SupportContactOffer.objects.aggregate(first=Min("offered_on"), last=Max("offered_on"))
-    firsts = [d for d in (contacts["first"], offers["first"]) if d is not None]
-    lasts = [d for d in (contacts["last"], offers["last"]) if d is not None]
-    bounds = {"first": min(firsts, default=None), "last": max(lasts, default=None)}
-    if bounds["first"] is None:
+    bounds = [
+        *Contact.objects.aggregate(Min("date"), Max("date")).values(),
+        *SupportContactOffer.objects.aggregate(Min("offered_on"), Max("offered_on")).values(),
+    ]
+    dates = [day for day in bounds if day is not None]
+    if not dates:
         return 0
     district_ids = list(District.objects.values_list("pk", flat=True))
-    months = Period.custom(bounds["first"], max(bounds["last"], timezone.localdate())).months()
+    months = Period.custom(min(dates), max(*dates, timezone.localdate())).months()
     periods = sorted({p for month in months for p in _periods_of(month)}, key=lambda p: (p.start, p.kind))
     for period in periods:
         _store(period, district_ids, now)

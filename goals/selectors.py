@@ -116,7 +116,10 @@ def _caregivers_reached(*, year: int, districts: set, today, cache) -> dict:
 
 def _talks_scored_share(*, year: int, districts: set, today, cache) -> dict:
     # Talks are occasions, never counted twice: the city's are its districts' added up.
-    figures, _as_of = figures_for(period=Period.year(year), target_group=None, section=SnapshotSection.OUTCOMES)
+    ids = None if None in districts else sorted(districts)  # the city's needs every district
+    figures, _as_of = figures_for(
+        period=Period.year(year), target_group=None, district_ids=ids, section=SnapshotSection.OUTCOMES
+    )
     result: dict = {}
     for district_id in districts:
         units = figures.values() if district_id is None else [figures.get(district_id) or {}]

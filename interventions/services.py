@@ -38,7 +38,8 @@ class TalkCapReached(ValidationError):
     """A guidance talk past the district's cap: the caller offers to record a referral instead."""
 
 
-def _check_date(value: datetime.date, field: str = "date") -> None:
+def check_work_date(value: datetime.date, field: str = "date") -> None:
+    """Logged work (a contact, a meeting, an activity) is dated neither in the future nor before 2000."""
     if value > timezone.localdate():
         raise ValidationError({field: _("The date cannot be in the future.")})
     if value < OLDEST_CONTACT:
@@ -144,7 +145,7 @@ def contact_log(
     referral_destination: str = "",
 ) -> Contact:
     """Log one contact occasion; a guidance talk is counted against the cap, a referral recorded with it."""
-    _check_date(date)
+    check_work_date(date)
     _check_district(user, district)
     _check_open(user, district, date)
     if caregiver is not None:
@@ -172,7 +173,7 @@ def contact_log(
 @transaction.atomic
 def contact_update(*, contact: Contact, user, referral_destination: str | None = None, **fields) -> Contact:
     """Change a logged contact; a change that touches a guidance talk re-checks it against the cap."""
-    _check_date(fields.get("date", contact.date))
+    check_work_date(fields.get("date", contact.date))
     _check_district(user, fields.get("district", contact.district))
     _check_open(user, contact.district, contact.date)  # moving work out of a locked month changes it too
     district, date = fields.get("district", contact.district), fields.get("date", contact.date)
@@ -272,7 +273,7 @@ def group_meeting_record(
     people recording the last meeting at once cannot both succeed).
     """
     attendees = list(attendees)
-    _check_date(date)
+    check_work_date(date)
     _check_district(user, group.district)
     _check_open(user, group.district, date)
     if date < group.starts_on or (group.ends_on and date > group.ends_on):

@@ -1,11 +1,7 @@
-"""The city as one is precomputed too (its unique caregivers); every month with contacts is marked
-stale so that the next refresh stores it."""
-
-from importlib import import_module
+"""The city as one is precomputed too (its unique caregivers and offers). 0004 marked every month
+with contacts stale; their refresh stores the city's periods as well, so nothing is marked again."""
 
 from django.db import migrations, models
-
-mark_all_stale = import_module("followup.migrations.0003_definitions_2_and_report_schedules").mark_all_stale
 
 
 class Migration(migrations.Migration):
@@ -28,5 +24,4 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'city snapshots',
             },
         ),
-        migrations.RunPython(mark_all_stale, migrations.RunPython.noop),
     ]
