@@ -53,6 +53,33 @@ def _already_answered(caregiver: Caregiver, district: District, group: Group | N
     return ValidationError({"caregiver": message})
 
 
+def followup_answer_check(*, user, answer: FollowUpAnswer) -> None:
+    """The rules of a follow-up answer beyond its own fields, for the forms and the admin alike.
+
+    The district is the user's, the consultant works in it, and a named caregiver may be seen by the
+    user, took part (guidance talks in the district, or the group) and has no answer for it yet. Call
+    inside a transaction: the caregiver's row is locked so that two answers are checked one by one.
+    """
+    _check_district(user, answer.district)
+    _check_consultant(answer.consultant, answer.district)
+    caregiver, group, district = answer.caregiver, answer.group, answer.district
+    if caregiver is None:
+        return
+    Caregiver.objects.select_for_update().filter(pk=caregiver.pk).first()
+    if not Caregiver.objects.visible_to(user).filter(pk=caregiver.pk).exists():
+        raise ValidationError({"caregiver": _("This caregiver belongs to another district.")})
+    if group is None:
+        took_part = Contact.objects.alive().filter(caregiver=caregiver, district=district, talk_number__isnull=False)
+        if not took_part.exists():
+            raise ValidationError({"caregiver": _("This caregiver has had no guidance talks in the district.")})
+    elif not GroupMeeting.objects.alive().filter(group=group, attendees=caregiver).exists():
+        raise ValidationError({"caregiver": _("This caregiver has not attended the group.")})
+    same = FollowUpAnswer.objects.filter(caregiver=caregiver).exclude(pk=answer.pk)
+    same = same.filter(group=group) if group is not None else same.filter(group__isnull=True, district=district)
+    if same.exists():
+        raise _already_answered(caregiver, district, group)
+
+
 @transaction.atomic
 def followup_answer_record(
     *,
@@ -70,8 +97,6 @@ def followup_answer_record(
     per caregiver and district. After a group or circle: a named participant once per group, or an
     unnamed participant (no ``caregiver``). The intervention type follows from what is followed up.
     """
-    _check_district(user, district)
-    _check_consultant(consultant, district)
     code = group.intervention_code if group is not None else InterventionCode.GUIDANCE_TALKS
     intervention_type = InterventionType.objects.filter(code=code).first()
     if intervention_type is None:
@@ -90,23 +115,7 @@ def followup_answer_record(
         recorded_by=user,
     )
     answer.full_clean(validate_constraints=False)
-    if caregiver is not None:
-        # Lock the caregiver so that two simultaneous answers are checked one after the other.
-        Caregiver.objects.select_for_update().filter(pk=caregiver.pk).first()
-        if not Caregiver.objects.visible_to(user).filter(pk=caregiver.pk).exists():
-            raise ValidationError({"caregiver": _("This caregiver belongs to another district.")})
-        if group is None:
-            took_part = Contact.objects.alive().filter(
-                caregiver=caregiver, district=district, talk_number__isnull=False
-            )
-            if not took_part.exists():
-                raise ValidationError({"caregiver": _("This caregiver has had no guidance talks in the district.")})
-        elif not GroupMeeting.objects.alive().filter(group=group, attendees=caregiver).exists():
-            raise ValidationError({"caregiver": _("This caregiver has not attended the group.")})
-        same = FollowUpAnswer.objects.filter(caregiver=caregiver)
-        same = same.filter(group=group) if group is not None else same.filter(group__isnull=True, district=district)
-        if same.exists():
-            raise _already_answered(caregiver, district, group)
+    followup_answer_check(user=user, answer=answer)
     try:
         with transaction.atomic():
             answer.save()

@@ -12,7 +12,7 @@ from accounts.tests.factories import UserFactory
 from caregivers.tests.factories import CaregiverFactory
 from consultants.tests.factories import ConsultantFactory
 from districts.tests.factories import DistrictFactory
-from interventions.models import GroupMeeting
+from interventions.models import GroupMeeting, InterventionType
 from interventions.tests.factories import ContactFactory, GroupFactory, InterventionTypeFactory
 from outcomes.models import FollowUpAnswer, TalkScore
 from outcomes.services import followup_answer_record, talk_score_record
@@ -235,3 +235,34 @@ def test_recorded_outcomes_are_in_the_audit_log_of_their_district(world):
             world["user"],
             [world["bromma"].pk],
         )
+
+
+def test_the_admin_refuses_a_follow_up_as_the_forms_do(world, login):
+    """A manager adding an answer in the admin meets the service's rules: took part, once per series."""
+    manager = UserFactory(role=Role.MANAGER, districts=[world["bromma"]])
+    stranger = CaregiverFactory(districts=[world["bromma"]])
+    talks = InterventionType.objects.get(code="guidance_talks")
+    client = login(manager)
+    data = {"district": world["bromma"].pk, "intervention_type": talks.pk, "consultant": world["me"].pk,
+            "date": "2026-03-20", "result": "yes"}  # fmt: skip
+
+    caregiver = world["talk"].caregiver
+
+    no_talks = client.post("/admin/outcomes/followupanswer/add/", data | {"caregiver": stranger.pk})
+    saved = client.post("/admin/outcomes/followupanswer/add/", data | {"caregiver": caregiver.pk})
+    again = client.post("/admin/outcomes/followupanswer/add/", data | {"caregiver": caregiver.pk})
+
+    assert no_talks.context["adminform"].form.errors == {
+        "caregiver": ["Den anhörige har inte haft några vägledande samtal i stadsdelen."]
+    }
+    assert saved.status_code == 302
+    assert again.context["adminform"].form.errors == {
+        "caregiver": [f"{caregiver.label} har redan följts upp efter de vägledande samtalen i {world['bromma'].name}."]
+    }
+    answer = FollowUpAnswer.objects.get()
+    assert (answer.caregiver, answer.recorded_by) == (caregiver, manager)
+    changed = client.post(
+        f"/admin/outcomes/followupanswer/{answer.pk}/change/", data | {"caregiver": caregiver.pk, "result": "partly"}
+    )
+    assert changed.status_code == 302  # correcting an answer is no second answer
+    assert FollowUpAnswer.objects.get().result == "partly"
