@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -190,16 +189,11 @@ def dashboard_months(
 
 def month_page(*, district: District, month: datetime.date, today: datetime.date | None = None) -> dict:
     """Everything the district-month page shows."""
-    from consultants.models import Consultant
+    from consultants.selectors import consultants_serving
 
     today = today or timezone.localdate()
     cell = district_months(districts=[district], months=[month], today=today)[0]["months"][0]
-    consultants = list(
-        Consultant.objects.filter(Q(home_district=district) | Q(allocations__district=district))
-        .select_related("user")
-        .distinct()
-        .order_by("ref")
-    )
+    consultants = list(consultants_serving(district=district).select_related("user").order_by("ref"))
     submitted = {s.consultant_id: s for s in cell["submissions"]}
     return cell | {
         "consultants": [(c, submitted.get(c.pk)) for c in consultants],

@@ -36,6 +36,16 @@ def consultants_with_current_description(*, user, on: datetime.date | None = Non
     return Consultant.objects.visible_to(user).filter(has_current_description(on=on))
 
 
+def consultants_serving(*, district, user=None) -> QuerySet[Consultant]:
+    """The consultants who work in ``district``: it is their home district or they are allocated to it.
+
+    The one definition of "the district's consultants": who may follow up there, who submits its month.
+    With ``user``, only those the user may see.
+    """
+    consultants = Consultant.objects.visible_to(user) if user is not None else Consultant.objects.all()
+    return consultants.filter(Q(home_district=district) | Q(allocations__district=district)).distinct()
+
+
 def consultant_list(*, user, on: datetime.date | None = None) -> QuerySet[Consultant]:
     """Consultants in scope with their allocated percent and whether they have a current description.
 

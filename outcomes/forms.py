@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anhorigstod.widgets import DateInput
 from caregivers.models import Caregiver
 from consultants.models import Consultant
+from consultants.selectors import consultants_serving
 from districts.models import District
 from interventions.models import Group
 
@@ -33,8 +33,7 @@ class TalkScoreForm(forms.Form):
 
 
 def _consultants_of(user, district: District):
-    serving = Q(home_district=district) | Q(allocations__district=district)
-    return Consultant.objects.visible_to(user).filter(serving).distinct().select_related("user").order_by("ref")
+    return consultants_serving(district=district, user=user).select_related("user").order_by("ref")
 
 
 class FollowUpForm(forms.Form):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.scoping import district_ids_in_scope
 from caregivers.models import Caregiver
 from consultants.models import Consultant
+from consultants.selectors import consultants_serving
 from districts.models import District
 from interventions.models import Contact, Group, GroupMeeting, InterventionCode, InterventionType
 
@@ -23,8 +24,7 @@ def _check_district(user, district: District) -> None:
 
 
 def _check_consultant(consultant: Consultant, district: District) -> None:
-    serves = consultant.home_district_id == district.pk or consultant.allocations.filter(district=district).exists()
-    if not serves:
+    if not consultants_serving(district=district).filter(pk=consultant.pk).exists():
         raise ValidationError({"consultant": _("This consultant does not work in the district.")})
 
 
