@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import AssignmentDescription, Consultant, DescriptionAssignment
+from .models import Allocation, AssignmentDescription, Consultant, DescriptionAssignment
 
 
 def current_assignments(*, on: datetime.date) -> QuerySet[DescriptionAssignment]:
@@ -34,6 +34,25 @@ def consultants_with_current_description(*, user, on: datetime.date | None = Non
     """The consultants in ``user``'s scope who have a documented description valid on ``on`` (today)."""
     on = on or timezone.localdate()
     return Consultant.objects.visible_to(user).filter(has_current_description(on=on))
+
+
+def description_coverage(*, on: datetime.date, district_ids=None) -> dict[int | None, tuple[int, int]]:
+    """Per district, (consultants with a current description on ``on``, consultants allocated there).
+
+    Key ``None`` is the districts together (all of them without ``district_ids``), where a consultant
+    allocated to several counts once. The one count behind the goal "every consultant with a current
+    assignment description" and the report's consultants table. Two queries.
+    """
+    allocations = (
+        Allocation.objects.all() if district_ids is None else Allocation.objects.filter(district_id__in=district_ids)
+    )
+    pairs = set(allocations.values_list("district_id", "consultant_id"))
+    documented = set(current_assignments(on=on).values_list("consultant_id", flat=True))
+    by_district: dict[int | None, set] = {d: set() for d in district_ids or ()}
+    for district_id, consultant_id in pairs:
+        by_district.setdefault(district_id, set()).add(consultant_id)
+    by_district[None] = {c for _d, c in pairs}
+    return {d: (len(consultants & documented), len(consultants)) for d, consultants in by_district.items()}
 
 
 def consultants_serving(*, district, user=None) -> QuerySet[Consultant]:

@@ -14,12 +14,10 @@ from collections.abc import Callable, Sequence
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scoping import SYSTEM
 from approvals.reports import approval_tables, report_approvals
 from caregivers.models import AgeBand, Condition, Gender, Relation
 from collaboration.reports import collaboration_report_content, collaboration_report_tables
-from consultants.models import Allocation
-from consultants.selectors import consultants_with_current_description
+from consultants.selectors import description_coverage
 from districts.models import District, TargetGroup
 from goals.reports import goals_report_content, goals_report_tables
 from interventions.models import Channel, GroupKind, ReferralDestination
@@ -82,26 +80,16 @@ def _scope_figures(*, period: Period, district_ids: list[int], target_groups: Se
 def _consultants(*, codes: dict[int, str], on: datetime.date) -> dict:
     """Consultants of the scope: a consultant serving three of its districts counts once in the total."""
     district_ids = list(codes)
-    allocations = Allocation.objects.filter(district_id__in=district_ids)
-    documented = set(
-        consultants_with_current_description(user=SYSTEM, on=on)
-        .filter(allocations__district_id__in=district_ids)
-        .values_list("pk", flat=True)
-    )
-    pairs = set(allocations.values_list("district_id", "consultant_id"))
+    coverage = description_coverage(on=on, district_ids=district_ids)
     ftes = fte_by_district()
     by_district = {
-        codes[d]: {
-            "consultants": len({c for dd, c in pairs if dd == d}),
-            "documented": len({c for dd, c in pairs if dd == d and c in documented}),
-            "fte": ftes.get(d, 0),
-        }
+        codes[d]: {"consultants": coverage[d][1], "documented": coverage[d][0], "fte": ftes.get(d, 0)}
         for d in district_ids
     }
     return {
-        "unique": len({c for _d, c in pairs}),
-        "district_rows": len(pairs),
-        "documented": len(documented),
+        "unique": coverage[None][1],
+        "district_rows": sum(row["consultants"] for row in by_district.values()),
+        "documented": coverage[None][0],
         "fte": sum(ftes.get(d, 0) for d in district_ids),
         "by_district": by_district,
     }

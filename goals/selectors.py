@@ -5,9 +5,9 @@ Every measure reads the selector that defines its figure on the dashboards and i
   ``city_figures_for`` for the city, where a caregiver met in two districts counts once);
 - guidance talks followed up with an outcome score: ``outcomes.selectors.outcome_figures``, precomputed
   (talks_scored of talks dated in the year; per district, or the districts added up for the city);
-- consultants with a current assignment description: the consultants allocated to the district (to
-  any district, for the city), documented by ``consultants_with_current_description`` on the last day
-  of the year (today, while the year runs), as the report's consultants table counts them;
+- consultants with a current assignment description: ``consultants.selectors.description_coverage``
+  (the consultants allocated to the district, or to any district for the city) on the last day of the
+  year (today, while the year runs), as the report's consultants table counts them;
 - base-level components offered: ``coverage_matrix`` and ``components_offered`` (to either target
   group, as the report's coverage table); city-wide, the components offered in every district.
   Offerings are not dated, so the figure is always today's offer, for past years too;
@@ -28,9 +28,7 @@ from dataclasses import dataclass
 from django.db.models import F, Q
 from django.utils import timezone
 
-from accounts.scoping import SYSTEM
-from consultants.models import Allocation
-from consultants.selectors import consultants_with_current_description
+from consultants.selectors import description_coverage
 from districts.models import District
 from followup.models import SnapshotSection
 from followup.periods import Period
@@ -128,16 +126,8 @@ def _talks_scored_share(*, year: int, districts: set, today, cache) -> dict:
 
 
 def _descriptions_share(*, year: int, districts: set, today, cache) -> dict:
-    if "allocations" not in cache:
-        cache["allocations"] = set(Allocation.objects.values_list("district_id", "consultant_id"))
-    pairs = cache["allocations"]
-    on = min(_year_end(year), today)
-    documented = set(consultants_with_current_description(user=SYSTEM, on=on).values_list("pk", flat=True))
-    result: dict = {}
-    for district_id in districts:
-        consultants = {c for d, c in pairs if district_id is None or d == district_id}
-        result[district_id] = (len(consultants & documented), len(consultants))
-    return result
+    coverage = description_coverage(on=min(_year_end(year), today))
+    return {district_id: coverage.get(district_id, (0, 0)) for district_id in districts}
 
 
 def _components_offered(*, year: int, districts: set, today, cache) -> dict:

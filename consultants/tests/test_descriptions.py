@@ -8,7 +8,7 @@ from accounts.models import Role
 from accounts.scoping import SYSTEM
 from accounts.tests.factories import UserFactory
 from consultants.models import AssignmentDescription, DescriptionAssignment
-from consultants.selectors import consultants_with_current_description
+from consultants.selectors import consultants_with_current_description, description_coverage
 from consultants.services import (
     assignment_description_adopt,
     assignment_description_new_version,
@@ -16,6 +16,7 @@ from consultants.services import (
     description_assign,
 )
 from consultants.tests.factories import (
+    AllocationFactory,
     AssignmentDescriptionFactory,
     AssignmentTaskFactory,
     ConsultantFactory,
@@ -159,3 +160,21 @@ def test_only_a_consultant_user_can_be_linked_to_a_consultant(db):
 
     consultant.refresh_from_db()
     assert consultant.user == user
+
+
+def test_description_coverage_counts_per_district_and_a_shared_consultant_once_together(db):
+    bromma, farsta, kista = DistrictFactory(), DistrictFactory(), DistrictFactory()
+    shared = ConsultantFactory(home_district=bromma)
+    AllocationFactory(consultant=shared, district=bromma, percent=50)
+    AllocationFactory(consultant=shared, district=farsta, percent=50)
+    AllocationFactory(consultant=ConsultantFactory(home_district=farsta), district=farsta)
+    AllocationFactory(consultant=ConsultantFactory(home_district=kista), district=kista)
+    DescriptionAssignmentFactory(consultant=shared, valid_from=datetime.date(2026, 1, 1))
+    on = datetime.date(2026, 6, 30)
+
+    scope = description_coverage(on=on, district_ids=[bromma.pk, farsta.pk])
+    city = description_coverage(on=on)
+
+    assert scope == {bromma.pk: (1, 1), farsta.pk: (1, 2), None: (1, 2)}
+    assert city == {bromma.pk: (1, 1), farsta.pk: (1, 2), kista.pk: (0, 1), None: (1, 3)}
+    assert description_coverage(on=datetime.date(2025, 12, 31))[None] == (0, 3)  # not yet valid

@@ -268,4 +268,4 @@ def test_goals_of_two_years_cost_each_selector_once_per_year(city):
     _queries(two_years)
 
     # The second year reads everything again but the allocations and the coverage (not dated).
-    assert (_queries(one_year), _queries(two_years)) == (15, 15 + 11)
+    assert (_queries(one_year), _queries(two_years)) == (15, 15 + 12)
