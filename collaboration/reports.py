@@ -13,7 +13,7 @@ from collections.abc import Callable
 from django.utils.translation import gettext as _
 
 from followup.periods import Period
-from followup.tables import Line, Table
+from followup.tables import Table, pair_columns, scope_lines, scope_total_label, sum_lines
 
 from .models import ActivityKind, OutreachKind, ParticipantKind, PartnerKind
 from .selectors import collaboration_scope_figures, empty_collaboration_figures
@@ -33,8 +33,6 @@ def collaboration_report_content(*, period: Period, previous: Period, districts:
 
 def _units(content: dict) -> list[tuple[str, dict, dict]]:
     """(label, figures, previous figures) of each district, then of the scope as one."""
-    from followup.reports import scope_label  # followup.reports imports this module
-
     part = content["collaboration"]
     units = []
     for d in content["districts"]:
@@ -46,8 +44,7 @@ def _units(content: dict) -> list[tuple[str, dict, dict]]:
                 figures.get("previous") or empty_collaboration_figures(),
             )
         )
-    total = _("Total: %(scope)s") % {"scope": scope_label(content)}
-    return [*units, (total, part["scope"]["figures"], part["scope"]["previous"])]
+    return [*units, (scope_total_label(content), part["scope"]["figures"], part["scope"]["previous"])]
 
 
 Values = Callable[[dict], dict[str, tuple[int, ...]]]
@@ -85,23 +82,15 @@ def _by_kind(
         rows.append([label, str(all_kinds), *(v for pair in zip(a, b, strict=True) for v in pair)])
         keys.append((u == len(units) - 1, ""))
     person_columns = sorted(2 + 2 * i + d for i in persons for d in (0, 1))
-    lines = []
-    for c in person_columns:
-        # Within a unit: its kinds add up to its total (the row after them).
-        start = 0
-        for r, (_scope, kind) in enumerate(keys):
-            if kind == "":
-                lines.append(Line((r, c), tuple((p, c) for p in range(start, r))))
-                start = r + 1
-        # Across units: the districts' rows of a kind add up to the scope's row of it.
-        for r, (is_scope, kind) in enumerate(keys):
-            if is_scope:
-                parts = tuple(
-                    (p, c) for p, (other_scope, other) in enumerate(keys) if not other_scope and other == kind
-                )
-                lines.append(Line((r, c), parts))
-    previous = _("previous period")
-    columns = [_("District"), heading, *(col for name in names for col in (name, f"{name}, {previous}"))]
+    # Within a unit: its kinds add up to its total (the row after them).
+    lines, start = [], 0
+    for r, (_scope, kind) in enumerate(keys):
+        if kind == "":
+            lines += sum_lines(r, range(start, r), person_columns)
+            start = r + 1
+    # Across units: the districts' rows of a kind add up to the scope's row of it.
+    lines += scope_lines(keys, person_columns)
+    columns = [_("District"), heading, *pair_columns(*names)]
     return Table(table_id, caption, columns, rows, person_columns=frozenset(person_columns), lines=lines)
 
 
@@ -122,22 +111,12 @@ def _case_officers(content: dict) -> Table:
                 "–" if b["share"] is None else b["share"],
             ]
         )
-    previous = _("previous period")
     new, told, share = _("New cases"), _("Customer told about caregiver support"), _("Share told (%)")
-    columns = [
-        _("District"),
-        _("Case-officer units measured"),
-        new,
-        f"{new}, {previous}",
-        told,
-        f"{told}, {previous}",
-        share,
-        f"{share}, {previous}",
-    ]
+    columns = [_("District"), _("Case-officer units measured"), *pair_columns(new, told, share)]
     # Cases are customers (persons). A unit belongs to one district, so the districts add up exactly.
     persons = (2, 3, 4, 5)
     last = len(rows) - 1
-    lines = [Line((last, c), tuple((r, c) for r in range(last))) for c in persons]
+    lines = sum_lines(last, range(last), persons)
     return Table(
         "case_officers",
         _("The case officers' part"),

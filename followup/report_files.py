@@ -34,9 +34,9 @@ from districts.models import TargetGroup
 from interventions.models import Channel
 
 from .publication import suppress_tables_for_publication
-from .reports import period_from_json, report_links, report_tables, scope_label
+from .reports import period_from_json, report_links, report_tables
 from .selectors import ReportRole
-from .tables import Table
+from .tables import Table, scope_label
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

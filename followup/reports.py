@@ -44,7 +44,15 @@ from .selectors import (
     fte_by_district,
 )
 from .snapshots import figures_for, figures_refresh
-from .tables import HEADLINE_LABELS, PERSON_FIGURES, Line, Table
+from .tables import (
+    HEADLINE_LABELS,
+    PERSON_FIGURES,
+    Line,
+    Table,
+    pair_columns,
+    scope_lines,
+    scope_total_label,
+)
 
 Progress = Callable[[int], None]
 
@@ -159,52 +167,19 @@ def report_content(
 # --- Tables ----------------------------------------------------------------------------------------
 
 
-def scope_label(content: dict) -> str:
-    scope = content["scope"]
-    if scope.get("kind") == "city":
-        return _("The whole city")
-    if scope.get("kind") == "network":
-        return _("Network %(name)s") % {"name": scope.get("name", "")}
-    return _("Chosen districts")
-
-
 def _units(content: dict) -> list[tuple[str, dict, dict]]:
     """(label, figures, previous figures) for each district, then the whole scope."""
     units = [
         (d["name"], content["figures"]["districts"][d["code"]], content["previous"]["districts"][d["code"]])
         for d in content["districts"]
     ]
-    total = _("Total: %(scope)s") % {"scope": scope_label(content)}
+    total = scope_total_label(content)
     return [*units, (total, content["figures"]["scope"], content["previous"]["scope"])]
-
-
-def _pair_columns(*names) -> list[str]:
-    previous = _("previous period")
-    return [column for name in names for column in (str(name), f"{name}, {previous}")]
 
 
 def _ordered_keys(labels: dict, *counts: dict) -> list[str]:
     seen = {k for c in counts for k in c}
     return [k for k in labels if k in seen] + sorted(k for k in seen if k not in labels)
-
-
-def _scope_lines(row_keys: list[tuple[bool, object]], columns) -> list[Line]:
-    """For each key and column, the districts' rows of that key with the scope's row as their total.
-
-    A caregiver met in two districts counts once in the scope, so unique counts of the districts add
-    up to at least the scope's; publication protects them as if they added up exactly, the reading
-    that gives the most away. ``row_keys`` says, for each row, whether it is the scope's, and its key.
-    """
-    totals: dict[object, int] = {}
-    parts: dict[object, list[int]] = {}
-    for r, (is_scope, key) in enumerate(row_keys):
-        if is_scope:
-            totals[key] = r
-        else:
-            parts.setdefault(key, []).append(r)
-    return [
-        Line((total, c), tuple((r, c) for r in parts.get(key, ()))) for key, total in totals.items() for c in columns
-    ]
 
 
 def _figure_table(content: dict, table_id: str, caption, names: tuple[str, ...]) -> Table:
@@ -216,8 +191,8 @@ def _figure_table(content: dict, table_id: str, caption, names: tuple[str, ...])
         for label, now, before in units
     ]
     persons = frozenset(1 + 2 * i + d for i, n in enumerate(names) if n in PERSON_FIGURES for d in (0, 1))
-    lines = _scope_lines([(r == len(units) - 1, None) for r in range(len(units))], sorted(persons))
-    columns = [_("District"), *_pair_columns(*(HEADLINE_LABELS[n] for n in names))]
+    lines = scope_lines([(r == len(units) - 1, None) for r in range(len(units))], sorted(persons))
+    columns = [_("District"), *pair_columns(*(HEADLINE_LABELS[n] for n in names))]
     return Table(table_id, caption, columns, rows, person_columns=persons, lines=lines)
 
 
@@ -243,7 +218,7 @@ def _role_channel(content: dict) -> Table:
                 sum(c.get(channel, 0) for c in table_before.values()),
             ]
         rows.append([*total, now["contacts"], before["contacts"]])
-    columns = [_("District"), _("Role"), *_pair_columns(*(label for _c, label in channels), _("All channels"))]
+    columns = [_("District"), _("Role"), *pair_columns(*(label for _c, label in channels), _("All channels"))]
     return Table("role_channel", _("Contact occasions by role and channel"), columns, rows)
 
 
@@ -274,10 +249,10 @@ def _breakdown(content, table_id, caption, heading, path, labels, pairs=True, pe
     return Table(
         table_id,
         caption,
-        [_("District"), heading, *_pair_columns(*names)],
+        [_("District"), heading, *pair_columns(*names)],
         [row for _scope, _key, row in found],
         person_columns=person_columns,
-        lines=_scope_lines([(scope, key) for scope, key, _row in found], sorted(person_columns)),
+        lines=scope_lines([(scope, key) for scope, key, _row in found], sorted(person_columns)),
     )
 
 
@@ -293,7 +268,7 @@ def _caregivers(content: dict) -> Table:
         for scope, key, row in _breakdown_rows(content, ("caregivers_by", dimension), labels, pairs=False):
             rows.append([row[0], str(heading), *row[1:]])
             row_keys.append((scope, (dimension, key)))
-    columns = [_("District"), _("Breakdown"), _("Value"), *_pair_columns(_("Caregivers reached (unique)"))]
+    columns = [_("District"), _("Breakdown"), _("Value"), *pair_columns(_("Caregivers reached (unique)"))]
     # The values of a dimension would add up to the caregivers reached (of the summary table) only
     # where every caregiver has exactly one; the table itself holds no total of them.
     return Table(
@@ -302,7 +277,7 @@ def _caregivers(content: dict) -> Table:
         columns,
         rows,
         person_columns=frozenset({3, 4}),
-        lines=_scope_lines(row_keys, (3, 4)),
+        lines=scope_lines(row_keys, (3, 4)),
     )
 
 
@@ -337,7 +312,7 @@ def _groups(content: dict) -> Table:
                 before["groups"]["circles_at_max"],
             ]
         )
-    columns = [_("District"), _("Kind"), *_pair_columns(_("Groups"), _("Meetings"), _("Attendance"), _("Number"))]
+    columns = [_("District"), _("Kind"), *pair_columns(_("Groups"), _("Meetings"), _("Attendance"), _("Number"))]
     # Groups, meetings, attendance (one per caregiver and meeting) and circles: no person counts.
     return Table("groups", _("Groups, circles, meetings and attendance"), columns, rows)
 
@@ -387,7 +362,7 @@ def _consultants_table(content: dict) -> Table:
     budgets = [d["budget_sek_per_year"] for d in content["districts"]]
     rows.append(
         [
-            _("Total: %(scope)s") % {"scope": scope_label(content)},
+            scope_total_label(content),
             consultants["unique"],
             consultants["district_rows"],
             consultants["fte"],
@@ -418,7 +393,7 @@ def _consultants_table(content: dict) -> Table:
         columns,
         rows,
         person_columns=frozenset(persons),
-        lines=[*_scope_lines(row_keys, persons), *same],
+        lines=[*scope_lines(row_keys, persons), *same],
         derived_columns={5: (1, 4)},  # the share documented, of consultants and those documented
     )
 
@@ -498,8 +473,8 @@ def report_tables(content: dict) -> list[Table]:
         _coverage(content),
         _consultants_table(content),
         *approval_tables(content),
-        *outcome_report_tables(content, scope_label=scope_label(content)),
+        *outcome_report_tables(content),
         *goals_report_tables(content),
-        *representatives_report_tables(content, _("Total: %(scope)s") % {"scope": scope_label(content)}),
+        *representatives_report_tables(content, scope_total_label(content)),
         *collaboration_report_tables(content),
     ]

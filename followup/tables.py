@@ -56,6 +56,49 @@ class Line:
         return (self.total, *self.parts)
 
 
+def sum_lines(total_row: int, part_rows, columns) -> list[Line]:
+    """For each column, the line saying the row ``total_row`` is the sum of ``part_rows``."""
+    return [Line((total_row, c), tuple((r, c) for r in part_rows)) for c in columns]
+
+
+def scope_lines(row_keys: list[tuple[bool, object]], columns) -> list[Line]:
+    """For each key and column, the districts' rows of that key with the scope's row as their total.
+
+    A caregiver met in two districts counts once in the scope, so unique counts of the districts add
+    up to at least the scope's; publication protects them as if they added up exactly, the reading
+    that gives the most away. ``row_keys`` says, for each row, whether it is the scope's, and its key.
+    """
+    totals: dict[object, int] = {}
+    parts: dict[object, list[int]] = {}
+    for r, (is_scope, key) in enumerate(row_keys):
+        if is_scope:
+            totals[key] = r
+        else:
+            parts.setdefault(key, []).append(r)
+    return [line for key, total in totals.items() for line in sum_lines(total, parts.get(key, ()), columns)]
+
+
+def pair_columns(*names) -> list[str]:
+    """Each column name, then the same for the previous period: the report's tables set them side by side."""
+    previous = _("previous period")
+    return [column for name in names for column in (str(name), f"{name}, {previous}")]
+
+
+def scope_label(content: dict) -> str:
+    """What a report's scope is called: the whole city, a network, or chosen districts."""
+    scope = content["scope"]
+    if scope.get("kind") == "city":
+        return str(_("The whole city"))
+    if scope.get("kind") == "network":
+        return _("Network %(name)s") % {"name": scope.get("name", "")}
+    return str(_("Chosen districts"))
+
+
+def scope_total_label(content: dict) -> str:
+    """The label of a report table's last row, the scope as one."""
+    return _("Total: %(scope)s") % {"scope": scope_label(content)}
+
+
 @dataclass
 class Table:
     id: str

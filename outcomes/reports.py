@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from followup.periods import Period
 from followup.selectors import SCOPE, ReportRole
-from followup.tables import Line, Table
+from followup.tables import Table, scope_total_label, sum_lines
 
 from .selectors import (
     empty_outcomes,
@@ -39,10 +39,10 @@ def outcome_report_content(*, period: Period, districts: Sequence[dict]) -> dict
     return {"now": _figures(period=period, districts=districts), "type_names": type_names()}
 
 
-def _units(content: dict, scope_label: str) -> list[tuple[str, dict]]:
+def _units(content: dict) -> list[tuple[str, dict]]:
     outcomes = content["outcomes"]["now"]
     units = [(d["name"], outcomes["districts"][d["code"]]) for d in content["districts"]]
-    return [*units, (_("Total: %(scope)s") % {"scope": scope_label}, outcomes["scope"])]
+    return [*units, (scope_total_label(content), outcomes["scope"])]
 
 
 def _shown(value):
@@ -88,7 +88,7 @@ def _summary(units: list[tuple[str, dict]]) -> Table:
     # Series, caregivers and answers are persons (one series or answer per caregiver); talks are occasions.
     persons = (4, 6, 7, 8, 10, 11)
     scope_row = len(rows) - 1
-    lines = [Line((scope_row, c), tuple((r, c) for r in range(scope_row))) for c in persons]
+    lines = sum_lines(scope_row, range(scope_row), persons)
     return Table(
         "outcomes",
         _("Outcomes"),
@@ -140,7 +140,7 @@ def _breakdown(units, table_id: str, caption: str, heading: str, dimension: str,
         total = len(rows) - 1
         # The caregivers of the intervention types may overlap (talks and a group): protected as if
         # they added up, the reading that gives the most away.
-        lines += [Line((total, c), tuple((r, c) for r in range(first, total))) for c in persons]
+        lines += sum_lines(total, range(first, total), persons)
     columns = [
         _("District"),
         heading,
@@ -168,12 +168,12 @@ def _breakdown(units, table_id: str, caption: str, heading: str, dimension: str,
     )
 
 
-def outcome_report_tables(content: dict, *, scope_label: str) -> list[Table]:
+def outcome_report_tables(content: dict) -> list[Table]:
     """The outcome tables of a report, from its stored content alone; [] for a report compiled before
     outcomes were part of it."""
     if "outcomes" not in content:
         return []
-    units = _units(content, scope_label)
+    units = _units(content)
     return [
         _summary(units),
         _breakdown(

@@ -56,7 +56,7 @@ def test_a_report_compiled_before_outcomes_has_no_outcome_tables(dataset):  # no
     content = _content(dataset)
     del content["outcomes"]
 
-    assert outcome_report_tables(content, scope_label="x") == []
+    assert outcome_report_tables(content) == []
     assert not [t for t in report_tables(content) if t.id.startswith("outcomes")]
 
 
