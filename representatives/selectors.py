@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
 
 from districts.models import CaregiverRepresentativeCount, District, TargetGroup
 
@@ -25,6 +25,17 @@ SOURCE_NONE = "none"
 
 # The key of the whole scope's figures in ``representative_figures(with_scope=True)``.
 SCOPE = 0
+
+
+def refresher_rules(on: datetime.date) -> dict[str, Q]:
+    """The one rule of a representative's refresher on the day ``on``, for the counts and the register:
+    "overdue" before the day, "due" within DUE_WITHIN_DAYS days of it; active representatives only."""
+    active = active_on(on)
+    due_by = on + datetime.timedelta(days=DUE_WITHIN_DAYS)
+    return {
+        "overdue": active & Q(next_refresher__lt=on),
+        "due": active & Q(next_refresher__gte=on, next_refresher__lte=due_by),
+    }
 
 
 def _empty(source: str = SOURCE_NONE) -> dict:
@@ -72,14 +83,14 @@ def representative_figures(
     district_ids = sorted(set(district_ids))
     figures: dict[int, dict] = {pk: _empty() for pk in district_ids}
     active = active_on(on)
-    due_by = on + datetime.timedelta(days=DUE_WITHIN_DAYS)
+    refresher = refresher_rules(on)
     rows = (
         Representative.objects.filter(district_id__in=district_ids)
         .values("district_id", "target_group")
         .annotate(
             active=Count("pk", filter=active),
-            due=Count("pk", filter=active & Q(next_refresher__gte=on, next_refresher__lte=due_by)),
-            overdue=Count("pk", filter=active & Q(next_refresher__lt=on)),
+            due=Count("pk", filter=refresher["due"]),
+            overdue=Count("pk", filter=refresher["overdue"]),
         )
         .order_by()
     )
@@ -171,10 +182,22 @@ def _scope_figures(figures: dict[int, dict], *, district_ids: list[int], period:
     return scope
 
 
-def register_list(*, district: District) -> QuerySet[Representative]:
-    """A district's register, active representatives first, then by unit."""
+def register_list(*, district: District, on: datetime.date) -> QuerySet[Representative]:
+    """A district's register, active representatives first, then by unit; each with its ``refresher``
+    status on the day ``on`` ("overdue", "due" or ""), by the rule the counts use."""
     active_first = F("ended_on").asc(nulls_first=True)
-    return Representative.objects.filter(district=district).order_by(active_first, "unit_name", "label")
+    refresher = refresher_rules(on)
+    status = Case(
+        When(refresher["overdue"], then=Value("overdue")),
+        When(refresher["due"], then=Value("due")),
+        default=Value(""),
+        output_field=CharField(),
+    )
+    return (
+        Representative.objects.filter(district=district)
+        .annotate(refresher=status)
+        .order_by(active_first, "unit_name", "label")
+    )
 
 
 def trainings_list(*, district: District, limit: int = 20) -> list[RepresentativeTraining]:

@@ -16,7 +16,7 @@ from .access import (
     access_representative_for_change,
 )
 from .forms import RepresentativeForm, TrainingForm
-from .selectors import DUE_WITHIN_DAYS, register_list, representative_figures, trainings_list
+from .selectors import register_list, representative_figures, trainings_list
 from .services import representative_create, representative_training_record, representative_update
 
 
@@ -27,11 +27,9 @@ def register(request, code: str):
     today = timezone.localdate()
     context = {
         "district": district,
-        "representatives": list(register_list(district=district)),
+        "representatives": list(register_list(district=district, on=today)),
         "figures": representative_figures(district_ids=[district.pk], on=today)[district.pk],
         "trainings": trainings_list(district=district),
-        "today": today,
-        "due_by": today + timezone.timedelta(days=DUE_WITHIN_DAYS),
         "can_change": request.user.has_perm(CHANGE_PERMISSION),
         "can_train": request.user.has_perm(TRAINING_PERMISSION),
     }

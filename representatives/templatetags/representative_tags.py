@@ -2,6 +2,8 @@ from django import template
 
 from districts.models import TargetGroup
 
+from ..selectors import DUE_WITHIN_DAYS
+
 register = template.Library()
 
 
@@ -12,3 +14,9 @@ def target_group_label(code: str) -> str:
         return TargetGroup(code).label
     except ValueError:
         return code
+
+
+@register.simple_tag
+def refresher_window() -> int:
+    """How many days ahead a refresher counts as due (``DUE_WITHIN_DAYS``), for the pages' wording."""
+    return DUE_WITHIN_DAYS

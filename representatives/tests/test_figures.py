@@ -7,7 +7,7 @@ import pytest
 from districts.tests.factories import DistrictFactory, NetworkFactory, RepresentativeCountFactory
 from followup.periods import Period
 from representatives.models import add_months
-from representatives.selectors import SCOPE, representative_figures
+from representatives.selectors import SCOPE, register_list, representative_figures
 from representatives.tests.factories import RepresentativeFactory, RepresentativeTrainingFactory
 
 ON = datetime.date(2026, 6, 1)
@@ -70,6 +70,23 @@ def test_refreshers_due_within_30_days_and_overdue(db):
     figures = representative_figures(district_ids=[district.pk], on=ON)[district.pk]
 
     assert (figures["due"], figures["overdue"], figures["total"]) == (2, 2, 6)
+
+
+def test_the_register_marks_each_refresher_by_the_rule_the_counts_use(db):
+    district = DistrictFactory()
+    overdue = RepresentativeFactory(district=district, next_refresher=datetime.date(2026, 5, 31))
+    # Leaves after the day: still in the role on it, so still overdue (the page used to say nothing).
+    leaving = RepresentativeFactory(district=district, next_refresher=datetime.date(2026, 5, 1),
+                                    ended_on=datetime.date(2026, 6, 15))  # fmt: skip
+    due = RepresentativeFactory(district=district, next_refresher=datetime.date(2026, 7, 1))
+    later = RepresentativeFactory(district=district, next_refresher=datetime.date(2026, 7, 2))
+    left = RepresentativeFactory(district=district, next_refresher=datetime.date(2026, 5, 1), ended_on=ON)
+
+    statuses = {r.pk: r.refresher for r in register_list(district=district, on=ON)}
+    figures = representative_figures(district_ids=[district.pk], on=ON)[district.pk]
+
+    assert statuses == {overdue.pk: "overdue", leaving.pk: "overdue", due.pk: "due", later.pk: "", left.pk: ""}
+    assert (figures["overdue"], figures["due"]) == (2, 1)
 
 
 def test_trainings_held_in_the_period_and_a_network_training_counts_once_in_the_scope(two_districts):
