@@ -56,9 +56,12 @@ def goal_update(*, goal: Goal, user, **changes) -> Goal:
     unknown = set(changes) - set(FIELDS)
     if unknown:
         raise TypeError(f"Unknown goal fields: {sorted(unknown)}")
-    if not may_edit_goal(user, goal):
+    # "Before" is the goal as stored, not ``goal``: a model form validated on it has already copied the
+    # new values onto it, and a manager must not take over another district's goal by moving it.
+    stored = Goal.objects.select_for_update().get(pk=goal.pk)
+    if not may_edit_goal(user, stored):
         raise PermissionDenied(_("You may not set this goal."))
     for name in ("assessed_status", "comment"):
         if name in changes and changes[name] is None:
             changes[name] = ""
-    return _save(goal, user=user, changes=changes)
+    return _save(stored, user=user, changes=changes)

@@ -1,11 +1,13 @@
 """The goal pages: validation on the right field, scoping (other districts 404), who may set what."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from goals.models import Goal, Measure, Status
+from goals.services import goal_update
 from interventions.tests.factories import InterventionTypeFactory
 
 from .factories import GoalFactory
@@ -244,6 +246,18 @@ def test_a_refused_change_changes_nothing(users, goals, city, login):
 
     assert answers == [404, 404]
     assert list(Goal.objects.order_by("pk").values_list("title", "target", "district")) == before
+
+
+def test_the_service_judges_before_by_the_stored_goal_not_by_values_already_on_it(users, goals, city):
+    # A model form validated on the goal has copied the new values onto it before the service runs.
+    goal = goals["farsta"]
+    goal.district, goal.title = city["bromma"], "Taken over"
+
+    with pytest.raises(PermissionDenied):
+        goal_update(goal=goal, user=users["manager"], district=city["bromma"], title="Taken over")
+
+    stored = Goal.objects.get(pk=goal.pk)
+    assert (stored.district, stored.title) == (city["farsta"], "Farsta reaches 10")
 
 
 def test_a_missing_goal_answers_like_another_districts(users, goals, login):
