@@ -44,3 +44,12 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class FormUserMixin:
+    """Gives the admin's form the user who is saving, as ``form.user``: the services' rules that the
+    form's clean() applies (who may set what, in which districts) need to know who asks."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})

@@ -6,14 +6,14 @@ from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import DistrictScopedAdmin, DistrictScopedInline
+from anhorigstod.admin_site import FormUserMixin
 
-from .forms import IdChoiceField, IdsMultipleChoiceField
 from .models import ActivityParticipants, CaseOfficerMeasurement, CollaborationActivity, OutreachActivity, Partner
 from .services import activity_districts, check_activity_date, chosen_keeping_hidden, measurement_check, partner_check
 
 
 class _UserForm(forms.ModelForm):
-    """A model form that knows who is saving (set by ``_UserFormAdmin.get_form``)."""
+    """A model form that knows who is saving (set by ``FormUserMixin``)."""
 
     user = None
 
@@ -21,18 +21,8 @@ class _UserForm(forms.ModelForm):
         return list(getattr(self.instance, name).all()) if self.instance.pk else []
 
 
-class _UserFormAdmin(DistrictScopedAdmin):
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs.setdefault("form_class", IdChoiceField)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        kwargs.setdefault("form_class", IdsMultipleChoiceField)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
+class _UserFormAdmin(FormUserMixin, DistrictScopedAdmin):
+    pass
 
 
 class PartnerAdminForm(_UserForm):

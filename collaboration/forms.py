@@ -24,41 +24,9 @@ from .models import (
 
 PARTICIPANT_PREFIX = "participants_"
 
-# The largest id a database column holds (a 64-bit integer).
-_LARGEST_ID = 2**63 - 1
-
-
-def _beyond_any_id(value) -> bool:
-    try:
-        return abs(int(str(value))) > _LARGEST_ID
-    except ValueError:
-        return False  # not a number: the field itself says it is no valid choice
-
-
-class IdChoiceField(forms.ModelChoiceField):
-    """A choice by id that refuses ids no column can hold as invalid choices: SQLite cannot even
-    compare them (OverflowError, a server error) where PostgreSQL finds nothing."""
-
-    def to_python(self, value):
-        if _beyond_any_id(value):
-            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
-
-
-class IdsMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Several choices by id; ids no column can hold are invalid choices (see ``IdChoiceField``)."""
-
-    def _check_values(self, value):
-        for pk in value:
-            if _beyond_any_id(pk):
-                raise forms.ValidationError(
-                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
-                )
-        return super()._check_values(value)
-
 
 def _districts_field() -> forms.ModelMultipleChoiceField:
-    return IdsMultipleChoiceField(
+    return forms.ModelMultipleChoiceField(
         label=_("Districts"),
         queryset=District.objects.none(),
         required=False,
@@ -68,7 +36,7 @@ def _districts_field() -> forms.ModelMultipleChoiceField:
 
 
 def _network_field() -> forms.ModelChoiceField:
-    return IdChoiceField(
+    return forms.ModelChoiceField(
         label=_("Network"),
         queryset=Network.objects.none(),
         required=False,
@@ -106,7 +74,7 @@ class CollaborationActivityForm(_ActivityForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
     network = _network_field()
     districts = _districts_field()
-    partners = IdsMultipleChoiceField(
+    partners = forms.ModelMultipleChoiceField(
         label=_("Partners"), queryset=Partner.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -164,7 +132,7 @@ class OutreachActivityForm(_ActivityForm):
 class PartnerForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
     kind = forms.ChoiceField(label=_("Kind"), choices=PartnerKind.choices)
-    districts = IdsMultipleChoiceField(
+    districts = forms.ModelMultipleChoiceField(
         label=_("Districts"),
         queryset=District.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -191,7 +159,7 @@ class PartnerForm(forms.Form):
 
 
 class MeasurementForm(forms.Form):
-    unit = IdChoiceField(label=_("Case-officer unit"), queryset=Partner.objects.none())
+    unit = forms.ModelChoiceField(label=_("Case-officer unit"), queryset=Partner.objects.none())
     starts_on = forms.DateField(label=_("Starts on"), widget=DateInput())
     ends_on = forms.DateField(label=_("Ends on"), widget=DateInput())
     new_cases = forms.IntegerField(

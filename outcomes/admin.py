@@ -4,6 +4,7 @@ from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from accounts.scoping import DistrictScopedAdmin
+from anhorigstod.admin_site import FormUserMixin
 from anhorigstod.form_errors import apply_validation_error
 
 from .models import FollowUpAnswer, TalkScore
@@ -29,7 +30,7 @@ class TalkScoreAdmin(DistrictScopedAdmin):
 class FollowUpAnswerAdminForm(forms.ModelForm):
     """Refuses what the follow-up forms refuse, by the same rules (``followup_answer_check``)."""
 
-    user = None  # set by FollowUpAnswerAdmin.get_form
+    user = None  # set by FormUserMixin
 
     def _post_clean(self):
         super()._post_clean()  # the fields, the model's own rules (date, group, type) and its constraints
@@ -45,7 +46,7 @@ class FollowUpAnswerAdminForm(forms.ModelForm):
 
 
 @admin.register(FollowUpAnswer)
-class FollowUpAnswerAdmin(DistrictScopedAdmin):
+class FollowUpAnswerAdmin(FormUserMixin, DistrictScopedAdmin):
     form = FollowUpAnswerAdminForm
     list_display = ("date", "district", "intervention_type", "group", "caregiver", "result", "consultant")
     list_select_related = ("district", "intervention_type", "group", "caregiver", "consultant")
@@ -53,10 +54,6 @@ class FollowUpAnswerAdmin(DistrictScopedAdmin):
     date_hierarchy = "date"
     search_fields = ("caregiver__label", "consultant__ref", "group__name")
     readonly_fields = ("recorded_by", "recorded_at")
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -23,6 +23,9 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 # The embedded default is a SQLite file under var/; PostgreSQL via DATABASE_URL=postgres://...
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'anhorigstod.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite as Django has it, but an id too large for any column finds nothing instead of crashing.
+    DATABASES["default"]["ENGINE"] = "anhorigstod.sqlite_backend"
 # Persistent connections: opening one costs about 10 ms on PostgreSQL, a tenth of a dashboard's
 # budget. Health checks drop a connection the database has closed before it is reused.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)

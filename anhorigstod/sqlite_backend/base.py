@@ -1,0 +1,39 @@
+"""The embedded default's database: Django's SQLite backend, with integers past 64 bits made harmless.
+
+SQLite cannot bind an integer beyond 64 bits: a lookup by such an id (a posted choice of
+``"9" * 30``, say) raises OverflowError, a server error, in every form, admin page and filter alike.
+PostgreSQL simply finds nothing. Here such a parameter is bound as a float instead, which SQLite
+compares with the column as a number and which no stored integer equals: the lookup finds nothing,
+as on PostgreSQL, and the form says the choice is not valid. Only parameters are touched, never SQL.
+"""
+
+from django.db.backends.sqlite3 import base
+
+_SMALLEST, _LARGEST = -(2**63), 2**63 - 1
+
+
+def _bindable(value):
+    if type(value) is int and not _SMALLEST <= value <= _LARGEST:
+        return float(value)
+    return value
+
+
+def _bindable_params(params):
+    if params is None:
+        return None
+    if isinstance(params, dict):
+        return {name: _bindable(value) for name, value in params.items()}
+    return tuple(_bindable(value) for value in params)
+
+
+class SQLiteCursorWrapper(base.SQLiteCursorWrapper):
+    def execute(self, query, params=None):
+        return super().execute(query, _bindable_params(params))
+
+    def executemany(self, query, param_list):
+        return super().executemany(query, (_bindable_params(params) for params in param_list))
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    def create_cursor(self, name=None):
+        return self.connection.cursor(factory=SQLiteCursorWrapper)
