@@ -160,6 +160,21 @@ def figures_mark_caregiver(caregiver_id: int) -> None:
     _mark(_contact_months(Contact.objects.filter(caregiver_id=caregiver_id)))
 
 
+def figures_mark_consultant(consultant_id: int) -> None:
+    """A consultant's role or target group changed: figures break their work down by it (the report
+    role). Marks the months of their contacts, and of their follow-up answers with the months those
+    caregivers were reached (where an answer counts, as in ``figures_mark_followup``)."""
+    from outcomes.models import FollowUpAnswer  # outcomes imports this module
+
+    pairs = _contact_months(Contact.objects.filter(consultant_id=consultant_id))
+    answers = FollowUpAnswer.objects.filter(consultant_id=consultant_id)
+    pairs |= {(district_id, _month(day)) for district_id, day in answers.values_list("district_id", "date")}
+    reached = Contact.objects.filter(Q(talk_number__isnull=False) | Q(meeting__isnull=False))
+    for district_id, caregiver_id in answers.exclude(caregiver=None).values_list("district_id", "caregiver_id"):
+        pairs |= _contact_months(reached.filter(district_id=district_id, caregiver_id=caregiver_id))
+    _mark(pairs)
+
+
 def _periods_of(month: datetime.date) -> list[Period]:
     return [Period.containing(kind, month) for kind in (MONTH, TERTIAL, YEAR)]
 

@@ -172,6 +172,35 @@ def test_outcomes_offers_and_the_city_kept_incrementally_equal_a_full_rebuild(wo
     assert kept[("city", "2026")] == {"caregivers": 2, "support_contact_offers": 1}
 
 
+def test_a_consultants_new_role_reaches_every_figure_broken_down_by_it(work):
+    """The figures break work down by the consultant's report role, read when they are computed: a
+    change of role or target group in the admin marks the months of the consultant's work."""
+    user, bromma, talks = work["user"], work["bromma"], work["talks"]
+    anna = CaregiverFactory(districts=[bromma])
+    values = {"channel": "individual_meeting", "duration_minutes": 45, "target_group": "65_plus"}
+    talk = contact_log(user=user, consultant=work["consultant"], date=datetime.date(2026, 2, 10),
+                       intervention_type=talks, district=bromma, caregiver=anna, **values)  # fmt: skip
+    talk_score_record(talk=talk, user=user, ors=12, srs=30)
+    followup_answer_record(user=user, district=bromma, consultant=work["consultant"],
+                           date=datetime.date(2026, 4, 20), result="yes", caregiver=anna)  # fmt: skip
+    figures_rebuild()
+    before = _sections()
+
+    consultant = work["consultant"]
+    consultant.role, consultant.target_group = "dementia_nurse", "65_plus"
+    consultant.save()
+    figures_refresh()
+    kept = _sections()
+    figures_rebuild()
+
+    assert kept == _sections()
+    assert kept != before
+    february = kept[(SnapshotSection.FIGURES, "2026-02", "", bromma.pk)]
+    assert february["by_role"] == {"dementia_nurse": {"contacts": 1, "caregivers": 1}}
+    april = kept[(SnapshotSection.OUTCOMES, "2026-04", "", bromma.pk)]
+    assert list(april["by_role"]) == ["dementia_nurse"]
+
+
 def test_the_city_figures_are_the_combined_figures_counting_each_caregiver_and_offer_once(work):
     user, bromma, farsta = work["user"], work["bromma"], work["farsta"]
     both = CaregiverFactory(districts=[bromma, farsta])
