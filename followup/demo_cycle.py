@@ -35,12 +35,13 @@ from collaboration.models import (
 )
 from consultants.models import Consultant
 from districts.models import District, Network, TargetGroup
+from followup.periods import Period
 from followup.snapshots import figures_mark_districts
 from goals.models import Goal, Measure, Status, Unit
 from goals.selectors import goal_figures
 from interventions.models import Contact, GroupMeeting, InterventionCode, InterventionType
 from outcomes.models import SCORE_MAX, SCORE_MIN, FollowUpAnswer, FollowUpResult, TalkScore
-from representatives.models import Representative, TrainingKind, UnitKind, add_months, default_next_refresher
+from representatives.models import Representative, TrainingKind, UnitKind, default_next_refresher
 from representatives.services import representative_training_record
 
 # The models whose rows mean the cycle's demo data is there (``--if-empty``).
@@ -221,11 +222,7 @@ class CycleGenerator:
         current = month_of(self.today)
         previous = month_of(current - datetime.timedelta(days=1))
         first = Contact.objects.filter(district_id__in=self.district_ids).aggregate(m=Min("date"))["m"] or previous
-        months = []
-        month = month_of(first)
-        while month < previous:
-            months.append(month)
-            month = month_of(month + datetime.timedelta(days=32))
+        months = Period.custom(month_of(first), previous).months()[:-1] if month_of(first) < previous else []
         # The live exception: a consultant with a login in a district with a manager, for a closed month
         # that is not approved yet (the month before, once it has closed; else the one before that).
         exception_month = previous if self.today > closes_on(previous, days) else months[-1] if months else None
@@ -263,17 +260,21 @@ class CycleGenerator:
                 # One reopened month: accepted, reopened by a strategist (or the manager), approved again.
                 reopened = (district, own_rows[-3], manager)
         MonthApproval.objects.bulk_create(rows, batch_size=2000)
+        submitted = []
         for index, logins in submissions:
             # Some consultants: all but one where there are several.
             for consultant_id, user_id in logins[: max(1, len(logins) - 1)]:
                 day = min(self.today, month_end(previous) + datetime.timedelta(days=rng.randint(0, 5)))
-                MonthSubmission.objects.create(
-                    approval=rows[index],
-                    consultant_id=consultant_id,
-                    submitted_by_id=user_id,
-                    submitted_at=self._at(day),
+                submitted.append(
+                    MonthSubmission(
+                        approval=rows[index],
+                        consultant_id=consultant_id,
+                        submitted_by_id=user_id,
+                        submitted_at=self._at(day),
+                    )
                 )
-                self.summary.counts["submissions"] += 1
+        MonthSubmission.objects.bulk_create(submitted)
+        self.summary.counts["submissions"] += len(submitted)
         if reopened:
             district, row, manager = reopened
             by = self.strategist or manager
@@ -574,13 +575,12 @@ class CycleGenerator:
 
     def _measurements(self, units: list[Partner]) -> None:
         """Each case-officer unit's check of its new cases, for the ended tertials of this year and the last."""
-        tertials = []
-        for year in (self.today.year - 1, self.today.year):
-            for start_month in (1, 5, 9):
-                start = datetime.date(year, start_month, 1)
-                end = add_months(start, 4) - datetime.timedelta(days=1)
-                if end < self.today:
-                    tertials.append((start, end))
+        tertials = [
+            (period.start, period.end)
+            for year in (self.today.year - 1, self.today.year)
+            for period in (Period.tertial(year, number) for number in (1, 2, 3))
+            if period.end < self.today
+        ]
         rows = []
         for unit in units:
             for start, end in tertials:
