@@ -49,29 +49,26 @@ def _shown(value):
     return "–" if value is None else value
 
 
-def _summary(units: list[tuple[str, dict]]) -> Table:
-    rows = []
-    for label, unit in units:
-        f = flat(unit)
-        rows.append(
-            [
-                label,
-                f["talks"],
-                f["talks_scored"],
-                _shown(share_scored(f)),
-                f["series"],
-                _shown(mean_ors_change(f)),
-                f["improved"],
-                f["caregivers"],
-                f["followed_up"],
-                _shown(share_followed_up(f)),
-                f["answers"],
-                f["desired"],
-                _shown(share_desired(f)),
-            ]
-        )
-    columns = [
-        _("District"),
+def _measures(f: dict, *, reach: bool = True) -> list:
+    """A unit's (or a part's) outcome measures, in the columns of ``_measure_columns``."""
+    return [
+        f["talks"],
+        f["talks_scored"],
+        _shown(share_scored(f)),
+        f["series"],
+        _shown(mean_ors_change(f)),
+        f["improved"],
+        f["caregivers"] if reach else "–",
+        f["followed_up"] if reach else "–",
+        _shown(share_followed_up(f)) if reach else "–",
+        f["answers"],
+        f["desired"],
+        _shown(share_desired(f)),
+    ]
+
+
+def _measure_columns() -> list[str]:
+    return [
         _("Guidance talks"),
         _("Talks with an outcome score"),
         _("Share of talks scored (%)"),
@@ -85,47 +82,46 @@ def _summary(units: list[tuple[str, dict]]) -> Table:
         _("Answers: desired result"),
         _("Share with the desired result (%)"),
     ]
-    # Series, caregivers and answers are persons (one series or answer per caregiver); talks are occasions.
-    persons = (4, 6, 7, 8, 10, 11)
+
+
+# Of the measures (counted from 0): series, caregivers and answers are persons (one series or answer
+# per caregiver), talks are occasions; the shares are worked out from the counts before them.
+_PERSONS = (3, 5, 6, 7, 9, 10)
+_PERSONS_WITHOUT_REACH = (3, 5, 9, 10)
+_DERIVED = {2: (0, 1), 4: (3,), 8: (6, 7), 11: (9, 10)}
+_DERIVED_WITHOUT_REACH = {k: v for k, v in _DERIVED.items() if k != 8}
+
+
+def _shifted(first: int, persons: tuple[int, ...], derived: dict) -> tuple[tuple[int, ...], dict]:
+    """The measures' person and derived columns in a table whose measures start at column ``first``."""
+    return (
+        tuple(first + c for c in persons),
+        {first + c: tuple(first + s for s in sources) for c, sources in derived.items()},
+    )
+
+
+def _summary(units: list[tuple[str, dict]]) -> Table:
+    rows = [[label, *_measures(flat(unit))] for label, unit in units]
+    persons, derived = _shifted(1, _PERSONS, _DERIVED)
     scope_row = len(rows) - 1
-    lines = sum_lines(scope_row, range(scope_row), persons)
     return Table(
         "outcomes",
         _("Outcomes"),
-        columns,
+        [_("District"), *_measure_columns()],
         rows,
         person_columns=frozenset(persons),
-        lines=lines,
-        derived_columns={3: (1, 2), 5: (4,), 9: (7, 8), 12: (10, 11)},
+        lines=sum_lines(scope_row, range(scope_row), persons),
+        derived_columns=derived,
     )
 
 
 def _breakdown(units, table_id: str, caption: str, heading: str, dimension: str, labels: dict, reach: bool) -> Table:
     """Per unit, one row per role or intervention type and a row of the unit's total. Caregivers reached
     and followed up (``reach``) are broken down by intervention type only: a role reaches no one alone."""
+    persons, derived = _shifted(
+        2, _PERSONS if reach else _PERSONS_WITHOUT_REACH, _DERIVED if reach else _DERIVED_WITHOUT_REACH
+    )
     rows, lines = [], []
-    persons = (5, 7, 8, 9, 11, 12) if reach else (5, 7, 11, 12)
-
-    def row(unit_label, label, f):
-        if not reach:
-            f = f | {"caregivers": "–", "followed_up": "–"}
-        return [
-            unit_label,
-            label,
-            f["talks"],
-            f["talks_scored"],
-            _shown(share_scored(f)),
-            f["series"],
-            _shown(mean_ors_change(f)),
-            f["improved"],
-            f["caregivers"],
-            f["followed_up"],
-            _shown(share_followed_up(f)) if reach else "–",
-            f["answers"],
-            f["desired"],
-            _shown(share_desired(f)),
-        ]
-
     for unit_label, unit in units:
         parts = unit[dimension]
         if not parts:
@@ -135,36 +131,21 @@ def _breakdown(units, table_id: str, caption: str, heading: str, dimension: str,
             (k for k in parts if k not in labels), key=lambda k: parts[k].get("name", k)
         )
         for key in keys:
-            rows.append(row(unit_label, labels.get(key) or parts[key].get("name", key), parts[key]))
-        rows.append(row(unit_label, _("All"), flat(unit)))
+            label = labels.get(key) or parts[key].get("name", key)
+            rows.append([unit_label, label, *_measures(parts[key], reach=reach)])
+        rows.append([unit_label, _("All"), *_measures(flat(unit), reach=reach)])
         total = len(rows) - 1
         # The caregivers of the intervention types may overlap (talks and a group): protected as if
         # they added up, the reading that gives the most away.
         lines += sum_lines(total, range(first, total), persons)
-    columns = [
-        _("District"),
-        heading,
-        _("Guidance talks"),
-        _("Talks with an outcome score"),
-        _("Share of talks scored (%)"),
-        _("Series with an ORS change"),
-        _("Mean ORS change"),
-        _("Series improved"),
-        _("Caregivers in talks or groups"),
-        _("Caregivers followed up"),
-        _("Share followed up (%)"),
-        _("Follow-up answers"),
-        _("Answers: desired result"),
-        _("Share with the desired result (%)"),
-    ]
     return Table(
         table_id,
         caption,
-        columns,
+        [_("District"), heading, *_measure_columns()],
         rows,
         person_columns=frozenset(persons),
         lines=lines,
-        derived_columns={4: (2, 3), 6: (5,), 13: (11, 12)} | ({10: (8, 9)} if reach else {}),
+        derived_columns=derived,
     )
 
 
