@@ -8,6 +8,7 @@ from django.http import Http404
 
 from accounts.models import Role
 from accounts.scoping import district_ids_in_scope
+from consultants.selectors import consultants_serving
 from districts.access import access_district_by_code
 from districts.models import District
 
@@ -17,8 +18,14 @@ def _serves(user, district: District) -> bool:
 
 
 def may_submit(user, district: District) -> bool:
-    """A consultant (with a consultant record) serving the district submits their own part."""
-    return getattr(user, "consultant", None) is not None and _serves(user, district)
+    """A consultant submits their own part of a district's month: their consultant record works there
+    (``consultants_serving``, the month page's list) and the district is in their scope."""
+    consultant = getattr(user, "consultant", None)
+    return (
+        consultant is not None
+        and _serves(user, district)
+        and consultants_serving(district=district).filter(pk=consultant.pk).exists()
+    )
 
 
 def may_approve(user, district: District) -> bool:

@@ -40,11 +40,15 @@ def test_each_consultant_submits_their_part_once(me, colleague, farsta):
     ]  # fmt: skip
 
 
-@pytest.mark.parametrize("who", ["manager", "strategist", "other_consultant"])
+@pytest.mark.parametrize("who", ["manager", "strategist", "other_consultant", "login_only"])
 def test_only_the_districts_consultants_submit(who, farsta, bromma, manager, strategist):
     from .conftest import _consultant
 
     user = {"manager": manager, "strategist": strategist}.get(who) or _consultant(bromma, "K09", "ola")
+    if who == "login_only":
+        # Farsta is in the login's scope, but the consultant works in Bromma only: not on Farsta's
+        # month page (consultants_serving), so no part of Farsta's month to submit.
+        user.districts.add(farsta)
 
     with pytest.raises(PermissionDenied):
         month_submit(user=user, district=farsta, month=MARCH)
