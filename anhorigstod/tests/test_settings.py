@@ -59,7 +59,8 @@ def test_production_settings_demand_a_secret_key():
 
 
 def test_embedded_default_is_sqlite_under_var_with_tasks_in_process():
-    assert _setting("DATABASES['default']['ENGINE']") == "django.db.backends.sqlite3"
+    # Django's SQLite backend, wrapped so that an id past 64 bits finds nothing (anhorigstod/sqlite_backend).
+    assert _setting("DATABASES['default']['ENGINE']") == "anhorigstod.sqlite_backend"
     assert _setting("DATABASES['default']['NAME']") == str(BASE_DIR / "var" / "anhorigstod.sqlite3")
     assert _setting("CELERY_TASK_ALWAYS_EAGER") == "True"
     assert _setting("DEBUG") == "True"
