@@ -23,7 +23,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Min, Q
+from django.db.models import Exists, Max, Min, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -122,32 +122,45 @@ def figures_mark_talk_score(talk: Contact) -> None:
     _mark({(talk.district_id, _month(talk.date)), *_series_months(talk.district_id, talk.caregiver_id)})
 
 
+def _reached_months(answers) -> set[tuple[int, datetime.date]]:
+    """The months in which the answers' caregivers were reached by talks or groups in the answers'
+    districts: where an answer counts (caregivers followed up count answers on or after a period's start)."""
+    same = answers.filter(caregiver_id=OuterRef("caregiver_id"), district_id=OuterRef("district_id"))
+    reached = Contact.objects.filter(Q(talk_number__isnull=False) | Q(meeting__isnull=False))
+    return _contact_months(reached.filter(Exists(same)))
+
+
 def figures_mark_followup(*, district_id: int, caregiver_id: int | None, day: datetime.date) -> None:
     """A follow-up answer changed: its month (answers), and every month its caregiver was reached by
-    talks or groups in the district (caregivers followed up count answers on or after a period's start)."""
+    talks or groups in the district (``_reached_months``)."""
+    from outcomes.models import FollowUpAnswer  # outcomes imports this module
+
     pairs = {(district_id, _month(day))}
     if caregiver_id is not None:
-        reached = Contact.objects.filter(Q(talk_number__isnull=False) | Q(meeting__isnull=False))
-        pairs |= _contact_months(reached.filter(district_id=district_id, caregiver_id=caregiver_id))
+        pairs |= _reached_months(FollowUpAnswer.objects.filter(district_id=district_id, caregiver_id=caregiver_id))
     _mark(pairs)
 
 
 def figures_mark_offers(
-    *, caregiver_id: int, district_ids: Iterable[int] | None = None, day: datetime.date | None = None
+    *, caregiver_ids: Iterable[int], district_ids: Iterable[int] | None = None, day: datetime.date | None = None
 ) -> None:
-    """A caregiver's support-contact offers count in each of their districts: mark the months of
-    their offers (and ``day``, an offer's date before a change) in the districts (theirs, unless given)."""
+    """Caregivers' support-contact offers count in each of their districts: mark the months of their
+    offers (and ``day``, an offer's date before a change) in the districts (theirs, unless given).
+    Two queries however many caregivers."""
+    caregiver_ids = list(caregiver_ids)
     if district_ids is None:
-        district_ids = Caregiver.districts.through.objects.filter(caregiver_id=caregiver_id).values_list(
-            "district_id", flat=True
-        )
-    months = {
-        _month(d)
-        for d in SupportContactOffer.objects.filter(caregiver_id=caregiver_id).values_list("offered_on", flat=True)
-    }
+        links = Caregiver.districts.through.objects.filter(caregiver_id__in=caregiver_ids)
+        pairs = set(links.values_list("caregiver_id", "district_id"))
+    else:
+        pairs = {(c, d) for c in caregiver_ids for d in district_ids}
+    months: dict[int, set[datetime.date]] = defaultdict(set)
+    offers = SupportContactOffer.objects.filter(caregiver_id__in=caregiver_ids)
+    for caregiver_id, offered_on in offers.values_list("caregiver_id", "offered_on"):
+        months[caregiver_id].add(_month(offered_on))
     if day is not None:
-        months.add(_month(day))
-    _mark((district_id, month) for district_id in district_ids for month in months)
+        for caregiver_id in caregiver_ids:
+            months[caregiver_id].add(_month(day))
+    _mark((district_id, month) for caregiver_id, district_id in pairs for month in months[caregiver_id])
 
 
 def figures_mark_districts(district_ids: Iterable[int]) -> None:
@@ -163,16 +176,13 @@ def figures_mark_caregiver(caregiver_id: int) -> None:
 def figures_mark_consultant(consultant_id: int) -> None:
     """A consultant's role or target group changed: figures break their work down by it (the report
     role). Marks the months of their contacts, and of their follow-up answers with the months those
-    caregivers were reached (where an answer counts, as in ``figures_mark_followup``)."""
+    caregivers were reached (``_reached_months``). Three queries."""
     from outcomes.models import FollowUpAnswer  # outcomes imports this module
 
-    pairs = _contact_months(Contact.objects.filter(consultant_id=consultant_id))
     answers = FollowUpAnswer.objects.filter(consultant_id=consultant_id)
+    pairs = _contact_months(Contact.objects.filter(consultant_id=consultant_id))
     pairs |= {(district_id, _month(day)) for district_id, day in answers.values_list("district_id", "date")}
-    reached = Contact.objects.filter(Q(talk_number__isnull=False) | Q(meeting__isnull=False))
-    for district_id, caregiver_id in answers.exclude(caregiver=None).values_list("district_id", "caregiver_id"):
-        pairs |= _contact_months(reached.filter(district_id=district_id, caregiver_id=caregiver_id))
-    _mark(pairs)
+    _mark(pairs | _reached_months(answers.exclude(caregiver=None)))
 
 
 def _periods_of(month: datetime.date) -> list[Period]:

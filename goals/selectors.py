@@ -24,6 +24,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from django.db.models import F, Q
 from django.utils import timezone
@@ -86,7 +87,7 @@ def goal_figures(goals: Iterable[Goal], *, today: datetime.date) -> dict[FigureK
     return found
 
 
-def _precomputed(*, year: int, districts: set, section: str, field: str, city_field: str, cache: dict) -> dict:
+def _precomputed(*, year: int, districts: set, today, cache: dict, section: str, field: str, city_field: str) -> dict:
     """A year's figure of each district (precomputed, ``section``) and of the city as one (None)."""
     period = Period.year(year)
     ids = sorted(d for d in districts if d is not None)
@@ -101,15 +102,13 @@ def _precomputed(*, year: int, districts: set, section: str, field: str, city_fi
     return result
 
 
-def _caregivers_reached(*, year: int, districts: set, today, cache) -> dict:
-    return _precomputed(
-        year=year,
-        districts=districts,
-        section=SnapshotSection.FIGURES,
-        field="caregivers",
-        city_field="caregivers",
-        cache=cache,
-    )
+# Measures read from a precomputed section: the districts' field, and the city's as one.
+_caregivers_reached = partial(
+    _precomputed, section=SnapshotSection.FIGURES, field="caregivers", city_field="caregivers"
+)
+_support_contacts_offered = partial(
+    _precomputed, section=SnapshotSection.OFFERS, field="offers", city_field="support_contact_offers"
+)
 
 
 def _talks_scored_share(*, year: int, districts: set, today, cache) -> dict:
@@ -148,17 +147,6 @@ def _components_offered(*, year: int, districts: set, today, cache) -> dict:
             else 0
         )
     return result
-
-
-def _support_contacts_offered(*, year: int, districts: set, today, cache) -> dict:
-    return _precomputed(
-        year=year,
-        districts=districts,
-        section=SnapshotSection.OFFERS,
-        field="offers",
-        city_field="support_contact_offers",
-        cache=cache,
-    )
 
 
 _MEASURES = {

@@ -14,7 +14,13 @@ from districts.tests.factories import DistrictFactory
 from followup.models import CitySnapshot, FigureSnapshot, SnapshotSection, StaleMonth
 from followup.periods import Period
 from followup.selectors import SCOPE, city_figures, district_figures
-from followup.snapshots import city_figures_for, figures_for, figures_rebuild, figures_refresh
+from followup.snapshots import (
+    city_figures_for,
+    figures_for,
+    figures_mark_consultant,
+    figures_rebuild,
+    figures_refresh,
+)
 from interventions.services import contact_delete, contact_log, contact_update, group_meeting_record
 from interventions.tests.factories import (
     AdviceTypeFactory,
@@ -199,6 +205,40 @@ def test_a_consultants_new_role_reaches_every_figure_broken_down_by_it(work):
     assert february["by_role"] == {"dementia_nurse": {"contacts": 1, "caregivers": 1}}
     april = kept[(SnapshotSection.OUTCOMES, "2026-04", "", bromma.pk)]
     assert list(april["by_role"]) == ["dementia_nurse"]
+
+
+def test_marking_a_consultants_work_takes_four_queries_however_many_answers(work, django_assert_num_queries):
+    user, bromma, talks = work["user"], work["bromma"], work["talks"]
+    values = {"channel": "individual_meeting", "duration_minutes": 45, "target_group": "65_plus"}
+    for month in (2, 3, 4):
+        caregiver = CaregiverFactory(districts=[bromma])
+        contact_log(user=user, consultant=work["consultant"], date=datetime.date(2026, month, 10),
+                    intervention_type=talks, district=bromma, caregiver=caregiver, **values)  # fmt: skip
+        followup_answer_record(user=user, district=bromma, consultant=work["consultant"],
+                               date=datetime.date(2026, 5, 20), result="yes", caregiver=caregiver)  # fmt: skip
+    StaleMonth.objects.all().delete()
+
+    with django_assert_num_queries(4):  # contacts' months, answers, reached months, the marks
+        figures_mark_consultant(work["consultant"].pk)
+
+    assert set(StaleMonth.objects.values_list("month", flat=True)) == {datetime.date(2026, m, 1) for m in (2, 3, 4, 5)}
+
+
+def test_clearing_a_districts_caregivers_marks_their_offers(work):
+    user, bromma = work["user"], work["bromma"]
+    anna, bo = CaregiverFactory(districts=[bromma]), CaregiverFactory(districts=[bromma])
+    for caregiver, month in ((anna, 2), (bo, 3)):
+        support_contact_record(caregiver=caregiver, user=user, offered_on=datetime.date(2026, month, 3),
+                               status="offered")  # fmt: skip
+    figures_rebuild()
+
+    bromma.caregivers.clear()  # from the district's side: every caregiver at once
+    figures_refresh()
+    kept = _sections()
+    figures_rebuild()
+
+    assert kept == _sections()
+    assert (SnapshotSection.OFFERS, "2026-02", "", bromma.pk) not in kept
 
 
 def test_the_city_figures_are_the_combined_figures_counting_each_caregiver_and_offer_once(work):
