@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "goals",
     "representatives",
     "collaboration",
+    # The service's own floor: one-time submission tokens, heartbeats, backups (issue 15).
+    "operations",
     "django_filters",
     # Security and personal data (issue 6).
     "auditlog",
@@ -67,8 +69,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a request id and one JSON line per request, whatever answers it.
+    "anhorigstod.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body: an undecodable charset or an absurd formset count is a 400.
+    "anhorigstod.request_guards.RequestGuardMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "anhorigstod.middleware.SwedishFirstLocaleMiddleware",
@@ -84,6 +90,8 @@ MIDDLEWARE = [
     "audit.middleware.AuditlogMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
+    # Innermost: a form carrying a one-time token runs its view once (operations/submissions.py).
+    "operations.middleware.OneSubmissionMiddleware",
 ]
 
 ROOT_URLCONF = "anhorigstod.urls"
@@ -156,14 +164,16 @@ CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL o
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 30 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A message a killed worker held is handed out again after this many seconds (acks are late, and the
-# report task is idempotent, so a second delivery is harmless). It must exceed the longest task.
+# report task is idempotent, so a second delivery is harmless). Matched to the task time limit: no
+# task runs longer, so no live task's message is handed out twice. A report whose worker died is
+# found much sooner by its stopped heartbeat (REPORT_STALE_SECONDS) and requeued by the sweep.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60),
     # How often a worker sweeps for such messages: every interval x throttle seconds (kombu's 10 x 10).
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
@@ -185,6 +195,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=15),
     },
 }
+
+# Heartbeats (operations.Heartbeat): workers and beat write one every HEARTBEAT_SECONDS; one older than
+# HEARTBEAT_STALE_SECONDS means the process is gone (/health/ answers 503, the report pages say so).
+HEARTBEAT_SECONDS = env.int("HEARTBEAT_SECONDS", default=10)
+HEARTBEAT_STALE_SECONDS = env.int("HEARTBEAT_STALE_SECONDS", default=120)
+# A running report's own heartbeat (written while it compiles); older than this, its worker died.
+REPORT_HEARTBEAT_SECONDS = env.int("REPORT_HEARTBEAT_SECONDS", default=5)
+REPORT_STALE_SECONDS = env.int("REPORT_STALE_SECONDS", default=30)
 
 # Sessions end after this many seconds without a request (every request renews the session).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
