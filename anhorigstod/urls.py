@@ -23,3 +23,6 @@ urlpatterns = [
     path("health/", health.health, name="health"),
     path("admin/", admin.site.urls),
 ]
+
+# Our own 500/503 page (400, 403 and 404 are Django's views rendering templates/4xx.html).
+handler500 = "anhorigstod.errors.server_error"

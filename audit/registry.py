@@ -17,6 +17,8 @@ from django.db.models.signals import m2m_changed, pre_delete
 from django.utils import translation
 from django.utils.text import capfirst
 
+from interventions.signals import contacts_bulk_written
+
 # What a masked value is stored as: nothing of the original, not even its length.
 MASK = "***"
 
@@ -118,6 +120,25 @@ def register_audited_models() -> None:
     for model in m.values():
         pre_delete.connect(_remember_districts, sender=model, dispatch_uid=f"audit-pre-delete-{model._meta.label}")
     post_log.connect(_tie_entry_to_districts, dispatch_uid="audit-post-log")
+    contacts_bulk_written.connect(_log_bulk_contacts, dispatch_uid="audit-contacts-bulk-written")
+
+
+def _log_bulk_contacts(sender, contacts, action, **kwargs) -> None:
+    """One entry per contact a bulk write made (a group meeting's attendees), as a save would log it."""
+    from auditlog.receivers import log_create
+
+    from .models import AuditEntry
+
+    for contact in contacts:
+        if action == "create":
+            log_create(sender=sender, instance=contact, created=True)
+        elif action == "delete":
+            entry = AuditEntry.objects.log_create(
+                contact,
+                action=AuditEntry.Action.UPDATE,  # a soft delete: filed as a delete by log_create
+                changes={"deleted_at": ["None", str(contact.deleted_at)]},
+            )
+            tie_to_districts(entry, audit_districts(contact))
 
 
 def audit_repr(instance: models.Model) -> str:

@@ -29,6 +29,7 @@ from .models import (
     Referral,
 )
 from .selectors import talk_cap
+from .signals import contacts_bulk_written
 
 # Contacts older than this are surely a typing error (a year like 2205 or 1925).
 OLDEST_CONTACT = datetime.date(2000, 1, 1)
@@ -303,7 +304,7 @@ def group_meeting_record(
     meeting.save()
     meeting.attendees.set(attendees)
     intervention_type = InterventionType.objects.get(code=group.intervention_code)
-    Contact.objects.bulk_create(
+    contacts = Contact.objects.bulk_create(
         Contact(
             date=date,
             channel=Channel.GROUP_MEETING,
@@ -318,6 +319,7 @@ def group_meeting_record(
         )
         for caregiver in [*attendees, *([None] * unnamed_count)]
     )
+    contacts_bulk_written.send(sender=Contact, contacts=contacts, action="create")
     figures_mark_stale(district_id=group.district_id, day=date, onwards=True)
     return meeting
 
@@ -327,7 +329,12 @@ def group_meeting_delete(*, meeting: GroupMeeting, user) -> None:
     """Soft-delete a meeting and the contacts it logged."""
     _check_open(user, meeting.group.district, meeting.date)
     now = timezone.now()
-    meeting.contacts.filter(Q(deleted_at__isnull=True)).update(deleted_at=now, deleted_by=user)
+    alive = meeting.contacts.filter(Q(deleted_at__isnull=True))
+    contacts = list(alive.select_for_update())
+    alive.update(deleted_at=now, deleted_by=user)
+    for contact in contacts:
+        contact.deleted_at, contact.deleted_by = now, user
+    contacts_bulk_written.send(sender=Contact, contacts=contacts, action="delete")
     meeting.deleted_at, meeting.deleted_by = now, user
     meeting.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
     figures_mark_stale(district_id=meeting.group.district_id, day=meeting.date, onwards=True)

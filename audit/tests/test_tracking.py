@@ -223,6 +223,39 @@ def test_deleting_a_meeting_is_logged_as_a_delete(me, bromma):
         (CREATE, None, ["bromma"]), (DELETE, me, ["bromma"])]  # fmt: skip
 
 
+def test_a_meetings_attendee_contacts_are_logged_one_entry_each(me, bromma):
+    InterventionTypeFactory(code="own_groups", name="Groups")
+    group = GroupFactory(district=bromma)
+    anna = CaregiverFactory(districts=[bromma], label=LABEL)
+    with set_actor(me):
+        meeting = group_meeting_record(group=group, user=me, consultant=me.consultant, date=timezone.localdate(),
+                                       duration_minutes=90, attendees=[anna], unnamed_count=2)  # fmt: skip
+
+    contacts = list(Contact.objects.filter(meeting=meeting).order_by("pk"))
+    assert len(contacts) == 3
+    entries = [_entries(contact) for contact in contacts]
+    assert [[(e.action, e.actor, _districts(e)) for e in es] for es in entries] == [[(CREATE, me, ["bromma"])]] * 3
+    assert [es[0].changes["meeting"] for es in entries] == [["None", str(meeting.pk)]] * 3
+    assert entries[0][0].changes["caregiver"] == ["None", str(anna.pk)]
+    assert LABEL not in _stored_text()
+
+
+def test_deleting_a_meeting_logs_the_delete_of_each_attendee_contact(me, bromma):
+    InterventionTypeFactory(code="own_groups", name="Groups")
+    group = GroupFactory(district=bromma)
+    with set_actor(me):
+        meeting = group_meeting_record(group=group, user=me, consultant=me.consultant, date=timezone.localdate(),
+                                       duration_minutes=60, unnamed_count=2)  # fmt: skip
+        from interventions.services import group_meeting_delete
+
+        group_meeting_delete(meeting=meeting, user=me)
+
+    contacts = list(Contact.objects.filter(meeting=meeting).order_by("pk"))  # soft-deleted rows stay
+    assert len(contacts) == 2
+    assert [[(e.action, e.actor, _districts(e)) for e in _entries(c)] for c in contacts] == [
+        [(CREATE, me, ["bromma"]), (DELETE, me, ["bromma"])]] * 2  # fmt: skip
+
+
 def test_creating_a_user_logs_it_without_the_password(bromma):
     admin = UserFactory(role=Role.ADMIN)
     with set_actor(admin):
