@@ -291,22 +291,30 @@ def _sqlite_restore(settings_dict: dict, source: Path, manifest: dict) -> tuple[
             )
     if not target.parent.is_dir():
         raise BackupError(f"The directory {target.parent} does not exist.")
-    if not target.exists():
-        # Personal data: readable by the service's user only.
-        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     try:
         backup = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise BackupError(f"The backup file {source} cannot be opened ({exc}).") from None
+    try:
+        try:
+            healthy = backup.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        except sqlite3.DatabaseError as exc:
+            raise BackupError(f"The backup file {source} is not a readable SQLite database ({exc}).") from None
+        if not healthy:
+            raise BackupError(f"The backup file {source} is a damaged SQLite database; nothing was restored.")
+        if not target.exists():
+            # Personal data: readable by the service's user only.
+            os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         restored = sqlite3.connect(target)
         try:
-            if backup.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                raise BackupError(f"The backup file {source} is a damaged SQLite database; nothing was restored.")
             backup.backup(restored)
             counts = _sqlite_table_counts(restored)
+        except sqlite3.Error as exc:
+            raise BackupError(f"Restoring {source} into {target} failed ({exc}).") from None
         finally:
             restored.close()
-            backup.close()
-    except sqlite3.DatabaseError as exc:
-        raise BackupError(f"The backup file {source} is not a readable SQLite database ({exc}).") from None
+    finally:
+        backup.close()
     return str(target), counts
 
 
