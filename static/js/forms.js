@@ -77,23 +77,31 @@
     }
   };
 
-  document.addEventListener("DOMContentLoaded", () => {
+  // Bring back what was typed into a form whose submission has not been saved: after an error page,
+  // a reload or the back button. The draft keeps its token, so if that submission did save after all,
+  // saving again replays the first answer instead of storing a second record. Run on load and again
+  // on pageshow: a browser restoring a page from its history cache resets fields marked
+  // autocomplete="off" (the caregiver's label) after the page has loaded.
+  const restoreDrafts = () => {
+    if (!storage) return;
     dropSavedDrafts();
+    for (const form of document.querySelectorAll("form[data-keep-draft]")) {
+      if (!form.elements[TOKEN]) continue;
+      const raw = storage.getItem(draftKey(form));
+      if (!raw) continue;
+      try {
+        restoreDraft(form, JSON.parse(raw));
+      } catch (error) {
+        storage.removeItem(draftKey(form));
+      }
+    }
+  };
+
+  document.addEventListener("DOMContentLoaded", () => {
+    restoreDrafts();
     for (const form of document.querySelectorAll("form")) {
       if (!form.elements[TOKEN]) continue;
       if (form.hasAttribute("data-keep-draft") && storage) {
-        const raw = storage.getItem(draftKey(form));
-        if (raw) {
-          try {
-            const draft = JSON.parse(raw);
-            // The same token: this page is the server's answer to that very submission (a form
-            // error), already showing what was sent. Another token: a fresh page, so bring the typing
-            // back, token and all: if that submission did save after all, saving again replays it.
-            if (draft.token !== form.elements[TOKEN].value) restoreDraft(form, draft);
-          } catch (error) {
-            storage.removeItem(draftKey(form));
-          }
-        }
         form.addEventListener("input", () => saveDraft(form));
         form.addEventListener("change", () => saveDraft(form));
       }
@@ -119,8 +127,9 @@
     }
   });
 
-  // Back to a page kept in the browser's cache: its buttons work again.
+  // Back to a page kept in the browser's cache: its buttons work again, and its typing comes back.
   window.addEventListener("pageshow", () => {
     for (const form of document.querySelectorAll("form[data-submitting='1']")) setBusy(form, false);
+    restoreDrafts();
   });
 })();
