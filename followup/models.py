@@ -90,6 +90,8 @@ class ReportScope(models.TextChoices):
 class ReportStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
+    # Its worker stopped (its heartbeat went stale) and the report is sent to a worker again.
+    INTERRUPTED = "interrupted", _("Interrupted, restarting")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
 
@@ -122,10 +124,20 @@ class FollowupReport(models.Model):
     # The scope's districts when ordered: a network that changes later does not change the report.
     districts = models.ManyToManyField(District, verbose_name=_("districts"), related_name="+")
     target_groups = models.JSONField(_("target groups"), default=list, blank=True, help_text=_("Empty: all."))
-    status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
+    status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     error = models.TextField(_("why it failed"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The running compile's own heartbeat, written every REPORT_HEARTBEAT_SECONDS by the process that
+    # claimed it (``worker``, "<hostname>:<pid>") under the claim's ``run``: a running report whose
+    # heartbeat is older than REPORT_STALE_SECONDS has lost its worker (followup.services.report_sweep).
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    worker = models.CharField(_("worker"), max_length=200, blank=True)
+    run = models.UUIDField(_("current run"), null=True, blank=True, editable=False)
+    restarts = models.PositiveSmallIntegerField(_("restarts"), default=0)
+    interrupted_at = models.DateTimeField(_("last interrupted"), null=True, blank=True)
+    # When the interrupted report was sent to the queue again (empty: not yet, e.g. the queue was down).
+    requeued_at = models.DateTimeField(_("requeued"), null=True, blank=True)
     origin = models.CharField(_("origin"), max_length=10, choices=ReportOrigin.choices, default=ReportOrigin.ORDERED)
     # A scheduled report's period and scope, so that a beat message delivered twice makes one report.
     schedule_key = models.CharField(_("schedule key"), max_length=60, null=True, blank=True, unique=True)
@@ -168,4 +180,4 @@ class FollowupReport(models.Model):
 
     @property
     def is_pending(self) -> bool:
-        return self.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
+        return self.status in (ReportStatus.QUEUED, ReportStatus.RUNNING, ReportStatus.INTERRUPTED)

@@ -18,11 +18,11 @@ rebuild equals the kept result.
 from __future__ import annotations
 
 import datetime
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, Max, Min, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -31,10 +31,13 @@ from caregivers.models import Caregiver, SupportContactOffer
 from caregivers.selectors import support_contact_offer_counts
 from districts.models import District, TargetGroup
 from interventions.models import Contact
+from operations.selectors import liveness
 
 from .models import CitySnapshot, FigureSnapshot, SnapshotSection, StaleMonth
 from .periods import MONTH, TERTIAL, YEAR, Period
 from .selectors import city_figures, district_figures
+
+logger = logging.getLogger(__name__)
 
 TARGET_GROUPS: tuple[str, ...] = ("", *TargetGroup.values)  # "" is all target groups
 
@@ -57,9 +60,11 @@ SECTIONS: dict[str, tuple] = {
     SnapshotSection.OUTCOMES: (_outcome_figures, ("",)),
     SnapshotSection.OFFERS: (_offer_figures, ("",)),
 }
-# With a broker, Celery beat refreshes every 20 seconds; marks older than this are refreshed on
-# read, so a newly logged contact shows within a minute even if the worker lags.
+# With a broker, Celery beat has a worker refresh every 20 seconds. While a worker is alive a web
+# request never refreshes; if marks grow older than this (beat is down), a read asks a worker to.
 READ_REFRESH_AFTER = datetime.timedelta(seconds=40)
+# The key of the PostgreSQL advisory lock that lets one figures refresh run at a time.
+REFRESH_LOCK_KEY = 7_015_001
 
 
 def _month(day: datetime.date) -> datetime.date:
@@ -211,9 +216,28 @@ def _store_city(period: Period, now) -> None:
     )
 
 
-def figures_refresh(*, district_ids: Iterable[int] | None = None, months: Iterable[datetime.date] | None = None) -> int:
+def _refresh_lock(*, wait: bool) -> bool:
+    """Take the figures refresh's lock for the current transaction; False if another refresh holds it
+    and ``wait`` is off. PostgreSQL: a transaction-level advisory lock. SQLite: its one writer lock
+    serializes writing transactions anyway."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK_KEY])
+            return True
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [REFRESH_LOCK_KEY])
+        return bool(cursor.fetchone()[0])
+
+
+def figures_refresh(
+    *, district_ids: Iterable[int] | None = None, months: Iterable[datetime.date] | None = None, wait: bool = True
+) -> int:
     """Recompute the standard periods touching stale months; return how many marks were cleared.
 
+    One refresh runs at a time: the work starts by taking a lock (``_refresh_lock``). With ``wait``
+    (a report, which must read current figures) it waits for a running refresh to end; without (beat,
+    a dashboard read) it skips and returns 0, leaving the marks to the refresh that runs or the next.
     Marks made while the refresh runs are kept for the next one.
     """
     started = timezone.now()
@@ -222,14 +246,20 @@ def figures_refresh(*, district_ids: Iterable[int] | None = None, months: Iterab
         marks = marks.filter(district_id__in=list(district_ids))
     if months is not None:
         marks = marks.filter(month__in=list(months))
-    marks = list(marks.values_list("pk", "district_id", "month"))
-    if not marks:
+    if not marks.exists():
         return 0
-    periods: dict[Period, set[int]] = defaultdict(set)
-    for _pk, district_id, month in marks:
-        for period in _periods_of(month):
-            periods[period].add(district_id)
     with transaction.atomic():
+        if not _refresh_lock(wait=wait):
+            return 0
+        # Read under the lock: a refresh that ran meanwhile has cleared what it did.
+        started = timezone.now()
+        marks = list(marks.filter(marked_at__lte=started).values_list("pk", "district_id", "month"))
+        if not marks:
+            return 0
+        periods: dict[Period, set[int]] = defaultdict(set)
+        for _pk, district_id, month in marks:
+            for period in _periods_of(month):
+                periods[period].add(district_id)
         for period, districts in periods.items():
             _store(period, districts, started)
             _store_city(period, started)  # any district's change is the city's
@@ -297,18 +327,36 @@ def city_figures_for(*, period: Period) -> tuple[dict, datetime.datetime]:
 
 
 def _refreshed(period: Period, district_ids: list[int] | None) -> datetime.datetime:
-    """Refresh the period's stale months of the districts (all, given None) that are due; return the
-    moment the stored figures are true for: the oldest mark still pending, else now.
+    """Refresh the period's stale months of the districts (all, given None) when no worker can;
+    return the moment the stored figures are true for: the oldest mark still pending, else now.
 
-    Due are marks older than READ_REFRESH_AFTER with a worker, and every mark without one.
+    A web request refreshes only when no worker is alive (or tasks run in-process), and then does not
+    wait for a refresh already running (it shows the stored figures with their as-of). While a worker
+    is alive, beat has it refresh; marks older than READ_REFRESH_AFTER (beat is down) send it the
+    refresh task instead.
     """
     months = period.months()
     pending = StaleMonth.objects.filter(month__in=months)
     if district_ids is not None:
         pending = pending.filter(district_id__in=district_ids)
     oldest_pending = pending.aggregate(m=Min("marked_at"))["m"]
-    wait = READ_REFRESH_AFTER if settings.CELERY_BROKER_URL else datetime.timedelta(0)
-    if oldest_pending is not None and oldest_pending <= timezone.now() - wait:
-        figures_refresh(district_ids=district_ids, months=months)
-        oldest_pending = pending.aggregate(m=Min("marked_at"))["m"]  # marks made meanwhile stay
+    if oldest_pending is None:
+        return timezone.now()
+    alive = liveness()
+    if alive.in_process or not alive.worker_alive:
+        if figures_refresh(district_ids=district_ids, months=months, wait=False):
+            oldest_pending = pending.aggregate(m=Min("marked_at"))["m"]  # marks made meanwhile stay
+    elif not alive.beat_alive and oldest_pending <= timezone.now() - READ_REFRESH_AFTER:
+        _ask_a_worker_to_refresh()
     return oldest_pending or timezone.now()
+
+
+def _ask_a_worker_to_refresh() -> None:
+    from kombu.exceptions import OperationalError as BrokerUnavailable
+
+    from .tasks import refresh_figures  # the task calls figures_refresh: imported late to avoid a cycle
+
+    try:
+        refresh_figures.apply_async()
+    except BrokerUnavailable:
+        logger.warning("Could not ask a worker to refresh the figures")

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +14,7 @@ from collaboration.selectors import collaboration_city, collaboration_dashboard
 from districts.access import access_district_by_code
 from districts.models import District, TargetGroup
 from goals.selectors import city_goals, dashboard_goals
+from operations.selectors import Liveness, liveness
 from outcomes.selectors import outcome_city, outcome_dashboard
 
 from .access import access_report, reports_visible_to
@@ -24,7 +25,7 @@ from .publication import suppress_tables_for_publication
 from .report_files import FORMATS, WRITERS, report_about, report_file_name
 from .reports import report_tables
 from .selectors import CITY_FIGURES, city_overview, consultant_facts, district_dashboard
-from .services import report_order, report_reorder
+from .services import report_is_orphaned, report_order, report_recover, report_reorder, report_sweep
 from .tables import HEADLINE_LABELS, city_tables, dashboard_links, dashboard_tables
 
 
@@ -199,7 +200,11 @@ def reports(request):
         raise Http404
     recent = timezone.now() - timezone.timedelta(days=7)
     listed = visible.select_related("network", "ordered_by").prefetch_related("districts")[:100]
-    return render(request, "followup/reports.html", {"form": form, "reports": listed, "new_since": recent})
+    if any(report_is_orphaned(r) for r in listed):  # never "running" while nobody runs it
+        report_sweep(report_ids=[r.pk for r in listed if report_is_orphaned(r)])
+        listed = listed.all()
+    context = {"form": form, "reports": listed, "new_since": recent, "worker_notice": _worker_notice(liveness())}
+    return render(request, "followup/reports.html", context)
 
 
 def _ordered(request, report, success: str):
@@ -212,13 +217,44 @@ def _ordered(request, report, success: str):
     return redirect("followup:report", pk=report.pk)
 
 
+def _when(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def _worker_notice(alive: Liveness) -> str:
+    """What to say when no worker has beaten for HEARTBEAT_STALE_SECONDS (nothing in-process)."""
+    if alive.worker_alive:
+        return ""
+    if alive.worker_at is None:
+        return _(
+            "No background worker has answered yet; the report is compiled once one is running. Contact IT support."
+        )
+    return _(
+        "No background worker has answered since %(time)s; the report is compiled once one is running "
+        "again. Contact IT support."
+    ) % {"time": _when(alive.worker_at)}
+
+
 def _report_status(report) -> dict:
+    """The report's status as it truly is: one whose worker died is interrupted and requeued first;
+    a report waiting for a worker says when none is there."""
+    report = report_recover(report)
+    waiting = report.status in (ReportStatus.QUEUED, ReportStatus.INTERRUPTED)
+    interruption = ""
+    if report.status == ReportStatus.INTERRUPTED:
+        interruption = _(
+            "The worker compiling the report stopped at %(time)s; the report starts again (restart %(n)d)."
+        ) % {"time": _when(report.interrupted_at), "n": report.restarts}
     return {
         "status": report.status,
         "status_label": str(report.get_status_display()),
         "progress": report.progress,
         "error": report.error,
         "pending": report.is_pending,
+        "restarts": report.restarts,
+        "interrupted_at": report.interrupted_at.isoformat() if report.interrupted_at else None,
+        "interruption": interruption,
+        "notice": _worker_notice(liveness()) if waiting else "",
     }
 
 

@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import Role
@@ -61,10 +62,13 @@ def test_the_status_is_followed_without_a_reload(strategist, city):
     report = report_order(user=SYSTEM, period=Period.year(2025), scope=ReportScope.CITY, enqueue=False)
     assert strategist.get(f"/reports/{report.pk}/status/").json() == {
         "status": "queued", "status_label": "I kö", "progress": 0, "error": "", "pending": True,
+        "restarts": 0, "interrupted_at": None, "interruption": "", "notice": "",
     }  # fmt: skip
     page = strategist.get(f"/reports/{report.pk}/").content.decode()
     assert 'data-pending="true"' in page and "js/report-status.js" in page
-    FollowupReport.objects.filter(pk=report.pk).update(status=ReportStatus.RUNNING, progress=55)
+    FollowupReport.objects.filter(pk=report.pk).update(
+        status=ReportStatus.RUNNING, progress=55, heartbeat_at=timezone.now()
+    )  # a live worker's heartbeat
     assert strategist.get(f"/reports/{report.pk}/status/").json()["progress"] == 55
 
 

@@ -201,11 +201,11 @@ def test_a_transient_database_error_is_retried_with_backoff(two_districts, monke
     calls = []
     real = services.report_compile
 
-    def flaky(report_id):
+    def flaky(report_id, **kwargs):
         calls.append(report_id)
         if len(calls) == 1:
             raise OperationalError("server closed the connection unexpectedly")
-        return real(report_id)
+        return real(report_id, **kwargs)
 
     report = report_order(user=SYSTEM, period=Period.year(2025), scope=ReportScope.CITY, enqueue=False)
     monkeypatch.setattr("followup.tasks.report_compile", flaky)
@@ -220,7 +220,7 @@ def test_a_transient_database_error_is_retried_with_backoff(two_districts, monke
 
 
 def test_the_last_retry_fails_the_report_with_the_reason(two_districts, monkeypatch):
-    def down(report_id):
+    def down(report_id, **kwargs):
         raise OperationalError("could not connect to server")
 
     report = report_order(user=SYSTEM, period=Period.year(2025), scope=ReportScope.CITY, enqueue=False)

@@ -117,20 +117,52 @@ def test_a_new_contact_shows_on_the_next_read_without_a_worker(work, settings):
     assert abs((timezone.now() - as_of).total_seconds()) < 5
 
 
-def test_with_a_worker_fresh_marks_wait_for_it_and_old_ones_are_refreshed_on_read(work, settings):
+@pytest.fixture
+def with_a_broker(settings):
+    """Tasks go to a broker (not run in-process): whether a worker is alive decides who refreshes."""
+    from anhorigstod.celery import app
+
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/15"
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = True
+
+
+def _beat(kind: str, seconds_ago: float) -> None:
+    from operations.models import Heartbeat
+
+    at = timezone.now() - datetime.timedelta(seconds=seconds_ago)
+    Heartbeat.objects.update_or_create(kind=kind, name="host:1", defaults={"started_at": at, "beat_at": at})
+
+
+def test_with_a_worker_alive_a_read_never_refreshes(work, with_a_broker):
+    _beat("worker", seconds_ago=5)
+    _beat("beat", seconds_ago=5)
+    period = Period.month(2026, 6)
+    contact_log(user=work["user"], consultant=work["consultant"], date=TODAY, channel="phone", duration_minutes=5,
+                intervention_type=work["advice"], district=work["bromma"], target_group="65_plus")  # fmt: skip
+    marked = StaleMonth.objects.get(district=work["bromma"]).marked_at
+
+    waiting, as_of = figures_for(period=period, target_group=None)
+    StaleMonth.objects.update(marked_at=timezone.now() - datetime.timedelta(minutes=10))
+    still_waiting, _ = figures_for(period=period, target_group=None)
+
+    assert waiting == still_waiting == {}  # the worker refreshes (beat sends it), not the web request
+    assert as_of == marked  # the page says the figures are as of the change still waiting
+    assert StaleMonth.objects.count() == 1
+
+
+def test_with_no_worker_alive_a_read_refreshes(work, with_a_broker):
+    _beat("worker", seconds_ago=10 * 60)  # older than HEARTBEAT_STALE_SECONDS: the worker is gone
     period = Period.month(2026, 6)
     contact_log(user=work["user"], consultant=work["consultant"], date=TODAY, channel="phone", duration_minutes=5,
                 intervention_type=work["advice"], district=work["bromma"], target_group="65_plus")  # fmt: skip
 
-    waiting, as_of = figures_for(period=period, target_group=None)
-    marked = StaleMonth.objects.get(district=work["bromma"]).marked_at
-    StaleMonth.objects.update(marked_at=timezone.now() - datetime.timedelta(seconds=50))
-    refreshed, _ = figures_for(period=period, target_group=None)
+    refreshed, as_of = figures_for(period=period, target_group=None)
 
-    assert waiting == {}
-    assert as_of == marked  # the page says the figures are as of the change still waiting
     assert refreshed[work["bromma"].pk]["contacts"] == 1
+    assert StaleMonth.objects.count() == 0
+    assert abs((timezone.now() - as_of).total_seconds()) < 5
 
 
 def test_outcomes_offers_and_the_city_kept_incrementally_equal_a_full_rebuild(work):

@@ -1,5 +1,6 @@
-// Follows a report being compiled: status and progress update without a reload, and the page
-// reloads once to show the report when it is done. An external file, so a strict CSP holds.
+// Follows a report being compiled: status and progress update without a reload (and whether its
+// worker stopped and it restarts, or no worker is there at all), and the page reloads once to show
+// the report when it is done. An external file, so a strict CSP holds.
 document.addEventListener("DOMContentLoaded", () => {
   const box = document.getElementById("report-status");
   if (!box) return;
@@ -19,9 +20,12 @@ document.addEventListener("DOMContentLoaded", () => {
         const status = await response.json();
         box.querySelector('[data-field="status_label"]').textContent = status.status_label;
         setWidth(status.progress);
-        const error = box.querySelector('[data-field="error"]');
-        error.textContent = status.error;
-        error.classList.toggle("d-none", !status.error);
+        for (const name of ["error", "interruption", "notice"]) {
+          const field = box.querySelector(`[data-field="${name}"]`);
+          if (!field) continue;
+          field.textContent = status[name] || "";
+          field.classList.toggle("d-none", !status[name]);
+        }
         if (!status.pending) {
           window.location.reload();
           return;
