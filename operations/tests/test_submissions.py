@@ -1,5 +1,6 @@
 """One press, one record: a form's one-time token makes a resent submission create nothing new."""
 
+import datetime
 import re
 import threading
 import uuid
@@ -183,3 +184,60 @@ def test_simultaneous_presses_of_one_form_store_one_contact(postgresql):
 
     assert answers == [(302, "/log/")] * presses
     assert Contact.objects.count() == 1
+
+
+def test_a_replayed_report_order_orders_one_report(bromma, login, django_capture_on_commit_callbacks):
+    from followup.models import FollowupReport
+
+    client = login(UserFactory(role=Role.STRATEGIST))
+    token = _token(client.get("/reports/"))
+    data = {"kind": "year", "year": 2025, "scope": "city", "submission_token": token}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [client.post("/reports/", data) for _ in range(2)]
+
+    report = FollowupReport.objects.get()
+    assert [(a.status_code, a["Location"]) for a in answers] == [(302, f"/reports/{report.pk}/")] * 2
+
+
+def test_a_replayed_collaboration_activity_records_one_activity(bromma, login):
+    from collaboration.models import CollaborationActivity
+    from collaboration.tests.factories import PartnerFactory
+
+    client = login(UserFactory(role=Role.MANAGER, districts=[bromma]))
+    partner = PartnerFactory(districts=[bromma])
+    token = _token(client.get("/collaboration/new/"))
+    data = {"kind": "meeting", "date": "2025-05-14", "title": "Samverkansmöte", "network": "",
+            "districts": str(bromma.pk), "partners": str(partner.pk), "participants_caregivers": "12",
+            "participants_partner_staff": "", "note": "", "submission_token": token}  # fmt: skip
+
+    answers = [client.post("/collaboration/new/", data).status_code for _ in range(2)]
+
+    assert (answers, CollaborationActivity.objects.count()) == ([302, 302], 1)
+
+
+def test_an_admin_add_form_pressed_twice_adds_once(bromma, login):
+    from collaboration.models import Partner
+
+    admin = login(UserFactory(role=Role.ADMIN))
+    page = admin.get("/admin/collaboration/partner/add/")
+    token = _token(page)
+    data = {"name": "Minnesmottagningen", "kind": "memory_clinic", "districts": [bromma.pk],
+            "submission_token": token, "_save": "Spara"}  # fmt: skip
+
+    answers = [admin.post("/admin/collaboration/partner/add/", data) for _ in range(2)]
+
+    assert [a.status_code for a in answers] == [302, 302], answers[0].content.decode()[:3000]
+    assert Partner.objects.count() == 1
+
+
+def test_tokens_older_than_a_week_are_pruned(me, db):
+    from operations.services import submission_tokens_prune
+
+    now = timezone.now()
+    old, recent = (SubmissionToken.objects.create(token=uuid.uuid4(), user=me, path="/log/") for _ in range(2))
+    SubmissionToken.objects.filter(pk=old.pk).update(created_at=now - datetime.timedelta(days=7, seconds=1))
+    SubmissionToken.objects.filter(pk=recent.pk).update(created_at=now - datetime.timedelta(days=6))
+
+    assert submission_tokens_prune(now=now) == 1
+    assert list(SubmissionToken.objects.values_list("pk", flat=True)) == [recent.pk]
