@@ -9,6 +9,7 @@ from pathlib import Path
 import bootstrap_wrapper
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -19,9 +20,14 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 # SECRET_KEY, DEBUG and ALLOWED_HOSTS are set per environment (local.py, test.py, production.py).
 
-(BASE_DIR / "var").mkdir(exist_ok=True)
-# The embedded default is a SQLite file under var/; PostgreSQL via DATABASE_URL=postgres://...
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'anhorigstod.sqlite3'}")}
+# Nothing here creates a folder or file: importing the settings must not write to the disk. Writable
+# paths come from the environment (DATABASE_URL's SQLite file, STATIC_ROOT); the SQLite backend creates
+# its file's folder when it connects, collectstatic creates STATIC_ROOT.
+# The embedded default (local and tests only: production.py refuses it) is a SQLite file under var/;
+# PostgreSQL via DATABASE_URL=postgres://...
+# (Unset or empty alike, as `DATABASE_URL=` copied from .env.example.)
+_database_url = env.str("DATABASE_URL", default="").strip() or f"sqlite:///{BASE_DIR / 'var' / 'anhorigstod.sqlite3'}"
+DATABASES = {"default": env.db_url_config(_database_url)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite as Django has it, but an id too large for any column finds nothing instead of crashing.
@@ -141,8 +147,8 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Where collectstatic writes (and whitenoise serves from without DEBUG); created by collectstatic.
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Bootstrap comes from a pinned wheel at install time; nothing third-party is committed.
@@ -157,7 +163,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Celery: unset broker means tasks run in-process, so the embedded default needs no services.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="").strip()
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
@@ -193,6 +199,11 @@ CELERY_BEAT_SCHEDULE = {
     "erase-expired-caregivers": {
         "task": "caregivers.erase_expired_caregivers",
         "schedule": crontab(hour=3, minute=15),
+    },
+    # Forgets one-time form tokens older than a week (operations.services.SUBMISSION_TOKEN_DAYS).
+    "prune-submission-tokens": {
+        "task": "operations.prune_submission_tokens",
+        "schedule": crontab(hour=3, minute=45),
     },
 }
 
@@ -267,9 +278,29 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Logs go to standard error, one line per record: readable text here, JSON lines (LOG_FORMAT=json, the
+# default in production) for a log collector. Every record carries the request's id (and the user's
+# id once the request knows its user) through anhorigstod.request_log, which also writes one line per
+# request. No name, user name or caregiver label is ever logged: users appear by id only.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "anhorigstod.request_log.RequestContextFilter"}},
+    "formatters": {
+        "text": {
+            "()": "logging.Formatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+            "defaults": {"request_id": "-"},
+        },
+        "json": {"()": "anhorigstod.request_log.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request"], "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Errors go to Sentry when SENTRY_DSN is set (local.py and production.py start it; tests never do).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="local")

@@ -1,4 +1,10 @@
-"""Production: every secret from the environment, no defaults; HTTPS behind a proxy.
+"""Production: every secret and service from the environment, no defaults; HTTPS behind a proxy.
+
+Start-up (gunicorn, the worker, `manage.py check`) stops with ImproperlyConfigured naming the
+variable when SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (PostgreSQL only: the embedded SQLite default
+is for local work and tests) or CELERY_BROKER_URL is missing: a half-configured server must not
+quietly run on a SQLite file with its tasks in the web process. Logs are JSON lines (LOG_FORMAT),
+errors go to Sentry when SENTRY_DSN is set.
 
 base.py already sends, in every environment: the Content-Security-Policy (django-csp: nothing
 inline, nothing from another host), X-Frame-Options DENY, X-Content-Type-Options nosniff,
@@ -7,12 +13,39 @@ over HTTPS. anhorigstod/tests/test_security_headers.py checks what this file mak
 and that `manage.py check --deploy` finds nothing.
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, env
+from .base import DATABASES, LOGGING, MIDDLEWARE, env
+
+
+def _missing(name: str) -> ImproperlyConfigured:
+    return ImproperlyConfigured(
+        f"Set the {name} environment variable: production settings do not start without it (README.md, Configuration)."
+    )
+
+
+def _required(name: str) -> str:
+    value = env.str(name, default="").strip()
+    if not value:
+        raise _missing(name)
+    return value
+
 
 DEBUG = False
-SECRET_KEY = env("SECRET_KEY")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+SECRET_KEY = _required("SECRET_KEY")
+ALLOWED_HOSTS = [host.strip() for host in env.list("ALLOWED_HOSTS", default=[]) if host.strip()]
+if not ALLOWED_HOSTS:
+    raise _missing("ALLOWED_HOSTS")
+_required("DATABASE_URL")
+# base.py has read the same variable into DATABASES.
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured(
+        "DATABASE_URL must name a PostgreSQL database (postgres://USER:PASSWORD@HOST:5432/NAME) in "
+        "production; the SQLite default is for local work and tests only."
+    )
+# base.py has read it too: with a broker, tasks go to the workers, not the web process.
+_required("CELERY_BROKER_URL")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # The proxy terminates TLS and sets X-Forwarded-Proto.
@@ -69,3 +102,16 @@ PERMISSIONS_POLICY = {
 }
 # Outermost, so the HTTPS redirect and every error page carry it too.
 MIDDLEWARE = ["anhorigstod.middleware.PermissionsPolicyMiddleware", *MIDDLEWARE]
+
+# JSON lines by default, for the log collector (LOG_FORMAT=text for a person reading a console).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
+LOGGING = {**LOGGING, "handlers": {"console": {**LOGGING["handlers"]["console"], "formatter": LOG_FORMAT}}}
+
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+if SENTRY_DSN:
+    from anhorigstod.error_reporting import sentry_start
+
+    sentry_start(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT)

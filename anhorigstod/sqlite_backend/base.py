@@ -1,4 +1,8 @@
-"""The embedded default's database: Django's SQLite backend, with integers past 64 bits made harmless.
+"""The embedded default's database: Django's SQLite backend, with integers past 64 bits made harmless
+and the database file's folder created when it is first connected to.
+
+Importing the settings creates nothing (a fresh clone has no var/ folder); the first connection, by
+`migrate` or the first request, makes the folder its file lives in.
 
 SQLite cannot bind an integer beyond 64 bits: a lookup by such an id (a posted choice of
 ``"9" * 30``, say) raises OverflowError, a server error, in every form, admin page and filter alike.
@@ -6,6 +10,8 @@ PostgreSQL simply finds nothing. Here such a parameter is bound as a float inste
 compares with the column as a number and which no stored integer equals: the lookup finds nothing,
 as on PostgreSQL, and the form says the choice is not valid. Only parameters are touched, never SQL.
 """
+
+from pathlib import Path
 
 from django.db.backends.sqlite3 import base
 
@@ -34,6 +40,20 @@ class SQLiteCursorWrapper(base.SQLiteCursorWrapper):
         return super().executemany(query, (_bindable_params(params) for params in param_list))
 
 
+def _file_database(name) -> Path | None:
+    """The file a database name opens, or None for an in-memory database or a file: URI."""
+    name = str(name)
+    if name in ("", ":memory:") or name.startswith("file:"):
+        return None
+    return Path(name)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    def get_new_connection(self, conn_params):
+        path = _file_database(conn_params["database"])
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        return super().get_new_connection(conn_params)
+
     def create_cursor(self, name=None):
         return self.connection.cursor(factory=SQLiteCursorWrapper)

@@ -34,6 +34,11 @@ def _production_environment() -> dict[str, str]:
     """The test run's environment (its database) as production sees it, with production's defaults."""
     dropped = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"}
     keep = {k: v for k, v in os.environ.items() if k not in dropped}
+    # Production refuses to start without PostgreSQL and a broker: a run on the embedded default
+    # lends it addresses where nothing listens (nothing here connects to either).
+    if not keep.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        keep["DATABASE_URL"] = "postgres://postgres@127.0.0.1:9/unused"
+    keep["CELERY_BROKER_URL"] = keep.get("CELERY_BROKER_URL") or "redis://127.0.0.1:9/0"
     return {
         **keep,
         "DJANGO_SETTINGS_MODULE": "anhorigstod.settings.production",
