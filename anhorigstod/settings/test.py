@@ -13,6 +13,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Nor STATIC_ROOT, which a fresh clone does not have: whitenoise looks for files when asked instead of
+# listing a folder at start-up (and warning, in every test, that it is missing).
+WHITENOISE_AUTOREFRESH = True
 # Tasks run in-process unless a test starts a real worker (the celery_on_redis fixture turns this
 # off for that test), so ordering a report in a test compiles it where the test can see it.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)

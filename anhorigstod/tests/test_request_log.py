@@ -4,6 +4,7 @@ import io
 import json
 import logging
 import re
+import uuid
 
 import pytest
 from django.http import HttpResponse
@@ -175,3 +176,37 @@ def test_extras_that_are_objects_are_left_out_of_the_json_line(json_lines):
     assert line["count"] == 3
     assert line["names"] == ["a", "b"]
     assert "thing" not in line
+
+
+# A Celery worker's lines
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_workers_lines_are_json_with_log_format_json(postgresql, celery_on_redis, tmp_path):
+    from django.conf import settings
+
+    from anhorigstod.tests.celery_worker import start_worker, wait_for
+
+    app = celery_on_redis
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    log = tmp_path / "worker.log"
+    worker = start_worker(app.conf.broker_url, queue, log, env={"LOG_FORMAT": "json"})
+    try:
+        result = app.send_task(settings.CELERY_BEAT_SCHEDULE["erase-expired-caregivers"]["task"], queue=queue)
+
+        def succeeded():
+            lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+            return [line for line in lines if "succeeded" in line["message"]] and lines
+
+        lines = wait_for(succeeded, timeout=60, what="the task's success line", log=log)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
+
+    ready = [line for line in lines if line["logger"] == "celery.apps.worker" and line["message"].endswith(" ready.")]
+    assert len(ready) == 1
+    (done,) = [line for line in lines if line["logger"] == "celery.app.trace"]
+    assert (done["task_id"], done["task_name"]) == (result.id, "caregivers.erase_expired_caregivers")
+    assert set(done) == {"time", "level", "logger", "message", "task_id", "task_name"}
+    # No line in Celery's own format ("[2026-01-01 10:00:00,000: INFO/MainProcess] ...") is left.
+    assert not [line for line in log.read_text().splitlines() if re.match(r"\[\d{4}-\d\d-\d\d ", line)]

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.test import override_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -228,22 +227,7 @@ def test_tests_run_on_postgresql_when_configured(db, postgresql):
         assert int(cursor.fetchone()[0]) >= 130000
 
 
-def test_health_reports_database_and_redis(db, redis_broker_url, client, settings):
-    settings.CELERY_BROKER_URL = redis_broker_url
-
-    response = client.get("/health/")
-
-    assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "ok"}
-
-
-@pytest.mark.django_db
-def test_health_reports_an_unreachable_broker(client):
-    with override_settings(CELERY_BROKER_URL="redis://127.0.0.1:1/0"):
-        response = client.get("/health/")
-
-    assert response.status_code == 503
-    assert response.json() == {"database": "ok", "broker": "error"}
+# The health check (database, broker, heartbeats) is tested in test_health.py.
 
 
 def test_a_real_celery_worker_on_redis_runs_the_apps_tasks(redis_broker_url, celery_on_redis):
