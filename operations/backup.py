@@ -110,6 +110,9 @@ def _postgresql_backup(settings_dict: dict, partial: Path) -> dict:
         # (and so the snapshot valid) until pg_dump is done.
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         conn.read_only = True
+        # A server-wide timeout must not end the counts or the idle snapshot while pg_dump runs.
+        conn.execute("SET statement_timeout = 0")
+        conn.execute("SET idle_in_transaction_session_timeout = 0")
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
         tables = _pg_table_counts(conn)
         migrations = _pg_migrations(conn)
