@@ -148,7 +148,8 @@ USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
 # Where collectstatic writes (and whitenoise serves from without DEBUG); created by collectstatic.
-STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
+# (A relative path is taken from the project folder; unset or empty: var/static.)
+STATIC_ROOT = BASE_DIR / (env.str("STATIC_ROOT", default="").strip() or "var/static")
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Bootstrap comes from a pinned wheel at install time; nothing third-party is committed.
@@ -282,7 +283,7 @@ CONTENT_SECURITY_POLICY = {
 # default in production) for a log collector. Every record carries the request's id (and the user's
 # id once the request knows its user) through anhorigstod.request_log, which also writes one line per
 # request. No name, user name or caregiver label is ever logged: users appear by id only.
-LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+LOG_FORMAT = env.str("LOG_FORMAT", default="").strip() or "text"
 if LOG_FORMAT not in ("text", "json"):
     raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
 LOGGING = {
@@ -302,5 +303,5 @@ LOGGING = {
 }
 
 # Errors go to Sentry when SENTRY_DSN is set (local.py and production.py start it; tests never do).
-SENTRY_DSN = env.str("SENTRY_DSN", default="")
-SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="local")
+SENTRY_DSN = env.str("SENTRY_DSN", default="").strip()
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="").strip() or "local"

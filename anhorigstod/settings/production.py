@@ -16,7 +16,7 @@ and that `manage.py check --deploy` finds nothing.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, LOGGING, MIDDLEWARE, env
+from .base import DATABASES, LOGGING, MIDDLEWARE, SENTRY_DSN, env
 
 
 def _missing(name: str) -> ImproperlyConfigured:
@@ -104,13 +104,12 @@ PERMISSIONS_POLICY = {
 MIDDLEWARE = ["anhorigstod.middleware.PermissionsPolicyMiddleware", *MIDDLEWARE]
 
 # JSON lines by default, for the log collector (LOG_FORMAT=text for a person reading a console).
-LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+LOG_FORMAT = env.str("LOG_FORMAT", default="").strip() or "json"
 if LOG_FORMAT not in ("text", "json"):
     raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
 LOGGING = {**LOGGING, "handlers": {"console": {**LOGGING["handlers"]["console"], "formatter": LOG_FORMAT}}}
 
-SENTRY_DSN = env.str("SENTRY_DSN", default="")
-SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="").strip() or "production"
 if SENTRY_DSN:
     from anhorigstod.error_reporting import sentry_start
 

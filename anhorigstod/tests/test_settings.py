@@ -120,6 +120,15 @@ def test_production_logs_json_lines_by_default_and_local_text():
     assert _setting("LOGGING['handlers']['console']['formatter']", **PRODUCTION, LOG_FORMAT="text") == "text"
     assert _setting("LOGGING['handlers']['console']['formatter']") == "text"
     assert _setting("LOGGING['handlers']['console']['formatter']", LOG_FORMAT="json") == "json"
+    # An empty value (as copied from .env.example) is the default.
+    assert _setting("LOGGING['handlers']['console']['formatter']", **PRODUCTION, LOG_FORMAT="") == "json"
+
+
+def test_an_unknown_log_format_is_refused():
+    result = _manage("check", LOG_FORMAT="xml")
+
+    assert result.returncode == 1
+    assert "ImproperlyConfigured: LOG_FORMAT must be text or json, not 'xml'." in result.stderr
 
 
 def test_production_settings_demand_a_secret_key():
@@ -174,6 +183,8 @@ def test_the_writable_paths_come_from_the_environment(tmp_path):
     assert _setting("STATIC_ROOT", **env) == str(tmp_path / "static")
     assert _setting("DATABASES['default']['NAME']", **env) == str(tmp_path / "db" / "a.sqlite3")
     assert _setting("STATIC_ROOT") == str(BASE_DIR / "var" / "static")
+    assert _setting("STATIC_ROOT", STATIC_ROOT="") == str(BASE_DIR / "var" / "static")
+    assert _setting("STATIC_ROOT", STATIC_ROOT="srv/static") == str(BASE_DIR / "srv" / "static")
 
 
 def test_a_fresh_clone_gets_its_sqlite_folder_on_first_connection_and_static_files_on_collectstatic(tmp_path):
