@@ -1,0 +1,114 @@
+"""One figures refresh at a time (a PostgreSQL advisory lock): a second one skips (beat, a dashboard
+read) or waits (a report), and a dashboard read shows the stored figures with their as-of meanwhile."""
+
+import datetime
+import threading
+
+import psycopg
+import pytest
+from django.db import connection
+
+from anhorigstod.tests.celery_worker import database_url, wait_for
+from consultants.tests.factories import ConsultantFactory
+from districts.tests.factories import DistrictFactory
+from followup.models import FigureSnapshot, StaleMonth
+from followup.periods import Period
+from followup.snapshots import figures_for, figures_mark_contact, figures_refresh
+from interventions.tests.factories import ContactFactory
+
+
+def _waiting_on_lock(_blocker=None) -> list[int]:
+    # Read on the test's own connection (autocommit): a transaction keeps one snapshot of the activity.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
+            "AND pid <> pg_backend_pid()"
+        )
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+def _in_thread(results: dict, key: str, **kwargs) -> threading.Thread:
+    def run():
+        try:
+            results[key] = figures_refresh(**kwargs)
+        finally:
+            connection.close()  # the thread's own connection
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+@pytest.fixture
+def marked(transactional_db, postgresql):
+    bromma = DistrictFactory(code="bromma")
+    consultant = ConsultantFactory(home_district=bromma)
+    for day in (1, 2):
+        figures_mark_contact(ContactFactory(district=bromma, consultant=consultant, date=datetime.date(2026, 3, day)))
+    return bromma
+
+
+def test_two_refreshes_at_once_one_does_the_work(marked, tmp_path):
+    # Hold the snapshot table so the first refresh stops in the middle of its work, holding the lock.
+    blocker = psycopg.connect(database_url().replace("postgres://", "postgresql://"), autocommit=False)
+    blocker.execute("LOCK TABLE followup_figuresnapshot IN ACCESS EXCLUSIVE MODE")
+    log = tmp_path / "activity.log"
+    log.write_text("")
+    results: dict[str, int] = {}
+    try:
+        first = _in_thread(results, "first", wait=False)
+        wait_for(lambda: _waiting_on_lock(blocker), timeout=20, what="the first refresh to be working", log=log)
+        second = _in_thread(results, "second", wait=False)  # beat's, or a dashboard read's: never waits
+        second.join(timeout=10)
+        assert not second.is_alive()
+        assert results == {"second": 0}
+    finally:
+        blocker.rollback()
+        blocker.close()
+    first.join(timeout=30)
+
+    assert results == {"second": 0, "first": 1}
+    assert StaleMonth.objects.count() == 0
+    assert (
+        FigureSnapshot.objects.filter(district=marked, period_key="2026-03", target_group="").get().figures["contacts"]
+        == 2
+    )
+
+
+def test_a_report_waits_for_a_running_refresh_and_then_finds_nothing_left(marked, tmp_path):
+    blocker = psycopg.connect(database_url().replace("postgres://", "postgresql://"), autocommit=False)
+    blocker.execute("LOCK TABLE followup_figuresnapshot IN ACCESS EXCLUSIVE MODE")
+    log = tmp_path / "activity.log"
+    log.write_text("")
+    results: dict[str, int] = {}
+    try:
+        first = _in_thread(results, "beat", wait=False)
+        wait_for(lambda: _waiting_on_lock(blocker), timeout=20, what="the first refresh to be working", log=log)
+        report = _in_thread(results, "report", wait=True)
+        wait_for(lambda: len(_waiting_on_lock(blocker)) == 2, timeout=20, what="the report to wait", log=log)
+        assert results == {}
+    finally:
+        blocker.rollback()
+        blocker.close()
+    first.join(timeout=30)
+    report.join(timeout=30)
+
+    assert results == {"beat": 1, "report": 0}  # the report's refresh read the marks after the first
+    assert StaleMonth.objects.count() == 0
+
+
+def test_a_dashboard_read_does_not_wait_for_a_running_refresh(marked, tmp_path):
+    """With no worker (in-process here) a read refreshes itself, but not while another refresh runs:
+    it shows the stored figures as of the oldest change still waiting."""
+    oldest = StaleMonth.objects.order_by("marked_at").values_list("marked_at", flat=True).first()
+    holder = psycopg.connect(database_url().replace("postgres://", "postgresql://"), autocommit=False)
+    holder.execute("SELECT pg_advisory_xact_lock(7015001)")  # a refresh in progress elsewhere
+    try:
+        figures, as_of = figures_for(period=Period.month(2026, 3), target_group=None)
+    finally:
+        holder.rollback()
+        holder.close()
+    refreshed, now = figures_for(period=Period.month(2026, 3), target_group=None)
+
+    assert (figures, as_of) == ({}, oldest)
+    assert refreshed[marked.pk]["contacts"] == 2 and now > oldest
