@@ -16,7 +16,7 @@ and that `manage.py check --deploy` finds nothing.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, LOGGING, MIDDLEWARE, SENTRY_DSN, env
+from .base import LOGGING, MIDDLEWARE, SENTRY_DSN, env
 
 
 def _missing(name: str) -> ImproperlyConfigured:
@@ -37,9 +37,8 @@ SECRET_KEY = _required("SECRET_KEY")
 ALLOWED_HOSTS = [host.strip() for host in env.list("ALLOWED_HOSTS", default=[]) if host.strip()]
 if not ALLOWED_HOSTS:
     raise _missing("ALLOWED_HOSTS")
-_required("DATABASE_URL")
 # base.py has read the same variable into DATABASES.
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+if env.db_url_config(_required("DATABASE_URL"))["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured(
         "DATABASE_URL must name a PostgreSQL database (postgres://USER:PASSWORD@HOST:5432/NAME) in "
         "production; the SQLite default is for local work and tests only."
