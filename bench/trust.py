@@ -801,7 +801,9 @@ def main() -> None:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     logs = OUT_DIR / f"trust-{stamp}"
     logs.mkdir(parents=True, exist_ok=True)
-    results: dict = {"args": vars(args), "command": " ".join(sys.argv)}
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=BASE_DIR, capture_output=True, text=True)  # noqa: S607
+    results: dict = {"args": vars(args), "command": " ".join(sys.argv), "commit": commit.stdout.strip(),
+                     "load_average_at_start": os.getloadavg()}  # fmt: skip
     if "concurrency" in only:
         results["concurrency"] = scenario_concurrency(args, users, logs)
     if "outage" in only:
@@ -810,7 +812,9 @@ def main() -> None:
         results["worker_kill"] = scenario_worker_kill(args, logs)
     out = OUT_DIR / f"trust-{stamp}.json"
     out.write_text(json.dumps(results, default=str, indent=1))
-    print("\n" + table(args, results))
+    print(f"\ncommit {results['commit']}, load average at start {results['load_average_at_start'][0]:.1f} "
+          f"on {os.cpu_count()} cores")  # fmt: skip
+    print(table(args, results))
     print(f"\nraw results: {out.relative_to(BASE_DIR)}; logs: {logs.relative_to(BASE_DIR)}/")
 
 
