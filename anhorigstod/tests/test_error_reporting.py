@@ -4,6 +4,8 @@ test_production_server.py sends real events from gunicorn; here each rule of the
 shown on one event as sentry-sdk's Django integration shapes it, inside a real request.
 """
 
+import uuid
+
 import pytest
 from django.http import HttpResponse
 from django.test import override_settings
@@ -11,6 +13,7 @@ from django.urls import path
 
 from accounts.tests.factories import UserFactory
 from anhorigstod.error_reporting import strip_personal_data
+from anhorigstod.tests.sentry_receiver import dsn, sentry_receiver, wait_for_events
 
 stripped = []
 
@@ -114,3 +117,35 @@ def test_an_event_outside_any_request_keeps_no_user_and_gets_no_request_id():
     assert event["user"] == {}
     assert "tags" not in event
     assert event["request"] is None
+
+
+# A task's failure in a real worker
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_failing_in_a_real_worker_reaches_sentry(postgresql, celery_on_redis, tmp_path):
+    from django.conf import settings
+
+    from anhorigstod.tests.celery_worker import start_worker
+
+    app = celery_on_redis
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    log = tmp_path / "worker.log"
+    task = settings.CELERY_BEAT_SCHEDULE["erase-expired-caregivers"]["task"]
+    with sentry_receiver() as sentry:
+        # The local settings start Sentry (the tests' own never do); the worker runs on the test database.
+        env = {"DJANGO_SETTINGS_MODULE": "anhorigstod.settings.local", "SENTRY_DSN": dsn(sentry)}
+        worker = start_worker(app.conf.broker_url, queue, log, env=env)
+        try:
+            # An argument the task does not take: it fails in the worker with a TypeError.
+            app.send_task(task, kwargs={"label": "Ingrid Lindqvist"}, queue=queue)
+            ((event, raw),) = wait_for_events(sentry, 1, timeout=60)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=20)
+
+    assert event["exception"]["values"][-1]["type"] == "TypeError"
+    assert event["exception"]["values"][-1]["mechanism"]["type"] == "celery"
+    assert event["environment"] == "local"
+    assert event["user"] == {}
+    assert b"Ingrid" not in raw and b"Lindqvist" not in raw, raw

@@ -6,7 +6,6 @@ this process that keeps what Sentry's SDK sends, and its static files were colle
 temporary STATIC_ROOT first, as a fresh clone's deployment would.
 """
 
-import gzip
 import http.client
 import json
 import os
@@ -14,13 +13,12 @@ import secrets
 import socket
 import subprocess
 import sys
-import threading
 import time
-import zlib
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from anhorigstod.tests.sentry_receiver import dsn, sentry_receiver, wait_for_events
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 SESSION_KEY = "k" + secrets.token_hex(15)
@@ -31,40 +29,6 @@ DECIDED = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "SECRET_KEY", 
            "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"}  # fmt: skip
 
 
-class _SentryReceiver(BaseHTTPRequestHandler):
-    """Sentry's ingest endpoint as far as the SDK needs it: keep each envelope, answer 200."""
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        encoding = self.headers.get("Content-Encoding", "")
-        if encoding == "gzip":
-            body = gzip.decompress(body)
-        elif encoding == "deflate":
-            body = zlib.decompress(body)
-        self.server.envelopes.append((self.path, body))
-        self.send_response(200)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-def _envelope_items(body: bytes) -> list[tuple[dict, bytes]]:
-    """An envelope's items: a header line, then items of a header line and a payload each."""
-    _, _, rest = body.partition(b"\n")
-    items = []
-    while rest.strip():
-        header_line, _, rest = rest.partition(b"\n")
-        header = json.loads(header_line)
-        if "length" in header:
-            payload, rest = rest[: header["length"]], rest[header["length"] + 1 :]
-        else:
-            payload, _, rest = rest.partition(b"\n")
-        items.append((header, payload))
-    return items
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -73,13 +37,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def sentry():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _SentryReceiver)
-    server.envelopes = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with sentry_receiver() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +61,7 @@ def server(tmp_path_factory, sentry, nowhere):
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:{nowhere}/anhorigstod",
         "CELERY_BROKER_URL": f"redis://127.0.0.1:{nowhere}/0",
         "STATIC_ROOT": str(tmp / "var" / "static"),
-        "SENTRY_DSN": f"http://public@127.0.0.1:{sentry.server_address[1]}/1",
+        "SENTRY_DSN": dsn(sentry),
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     collected = subprocess.run(
@@ -151,21 +110,6 @@ def _json_lines(log: Path) -> list[dict]:
     return lines
 
 
-def _wait_for_events(sentry, count: int) -> list[tuple[dict, bytes]]:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        events = [
-            (json.loads(payload), raw)
-            for _, raw in list(sentry.envelopes)
-            for header, payload in _envelope_items(raw)
-            if header.get("type") == "event"
-        ]
-        if len(events) >= count:
-            return events
-        time.sleep(0.1)
-    pytest.fail(f"Sentry received {len(sentry.envelopes)} envelope(s), not {count} event(s)")
-
-
 def test_a_database_outage_in_a_request_reaches_sentry_without_anything_personal(server, sentry):
     port, _ = server
     body = f"note={NAME.replace(' ', '+')}+ringde&csrfmiddlewaretoken=abc"
@@ -186,9 +130,9 @@ def test_a_database_outage_in_a_request_reaches_sentry_without_anything_personal
     # The app's own answer to an unreachable database (anhorigstod/errors.py).
     assert status == 503, content.decode()
     assert headers["X-Request-ID"] == "outage-7f3a"
-    _wait_for_events(sentry, 1)
+    wait_for_events(sentry, 1)
     time.sleep(1)  # the SDK sends from a thread: let any second event arrive too
-    events = _wait_for_events(sentry, 1)
+    events = wait_for_events(sentry, 1)
     # One event per exception: the two-factor check's read of the session and, as the session is
     # saved on every request, SessionMiddleware's second read on the way out; both the outage.
     assert 1 <= len(events) <= 2
