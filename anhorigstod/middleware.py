@@ -1,6 +1,14 @@
+import logging
+
 from django.conf import settings
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+
+from .errors import database_unavailable
+
+logger = logging.getLogger(__name__)
 
 
 class SwedishFirstLocaleMiddleware(LocaleMiddleware):
@@ -35,3 +43,32 @@ class PermissionsPolicyMiddleware:
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class OutageTolerantSessionMiddleware(SessionMiddleware):
+    """Django's session middleware, except that a session that cannot be saved because the database
+    went away after the view answered does not replace the view's answer.
+
+    Every request renews the session (SESSION_SAVE_EVERY_REQUEST). When the database drops between
+    the view and that save, Django reports "the session was deleted" (SessionInterrupted, a 400),
+    although the view's work may be committed: a contact saved would be shown as a request that
+    "could not be read". The view's answer is the truth, so it is kept; only the session's renewal
+    is lost. A session really deleted meanwhile (a logout in another tab) still gets Django's 400.
+    """
+
+    def process_response(self, request, response):
+        try:
+            return super().process_response(request, response)
+        except SessionInterrupted as exc:
+            if not any(database_unavailable(cause) for cause in _causes(exc)):
+                raise
+            logger.warning("Session not renewed: the database went away after %s %s answered", request.method,
+                           request.path)  # fmt: skip
+            return response
+
+
+def _causes(exc: BaseException):
+    seen = exc.__cause__ or exc.__context__
+    while seen is not None:
+        yield seen
+        seen = seen.__cause__ or seen.__context__

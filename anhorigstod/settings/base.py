@@ -82,7 +82,8 @@ MIDDLEWARE = [
     # Before anything reads the body: an undecodable charset or an absurd formset count is a 400.
     "anhorigstod.request_guards.RequestGuardMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, but a session renewal lost to a database outage keeps the view's answer.
+    "anhorigstod.middleware.OutageTolerantSessionMiddleware",
     "anhorigstod.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

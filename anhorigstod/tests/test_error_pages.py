@@ -85,3 +85,57 @@ def test_the_429_page_is_swedish(db):
 
     assert "För många förfrågningar" in html
     assert _only_own_assets(html)
+
+
+@pytest.fixture
+def consultant_client(db, client):
+    from consultants.tests.factories import ConsultantFactory
+    from interventions.tests.factories import AdviceTypeFactory, GuidanceTalksTypeFactory
+
+    bromma = DistrictFactory(code="bromma")
+    AdviceTypeFactory()
+    GuidanceTalksTypeFactory()
+    user = UserFactory(role=Role.CONSULTANT, districts=[bromma])
+    ConsultantFactory(home_district=bromma, user=user, target_group="65_plus")
+    client.force_login(user)
+    return client, bromma
+
+
+def _session_save_fails_with(monkeypatch, error):
+    from django.contrib.sessions.models import Session
+
+    def save(self, *args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(Session, "save", save)
+
+
+def test_a_save_whose_session_renewal_meets_a_database_outage_answers_what_was_done(consultant_client, monkeypatch):
+    from django.db import OperationalError
+    from django.utils import timezone
+
+    from interventions.models import Contact, InterventionType
+
+    client, bromma = consultant_client
+    data = {"caregiver": "", "intervention_type": InterventionType.objects.get(code="advice").pk, "channel": "phone",
+            "duration_minutes": "15", "date": timezone.localdate().isoformat(), "district": bromma.pk,
+            "target_group": "", "referral_destination": ""}  # fmt: skip
+    # The database goes away after the view committed, when the session is renewed on the way out.
+    _session_save_fails_with(monkeypatch, OperationalError("server closed the connection unexpectedly"))
+
+    response = client.post("/log/", data)
+
+    assert (response.status_code, response["Location"], Contact.objects.count()) == (302, "/log/", 1)
+
+
+def test_a_session_deleted_meanwhile_is_still_djangos_400(consultant_client, monkeypatch):
+    from django.db import DatabaseError
+
+    client, _bromma = consultant_client
+    _session_save_fails_with(monkeypatch, DatabaseError("Forced update did not affect any rows."))
+
+    response = Client(raise_request_exception=False)
+    response.cookies = client.cookies
+    answer = response.get("/log/")
+
+    assert answer.status_code == 400
