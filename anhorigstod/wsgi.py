@@ -1,7 +1,8 @@
 import os
 
-from django.core.wsgi import get_wsgi_application
+from anhorigstod.request_guards import get_guarded_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anhorigstod.settings.production")
 
-application = get_wsgi_application()
+# Django's handler, with requests that survive a Content-Type it cannot parse (answered 400).
+application = get_guarded_wsgi_application()

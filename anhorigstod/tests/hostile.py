@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.forms.formsets import DEFAULT_MAX_NUM
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
@@ -160,3 +161,43 @@ def form_data(draw, valid: dict) -> dict:
 def has_nul(value) -> bool:
     values = value if isinstance(value, list) else [value]
     return any("\x00" in str(v) for v in values)
+
+
+# --- Requests the app cannot read (issue 15) ---------------------------------------------------
+
+MULTIPART_BOUNDARY = "hostile-boundary"
+
+
+def _multipart(fields: dict) -> bytes:
+    parts = [
+        f'--{MULTIPART_BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in fields.items()
+    ]
+    return ("".join(parts) + f"--{MULTIPART_BOUNDARY}--\r\n").encode("ascii")
+
+
+def undecodable_posts(fields: dict) -> list[tuple[str, str, bytes]]:
+    """Form submissions declaring a charset the body cannot be decoded with: (label, content type, body).
+
+    UTF-16 and UTF-32 bodies as a misbehaving client encodes them; an unknown charset; charsets Python
+    knows that are no text encoding (rot13) or fail on ASCII (punycode); multipart with the same.
+    """
+    urlencoded = "&".join(f"{name}={value}" for name, value in fields.items())
+    form = "application/x-www-form-urlencoded"
+    multipart = f"multipart/form-data; boundary={MULTIPART_BOUNDARY}"
+    return [
+        ("utf-16", f"{form}; charset=utf-16", urlencoded.encode("utf-16")),
+        ("utf-32", f"{form}; charset=utf-32", urlencoded.encode("utf-32")),
+        ("bogus", f"{form}; charset=bogus", urlencoded.encode("ascii")),
+        ("rot13", f"{form}; charset=rot13", urlencoded.encode("ascii")),
+        ("latin-1", f"{form}; charset=latin-1", urlencoded.encode("ascii")),  # Django reads urlencoded as UTF-8 only
+        ("multipart-utf-16", f"{multipart}; charset=utf-16", _multipart(fields)),
+        ("multipart-punycode", f"{multipart}; charset=punycode", _multipart(fields)),
+    ]
+
+
+# Query strings read in a charset that cannot decode them (the request's charset applies to GET too).
+UNDECODABLE_QUERY_CONTENT_TYPES = ("text/plain; charset=rot13", "text/plain; charset=utf-16")
+
+# Management-form counts no formset posts: huge, past every limit (request_guards), negative, not plain digits.
+ABSURD_FORMSET_COUNTS = ("99999999999999999999999", str(DEFAULT_MAX_NUM + 1), "-1", "1e3", "²", " 7", "9" * 5000)

@@ -10,17 +10,26 @@ page showing it renders escaped.
 from __future__ import annotations
 
 import datetime
+import http.client
+import io
+from urllib.parse import urlencode
 
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.db import transaction
+from django.forms.formsets import DEFAULT_MAX_NUM, BaseFormSet
 from django.test import Client
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from hypothesis import event, example, given
 from hypothesis import strategies as st
 
 from accounts.models import Role, User
+from accounts.scoping import forget_scope
 from accounts.tests.factories import UserFactory
+from anhorigstod.request_guards import MAX_FORMSET_FORMS, GuardedWSGIRequest
 from caregivers.models import Caregiver, SupportContactOffer
 from caregivers.tests.factories import CaregiverFactory
 from consultants.tests.factories import (
@@ -42,7 +51,21 @@ from interventions.tests.factories import (
     OrganiserFactory,
 )
 
-from .hostile import HOSTILE, SCRIPT, form_data, hostile_number, hostile_text, hostile_value
+from .access_matrix import LOGGED_IN, discover_patterns, expectations, expected_keys
+from .gunicorn import start_gunicorn, stop
+from .hostile import (
+    ABSURD_FORMSET_COUNTS,
+    HOSTILE,
+    MULTIPART_BOUNDARY,
+    SCRIPT,
+    UNDECODABLE_QUERY_CONTENT_TYPES,
+    form_data,
+    hostile_number,
+    hostile_text,
+    hostile_value,
+    undecodable_posts,
+)
+from .test_access_matrix import _world, urls_for
 
 pytestmark = pytest.mark.django_db
 
@@ -786,3 +809,337 @@ def test_hostile_address_parts_answer_404_or_the_page_never_an_error(part, bromm
         assert response.status_code in (200, 404), (path, response.status_code)
         if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
             assert_no_raw_markup(_html(response))
+
+
+# --- Requests the app cannot read: undecodable charsets, absurd formset counts (issue 15) -------------
+
+
+def _row_counts() -> dict[str, int]:
+    """Every table's row count: what a refused request must leave as it was."""
+    return {model._meta.label: model._base_manager.count() for model in apps.get_models()}
+
+
+def _role_for(key: str, row) -> str:
+    """A role whose request reaches the view (on its own district's object): the administrator in the
+    admin (who sees every inline and editable column), else the first role the page answers."""
+    for role in ("admin",) if key.startswith("admin:") else LOGGED_IN:
+        if row.cells[role][0] in (200, 405):
+            return role
+    return "admin"
+
+
+@pytest.fixture
+def guarded_requests(monkeypatch):
+    """The test client builds its requests as anhorigstod.wsgi does in production (request_guards)."""
+    monkeypatch.setattr("django.test.client.WSGIRequest", GuardedWSGIRequest)
+
+
+@pytest.fixture
+def every_url(db, guarded_requests):
+    """One address of every URL pattern (the admin's included), each with a role that may use it."""
+    users, objects = _world()
+    present = expected_keys(discover_patterns())
+    urls = [
+        (key, _role_for(key, row), urls_for(key, objects, "own")[0])
+        for key, row in sorted(expectations().items())
+        if key in present
+    ]
+    return users, urls
+
+
+def _csrf_clients(users) -> dict[str, Client]:
+    """Logged-in clients that enforce CSRF as a browser meets it: the middleware reads every POST body."""
+    result = {}
+    for role, user in users.items():
+        forget_scope(user)
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(user)
+        client.cookies[settings.CSRF_COOKIE_NAME] = CSRF_SECRET
+        result[role] = client
+    return result
+
+
+CSRF_SECRET = "a" * 32
+
+
+def _refused(response) -> bool:
+    return response.status_code == 400 and "400.html" in [t.name for t in response.templates]
+
+
+def test_every_url_answers_an_undecodable_charset_with_400_and_saves_nothing(every_url):
+    """Every form, admin add form and other address: a body (and a query string) in a charset the app
+    cannot decode it with is refused. Each client enforces CSRF, whose middleware reads the body of
+    every POST; without the guard these requests ended in a 500."""
+    users, urls = every_url
+    clients = _csrf_clients(users)
+    posts = undecodable_posts({"csrfmiddlewaretoken": CSRF_SECRET, "label": "AB", "date": "2026-03-02"})
+    before = _row_counts()
+    answered = []
+
+    for key, role, url in urls:
+        for label, content_type, body in posts:
+            response = clients[role].generic("POST", url, body, content_type)
+            if not _refused(response):
+                answered.append(f"POST {url} ({key}) as {role}, {label}: {response.status_code}")
+        for content_type in UNDECODABLE_QUERY_CONTENT_TYPES:
+            response = clients[role].get(url, {"q": "AB"}, CONTENT_TYPE=content_type)
+            if not _refused(response):
+                answered.append(f"GET {url} ({key}) as {role}, {content_type}: {response.status_code}")
+
+    assert len(urls) > 300
+    assert answered == [], "\n" + "\n".join(answered)
+    assert _row_counts() == before
+
+
+def _formsets_in(response) -> list[BaseFormSet]:
+    """The formsets a page renders: its own, the admin's inlines, an editable changelist's."""
+    contexts = response.context if isinstance(response.context, list) else [response.context]
+    found = {}
+    for context in contexts:
+        if context is None:
+            continue
+        for value in context.flatten().values():
+            for item in value if isinstance(value, list | tuple) else [value]:
+                formset = item if isinstance(item, BaseFormSet) else getattr(item, "formset", None)
+                if isinstance(formset, BaseFormSet):
+                    found[formset.prefix] = formset
+    return list(found.values())
+
+
+def _management_data(formset: BaseFormSet) -> dict[str, str]:
+    """The management form as the page renders it, as the browser posts it back."""
+    management = formset.management_form
+    return {management.add_prefix(name): str(management[name].value()) for name in management.fields}
+
+
+def _admin_pages_with_formsets() -> set[str]:
+    """The admin's pages that render formsets: inlines on the add and change pages, editable columns
+    on the changelist (the admin renders formsets nowhere else)."""
+    from django.contrib import admin
+
+    keys = set()
+    for model, model_admin in admin.site._registry.items():
+        base = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        if model_admin.inlines:
+            keys |= {f"{base}_add", f"{base}_change"}
+        if model_admin.list_editable:
+            keys.add(f"{base}_changelist")
+    return keys
+
+
+def _pages_with_formsets(users, urls) -> list[tuple[str, str, str, dict]]:
+    """(key, role, url, management data of all its formsets) of every page rendering a formset, found
+    by opening every page of the app and the admin's pages with inlines or editable columns."""
+    clients = {}
+    for role, user in users.items():
+        forget_scope(user)
+        clients[role] = Client()
+        clients[role].force_login(user)
+    admin_pages = _admin_pages_with_formsets()
+    found = []
+    for key, role, url in urls:
+        if key.startswith("admin:") and key not in admin_pages:
+            continue
+        response = clients[role].get(url)
+        if response.streaming or not response["Content-Type"].startswith("text/html"):
+            continue
+        management = {}
+        for formset in _formsets_in(response):
+            management |= _management_data(formset)
+        if management:
+            found.append((key, role, url, management))
+    return found
+
+
+MANAGEMENT_FIELDS = ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS")
+
+
+def test_every_formset_refuses_absurd_counts_before_any_query(every_url, django_assert_num_queries):
+    users, urls = every_url
+    pages = _pages_with_formsets(users, urls)
+    clients = _csrf_clients(users)
+    for client in clients.values():
+        client.handler.enforce_csrf_checks = False  # the counts are the subject here, not the token
+    before = _row_counts()
+    answered = []
+
+    for key, role, url, management in pages:
+        absurd = []
+        for name in management:
+            # Every absurd count in TOTAL_FORMS (the forms Django builds), the largest in the others.
+            counts = ABSURD_FORMSET_COUNTS if name.endswith("-TOTAL_FORMS") else ABSURD_FORMSET_COUNTS[:1]
+            absurd += [(name, count) for count in counts]
+        for name, count in absurd:
+            with django_assert_num_queries(0):
+                response = clients[role].post(url, management | {name: count})
+            if not _refused(response):
+                answered.append(f"{url} ({key}) as {role}, {name}={count[:30]}: {response.status_code}")
+        # The page's own management forms, posted back unchanged, go through to the view.
+        unchanged = clients[role].post(url, management)
+        if unchanged.status_code == 400:
+            answered.append(f"{url} ({key}) as {role}: its own management forms were refused")
+
+    # The issue's example, the other inlines and an editable changelist are among the pages found.
+    prefixes = {(key, name.rsplit("-", 1)[0]) for key, _role, _url, management in pages for name in management}
+    assert {
+        ("admin:consultants_consultant_add", "allocations"),
+        ("admin:consultants_consultant_add", "description_assignments"),
+        ("admin:consultants_consultant_change", "allocations"),
+        ("admin:districts_district_change", "offerings"),
+        ("admin:collaboration_collaborationactivity_add", "participants"),
+        ("admin:consultants_assignmentdescription_add", "tasks"),
+        ("admin:interventions_interventiontype_changelist", "form"),
+    } <= prefixes, sorted(prefixes)
+    assert answered == [], "\n" + "\n".join(answered)
+    assert _row_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("field", "count", "refused"),
+    [
+        ("TOTAL_FORMS", str(MAX_FORMSET_FORMS), False),
+        ("TOTAL_FORMS", str(MAX_FORMSET_FORMS + 1), True),
+        ("INITIAL_FORMS", str(MAX_FORMSET_FORMS), False),
+        ("INITIAL_FORMS", str(MAX_FORMSET_FORMS + 1), True),
+        # Django renders 1,000 as the maximum of a formset without max_num; it builds no form from it.
+        ("MAX_NUM_FORMS", str(DEFAULT_MAX_NUM), False),
+        ("MAX_NUM_FORMS", str(DEFAULT_MAX_NUM + 1), True),
+    ],
+)
+def test_the_formset_limits_refuse_one_past_the_maximum(field, count, refused, consultant, login, in_english):
+    """The limits, exactly: posted to the log form, whose view ignores formset fields (building 200
+    inline forms to show that 200 passes would cost the suite seconds)."""
+    client = login(consultant)
+    management = {f"allocations-{name}": "0" for name in MANAGEMENT_FIELDS}
+
+    response = client.post("/log/", management | {f"allocations-{field}": count})
+
+    assert _refused(response) is refused
+    assert response.status_code == (400 if refused else 200)
+
+
+def test_every_editable_changelist_and_inline_fits_the_formset_maximum():
+    """No admin renders more forms than MAX_FORMSET_FORMS: "show all" of an editable changelist and
+    an inline's own maximum (its existing rows are bounded by the data, see request_guards)."""
+    from django.contrib import admin
+
+    too_many = []
+    for model, model_admin in admin.site._registry.items():
+        if (
+            model_admin.list_editable
+            and max(model_admin.list_max_show_all, model_admin.list_per_page) > MAX_FORMSET_FORMS
+        ):
+            too_many.append(f"{model._meta.label}: list_max_show_all {model_admin.list_max_show_all}")
+        for inline in model_admin.inlines:
+            if inline.max_num is not None and inline.max_num > MAX_FORMSET_FORMS:
+                too_many.append(f"{model._meta.label}: {inline.__name__}.max_num {inline.max_num}")
+
+    assert too_many == []
+
+
+@pytest.mark.parametrize(
+    ("method", "data", "content_type"),
+    [
+        # More fields than DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000), in the body and in the query string.
+        ("post", "&".join(f"f{i}=1" for i in range(1001)), "application/x-www-form-urlencoded"),
+        ("get", {f"f{i}": "1" for i in range(1001)}, None),
+        # A body past DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB).
+        ("post", "label=" + "A" * 2_700_000, "application/x-www-form-urlencoded"),
+        # A multipart body without its closing boundary.
+        (
+            "post",
+            f'--{MULTIPART_BOUNDARY}\r\nContent-Disposition: form-data; name="a"\r\n\r\n1',
+            "multipart/form-data; boundary=",
+        ),
+        # UTF-8 spelled in a way Django does not take (it accepts "utf-8" only): read as UTF-8.
+    ],
+    ids=["too-many-fields", "too-many-parameters", "too-large", "multipart-without-boundary"],
+)
+def test_unreadable_bodies_and_query_strings_answer_400(
+    method, data, content_type, consultant, bromma, types, guarded_requests
+):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(consultant)
+    client.cookies[settings.CSRF_COOKIE_NAME] = CSRF_SECRET
+    before = _row_counts()
+
+    send = client.post if method == "post" else client.get
+    response = send("/log/", data, **({"content_type": content_type} if content_type else {}))
+
+    assert _refused(response)
+    assert _row_counts() == before
+
+
+def test_a_utf_8_alias_is_read_as_utf_8(consultant, bromma, types, caregiver, login):
+    client = login(consultant)
+    body = urlencode(
+        {"caregiver": "AB", "intervention_type": types["advice"].pk, "channel": "phone", "duration_minutes": "15",
+         "date": timezone.localdate().isoformat(), "district": bromma.pk}
+    )  # fmt: skip
+
+    response = client.post("/log/", body, content_type="application/x-www-form-urlencoded; charset=UTF8")
+
+    assert response.status_code == 302, response.context["form"].errors
+    assert Contact.objects.get().caregiver == caregiver
+
+
+def test_the_400_page_speaks_the_chosen_language(client, guarded_requests):
+    utf_16 = "application/x-www-form-urlencoded; charset=utf-16"
+    swedish = client.generic("POST", "/log/", "a=1".encode("utf-16"), utf_16)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.generic("POST", "/log/", "a=1".encode("utf-16"), utf_16)
+
+    assert (_refused(swedish), _refused(english)) == (True, True)
+    assert '<html lang="sv">' in swedish.content.decode()
+    assert '<html lang="en">' in english.content.decode()
+
+
+def _wsgi_call(environ: dict) -> tuple[str, bytes]:
+    """A request through the production entry point (anhorigstod.wsgi), as gunicorn makes it."""
+    from anhorigstod.wsgi import application
+
+    status = []
+    body = b"".join(application(environ, lambda line, headers: status.append(line)))
+    return status[0], body
+
+
+def test_a_content_type_django_cannot_parse_is_a_400_not_a_crash(db):
+    """An RFC 2231 parameter naming an unknown charset fails while Django builds the request."""
+    from django.test import RequestFactory
+
+    environ = RequestFactory()._base_environ(
+        PATH_INFO="/log/",
+        REQUEST_METHOD="POST",
+        CONTENT_TYPE="application/x-www-form-urlencoded; charset*=bogus''x",
+        CONTENT_LENGTH="3",
+        **{"wsgi.input": io.BytesIO(b"a=1")},
+    )
+
+    status, body = _wsgi_call(environ)
+
+    assert status == "400 Bad Request"
+    assert b'<html lang="sv">' in body
+
+
+def test_over_http_hostile_requests_get_the_400_page_from_gunicorn(tmp_path):
+    """Through gunicorn's workers: no login needed, the requests are refused before the session is read."""
+    process, base_url = start_gunicorn({}, tmp_path / "gunicorn.log", workers=1)
+    host, port = base_url.removeprefix("http://").split(":")
+    requests = [
+        ("/log/", "application/x-www-form-urlencoded; charset=utf-16", "a=1".encode("utf-16")),
+        ("/log/", "application/x-www-form-urlencoded; charset*=bogus''x", b"a=1"),
+        ("/admin/consultants/consultant/add/", "application/x-www-form-urlencoded",
+         b"allocations-TOTAL_FORMS=99999999999999999999999&allocations-INITIAL_FORMS=0"),
+    ]  # fmt: skip
+    answers = []
+    try:
+        for path, content_type, body in requests:
+            connection = http.client.HTTPConnection(host, int(port), timeout=10)
+            connection.request("POST", path, body, {"Content-Type": content_type})
+            response = connection.getresponse()
+            answers.append((response.status, '<html lang="sv">' in response.read().decode()))
+            connection.close()
+    finally:
+        stop(process)
+
+    assert answers == [(400, True)] * 3
