@@ -112,3 +112,41 @@ def test_a_dashboard_read_does_not_wait_for_a_running_refresh(marked, tmp_path):
 
     assert (figures, as_of) == ({}, oldest)
     assert refreshed[marked.pk]["contacts"] == 2 and now > oldest
+
+
+@pytest.fixture
+def idle_queue(celery_on_redis, redis_broker_url, settings):
+    """Tasks go to a Redis queue of this test's own that no worker reads: a message sent stays there."""
+    import uuid
+
+    import redis
+
+    settings.CELERY_BROKER_URL = redis_broker_url
+    app = celery_on_redis
+    queue = f"test-idle-{uuid.uuid4().hex[:8]}"
+    app.conf.task_default_queue = queue
+    client = redis.Redis.from_url(redis_broker_url)
+    yield lambda: client.llen(queue)
+    app.conf.task_default_queue = "celery"
+    client.delete(queue)
+
+
+def test_with_a_worker_alive_and_beat_gone_an_old_mark_asks_the_worker_to_refresh(db, idle_queue):
+    from django.utils import timezone
+
+    from operations.models import Heartbeat, HeartbeatKind
+
+    bromma = DistrictFactory(code="bromma")
+    figures_mark_contact(ContactFactory(district=bromma, date=datetime.date(2026, 3, 1)))
+    now = timezone.now()
+    Heartbeat.objects.create(kind=HeartbeatKind.WORKER, name="w:1", started_at=now, beat_at=now)
+    Heartbeat.objects.create(kind=HeartbeatKind.BEAT, name="b:1", started_at=now, beat_at=now - datetime.timedelta(
+        minutes=5))  # fmt: skip
+
+    figures_for(period=Period.month(2026, 3), target_group=None)  # a fresh mark: beat's turn (if it ran)
+    sent_for_fresh = idle_queue()
+    StaleMonth.objects.update(marked_at=now - datetime.timedelta(seconds=41))
+    figures, _as_of = figures_for(period=Period.month(2026, 3), target_group=None)
+
+    assert (sent_for_fresh, idle_queue(), figures) == (0, 1, {})  # the worker refreshes, not the request
+    assert StaleMonth.objects.count() == 1

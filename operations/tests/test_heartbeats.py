@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 from django.db import connection
+from django_celery_beat.models import PeriodicTask
 
 from anhorigstod.tests.celery_worker import BASE_DIR, database_url, start_worker, wait_for
 from operations.heartbeats import HeartbeatThread
@@ -122,3 +123,6 @@ def test_beat_beats_and_removes_its_heartbeat_on_a_clean_shutdown(postgresql, re
         beat.terminate()
         beat.wait(timeout=30)
     assert Heartbeat.objects.filter(kind=HeartbeatKind.BEAT).count() == 0
+    # Beat also installed the sweep of interrupted reports, every REPORT_STALE_SECONDS.
+    sweep = PeriodicTask.objects.select_related("interval").get(name="sweep-reports")
+    assert (sweep.task, sweep.interval.every, sweep.interval.period) == ("followup.sweep_reports", 30, "seconds")
