@@ -36,6 +36,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # budget. Health checks drop a connection the database has closed before it is reused.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that drops packets instead of refusing them must not hold a web worker (or
+    # /health/) until the operating system gives up: the request answers 503 within seconds.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [

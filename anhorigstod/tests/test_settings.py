@@ -24,6 +24,7 @@ SETTINGS_VARIABLES = {
     "LOG_FORMAT",
     "SENTRY_DSN",
     "SENTRY_ENVIRONMENT",
+    "DATABASE_CONNECT_TIMEOUT",
 }
 # A complete production environment; nothing listens at these addresses and nothing here connects.
 PRODUCTION = {
@@ -255,3 +256,30 @@ def test_a_real_celery_worker_on_redis_runs_the_apps_tasks(redis_broker_url, cel
     assert not app.conf.task_always_eager
     with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=10):
         assert add.delay(20, 22).get(timeout=20) == 42
+
+
+def test_a_silent_database_host_answers_503_within_the_connect_timeout(tmp_path):
+    """A host that takes the connection and never answers (a dropped route, a hung server) fails the
+    connection after DATABASE_CONNECT_TIMEOUT, so a web worker is not held until the OS gives up."""
+    import socket
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # accepts at the TCP level, never says a word
+        port = silent.getsockname()[1]
+        env = _clean_environment(
+            DJANGO_SETTINGS_MODULE="anhorigstod.settings.test",
+            DATABASE_URL=f"postgres://postgres@127.0.0.1:{port}/anhorigstod",
+            DATABASE_CONNECT_TIMEOUT="2",
+        )
+        code = (
+            "import django; django.setup()\n"
+            "from django.db import connection, OperationalError\n"
+            "print(connection.get_connection_params()['connect_timeout'])\n"
+            "try:\n    connection.ensure_connection()\nexcept OperationalError as e:\n    print('refused:', 'timeout' in str(e))\n"
+        )
+        # The bound is only there so a regression fails instead of hanging the suite.
+        result = subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True,  # noqa: S603
+                                text=True, timeout=60)  # fmt: skip
+
+    assert result.stdout.splitlines() == ["2", "refused: True"], result.stderr[-3000:]
