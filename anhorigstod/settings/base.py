@@ -40,7 +40,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database host that drops packets instead of refusing them must not hold a web worker (or
     # /health/) until the operating system gives up: the request answers 503 within seconds.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+        "connect_timeout", int(env.str("DATABASE_CONNECT_TIMEOUT", default="").strip() or 5)
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

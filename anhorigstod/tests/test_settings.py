@@ -276,7 +276,8 @@ def test_a_silent_database_host_answers_503_within_the_connect_timeout(tmp_path)
             "import django; django.setup()\n"
             "from django.db import connection, OperationalError\n"
             "print(connection.get_connection_params()['connect_timeout'])\n"
-            "try:\n    connection.ensure_connection()\nexcept OperationalError as e:\n    print('refused:', 'timeout' in str(e))\n"
+            "try:\n    connection.ensure_connection()\n"
+            "except OperationalError as e:\n    print('refused:', 'timeout' in str(e))\n"
         )
         # The bound is only there so a regression fails instead of hanging the suite.
         result = subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True,  # noqa: S603
