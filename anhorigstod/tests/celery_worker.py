@@ -41,3 +41,11 @@ def wait_for(condition, timeout: float, what: str, log: Path):
             return value
         time.sleep(0.2)
     pytest.fail(f"Timed out after {timeout} s waiting for {what}; the workers' log:\n{log.read_text()[-6000:]}")
+
+
+def purge_default_queue(broker_url: str) -> None:
+    """Empty the default queue: what a test's beat sent there must not reach a later test's worker."""
+    from kombu import Connection
+
+    with Connection(broker_url) as conn:
+        conn.default_channel.queue_purge("celery")

@@ -247,6 +247,7 @@ def test_a_real_celery_worker_on_redis_runs_the_apps_tasks(redis_broker_url, cel
     from celery.contrib.testing.worker import start_worker
 
     from anhorigstod.celery import app
+    from anhorigstod.tests.celery_worker import purge_default_queue
 
     @app.task(name="anhorigstod.tests.add")
     def add(a: int, b: int) -> int:
@@ -254,6 +255,7 @@ def test_a_real_celery_worker_on_redis_runs_the_apps_tasks(redis_broker_url, cel
 
     assert app.conf.broker_url == redis_broker_url
     assert not app.conf.task_always_eager
+    purge_default_queue(redis_broker_url)  # nothing another test left there runs in this worker
     with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=10):
         assert add.delay(20, 22).get(timeout=20) == 42
 

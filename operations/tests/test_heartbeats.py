@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django_celery_beat.models import PeriodicTask
 
-from anhorigstod.tests.celery_worker import BASE_DIR, database_url, start_worker, wait_for
+from anhorigstod.tests.celery_worker import BASE_DIR, database_url, purge_default_queue, start_worker, wait_for
 from operations.heartbeats import HeartbeatThread
 from operations.models import Heartbeat, HeartbeatKind
 
@@ -122,6 +122,7 @@ def test_beat_beats_and_removes_its_heartbeat_on_a_clean_shutdown(postgresql, re
     finally:
         beat.terminate()
         beat.wait(timeout=30)
+        purge_default_queue(redis_broker_url)  # the scheduled tasks beat sent meanwhile
     assert Heartbeat.objects.filter(kind=HeartbeatKind.BEAT).count() == 0
     # Beat also installed the sweep of interrupted reports, every REPORT_STALE_SECONDS.
     sweep = PeriodicTask.objects.select_related("interval").get(name="sweep-reports")
