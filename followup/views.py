@@ -200,9 +200,10 @@ def reports(request):
         raise Http404
     recent = timezone.now() - timezone.timedelta(days=7)
     listed = visible.select_related("network", "ordered_by").prefetch_related("districts")[:100]
-    if any(report_is_orphaned(r) for r in listed):  # never "running" while nobody runs it
-        report_sweep(report_ids=[r.pk for r in listed if report_is_orphaned(r)])
-        listed = listed.all()
+    orphaned = [r.pk for r in listed if report_is_orphaned(r)]
+    if orphaned:  # never "running" while nobody runs it
+        report_sweep(report_ids=orphaned)
+        listed = listed.all()  # read again, as the sweep left them
     context = {"form": form, "reports": listed, "new_since": recent, "worker_notice": _worker_notice(liveness())}
     return render(request, "followup/reports.html", context)
 
