@@ -31,19 +31,21 @@ from representatives.reports import (
 )
 
 from .periods import Period
+from .read_snapshot import Snapshot, read_snapshot
 from .selectors import (
     DEFINITIONS_VERSION,
     HEADLINE_FIGURES,
     SCOPE,
+    Delivery,
     ReportRole,
     components_offered,
     coverage_matrix,
+    delivery_mark,
     district_figures,
     empty_figures,
     figure_at,
     fte_by_district,
 )
-from .snapshots import figures_for, figures_refresh
 from .tables import (
     HEADLINE_LABELS,
     PERSON_FIGURES,
@@ -66,14 +68,7 @@ def period_from_json(data: dict) -> Period:
 
 
 def _figures_by_district(*, period: Period, district_ids: list[int], target_groups: Sequence[str]) -> dict[int, dict]:
-    """Each district's figures: read from the precomputed ones where they exist (a standard period and
-    at most one target group), brought up to date first; computed live otherwise."""
-    if period.is_standard and len(target_groups) <= 1:
-        figures_refresh(district_ids=district_ids, months=period.months())
-        figures, _as_of = figures_for(
-            period=period, target_group=target_groups[0] if target_groups else None, district_ids=district_ids
-        )
-        return figures
+    """Each district's figures, from the rows of the report's snapshot (one pass, grouped by district)."""
     return district_figures(period=period, target_group=list(target_groups) or None, district_ids=district_ids)
 
 
@@ -113,15 +108,39 @@ def report_content(
 ) -> dict:
     """Every number of a follow-up report for the period and the districts, with the previous period.
 
-    Aggregates only, no personal data; JSON-ready. ``scope`` describes the scope for the title
-    (kind and, for a network, its name). ``progress`` is told the share done, in percent.
+    Every figure is read in one read-only snapshot (``read_snapshot``), whose moment is the report's
+    ``compiled_at``: the scope's totals are the sums of its districts' and the report is true to that
+    moment, however many consultants log meanwhile. Aggregates only, no personal data; JSON-ready.
+    ``scope`` describes the scope for the title (kind and, for a network, its name). ``progress`` is
+    told the share done, in percent.
     """
-    district_ids = sorted(district_ids)
+    with read_snapshot() as snapshot:
+        return _report_content(
+            period=period,
+            district_ids=sorted(district_ids),
+            target_groups=target_groups,
+            scope=scope,
+            progress=progress,
+            snapshot=snapshot,
+        )
+
+
+def _report_content(
+    *,
+    period: Period,
+    district_ids: list[int],
+    target_groups: Sequence[str],
+    scope: dict | None,
+    progress: Progress,
+    snapshot: Snapshot,
+) -> dict:
+    today = timezone.localdate(snapshot.as_of)
     districts = list(
         District.objects.filter(pk__in=district_ids)
         .order_by("name")
         .values("pk", "code", "name", "budget_sek_per_year", "inhabitants")
     )
+    progress(5)  # the snapshot is open
     previous = period.previous()
     figures, previous_figures = {}, {}
     steps = ((figures, period), (previous_figures, previous))
@@ -136,11 +155,12 @@ def report_content(
     components, cells = coverage_matrix(district_ids)
     codes = {d["pk"]: d["code"] for d in districts}
     # The register's counts, or the 2018 reference where a district keeps no register yet.
-    register = representatives_report_content(period=period, codes=codes, on=min(period.end, timezone.localdate()))
+    register = representatives_report_content(period=period, codes=codes, on=min(period.end, today))
     progress(95)
     return {
         "definitions_version": DEFINITIONS_VERSION,
-        "compiled_at": timezone.now().isoformat(),
+        "compiled_at": snapshot.as_of.isoformat(),
+        "snapshot": snapshot.transactions,
         "period": _period_json(period),
         "previous_period": _period_json(previous),
         "scope": scope or {"kind": "districts"},
@@ -148,11 +168,13 @@ def report_content(
         "districts": [{k: d[k] for k in ("code", "name", "budget_sek_per_year", "inhabitants")} for d in districts],
         "figures": figures,
         "previous": previous_figures,
-        "consultants": _consultants(codes=codes, on=min(period.end, timezone.localdate())),
+        "consultants": _consultants(codes=codes, on=min(period.end, today)),
         "coverage": {
             "components": [c.name for c in components],
+            "codes": [c.code for c in components],
             "districts": {codes[pk]: row for pk, row in cells.items()},
         },
+        "interventions": [{"code": c.code, "name": c.name} for c in components],
         "approvals": report_approvals(period=period, district_ids=district_ids),
         "outcomes": outcome_report_content(period=period, districts=districts),
         "goals": goals_report_content(
@@ -317,14 +339,43 @@ def _groups(content: dict) -> Table:
     return Table("groups", _("Groups, circles, meetings and attendance"), columns, rows)
 
 
+def _delivery(content: dict) -> list[Table]:
+    """The base level's delivery: occasions and unique caregivers by intervention type per unit (in
+    reports compiled with it, definitions 3 on)."""
+    if "interventions" not in content:
+        return []
+    labels = {i["code"]: i["name"] for i in content["interventions"]}
+    return [
+        _breakdown(
+            content,
+            "intervention",
+            _("Delivery of the base level"),
+            _("Intervention"),
+            ("by_intervention",),
+            labels,
+        )
+    ]
+
+
 def _coverage(content: dict) -> Table:
+    """Components offered per district; in reports that carry the delivery (definitions 3 on), each
+    cell marks a component offered but not delivered in the period, or delivered but not declared."""
     components = content["coverage"]["components"]
+    codes = content["coverage"].get("codes")
     marks = {(True, True): _("Under 65 and 65+"), (True, False): _("Under 65"), (False, True): _("65+")}
     rows = []
     for d in content["districts"]:
         cells = content["coverage"]["districts"][d["code"]]
         offered = components_offered(cells)
-        rows.append([d["name"], offered, *(str(marks.get((c["under_65"], c["over_65"]), "–")) for c in cells)])
+        texts = [str(marks.get((c["under_65"], c["over_65"]), "–")) for c in cells]
+        if codes is not None:
+            delivered = content["figures"]["districts"][d["code"]].get("by_intervention", {})
+            for i, (code, cell) in enumerate(zip(codes, cells, strict=True)):
+                occasions = delivered.get(code, {}).get("contacts", 0)
+                mark = delivery_mark(offered=cell["under_65"] or cell["over_65"], occasions=occasions)
+                if mark:
+                    texts[i] = f"{texts[i]} ({Delivery(mark).label})"
+        rows.append([d["name"], offered, *texts])
     columns = [_("District"), _("Components offered (of %(n)d)") % {"n": len(components)}, *components]
     return Table("coverage", _("The base level: components offered"), columns, rows)
 
@@ -435,6 +486,7 @@ def report_tables(content: dict) -> list[Table]:
             ("contacts", "caregivers", "anonymous", "minutes", "talks", "meetings", "attendance"),
         ),
         _role_channel(content),
+        *_delivery(content),
         _breakdown(
             content,
             "target_group",

@@ -78,7 +78,7 @@ def consultant_facts(*, user, on: datetime.date | None = None) -> ConsultantFact
 
 # The version of these definitions, recorded with every compiled report. Bump it whenever a figure's
 # meaning changes, with a migration that marks the precomputed figures stale (as followup 0003 does).
-DEFINITIONS_VERSION = 2
+DEFINITIONS_VERSION = 3
 
 # The key under which ``district_figures(combined=True)`` returns the figures of the whole scope.
 SCOPE = 0
@@ -130,6 +130,7 @@ def empty_figures() -> dict:
         "by_consultant": {},
         "by_role": {},
         "by_target_group": {},
+        "by_intervention": {},
         "role_channel": {},
         "caregivers_by": {"gender": {}, "age_band": {}, "relation": {}, "condition": {}},
         "talks": {"talks": 0, "used": {}, "caregivers": 0, "at_cap": 0, "referrals_after_cap": 0},
@@ -181,6 +182,7 @@ def district_figures(
         "consultant__role",
         "consultant__target_group",
         "target_group",
+        "intervention_type__code",
         combined=combined,
         expressions={"month": TruncMonth("date")},
         n=Count("pk"),
@@ -196,6 +198,7 @@ def district_figures(
         _add(f["by_consultant"], str(row["consultant_id"]), "contacts", row["n"])
         _add(f["by_role"], row["consultant__role"], "contacts", row["n"])
         _add(f["by_target_group"], row["target_group"], "contacts", row["n"])
+        _add(f["by_intervention"], row["intervention_type__code"], "contacts", row["n"])
         role = f["role_channel"].setdefault(report_role(row["consultant__role"], row["consultant__target_group"]), {})
         role[row["channel"]] = role.get(row["channel"], 0) + row["n"]
 
@@ -206,6 +209,7 @@ def district_figures(
         ("by_consultant", "consultant_id"),
         ("by_role", "consultant__role"),
         ("by_target_group", "target_group"),
+        ("by_intervention", "intervention_type__code"),
     ):
         for row in _grouped(named, field, combined=combined, n=Count("caregiver_id", distinct=True)):
             _add(figures[row["unit"]][dimension], str(row[field]), "caregivers", row["n"])
@@ -347,9 +351,14 @@ HEADLINE_FIGURES = (
 
 
 def figure_at(figures: dict | None, path: tuple[str, ...]):
-    """The figure at ``path`` (e.g. ("talks", "used")) of a district's figures, empty ones if none."""
+    """The figure at ``path`` (e.g. ("talks", "used")) of a district's figures, empty ones if none.
+
+    A figure missing from figures stored before it was defined (until their months are recomputed)
+    reads as the empty figure."""
     value = figures or empty_figures()
     for step in path:
+        if step not in value:
+            return figure_at(None, path)
         value = value[step]
     return value
 
@@ -470,10 +479,39 @@ def coverage_matrix(district_ids: Iterable[int]) -> tuple[list[InterventionType]
     }
 
 
+class Delivery(models.TextChoices):
+    """A base-level component's delivery in a period beside what the district declares it offers."""
+
+    NOT_DELIVERED = "not_delivered", _("offered, nothing delivered")
+    UNDECLARED = "undeclared", _("delivered, not declared")
+
+
+def delivery_mark(*, offered: bool, occasions: int) -> str:
+    """Whether a component's delivery contradicts the declared offer: offered to some target group
+    with no contact of its type in the period, or contacts of a type the district does not declare.
+    Empty when they agree. The one rule of the dashboard, the city page and the report."""
+    if offered and not occasions:
+        return Delivery.NOT_DELIVERED
+    if occasions and not offered:
+        return Delivery.UNDECLARED
+    return ""
+
+
 def components_offered(cells: list[dict]) -> int:
     """How many base-level components a district offers (to either target group), of its
     ``coverage_matrix`` cells: the count the report's coverage table and the goals share."""
     return sum(1 for cell in cells if cell["under_65"] or cell["over_65"])
+
+
+def _with_delivery(components: list[InterventionType], cells: list[dict], figures: dict | None) -> list[dict]:
+    """Coverage cells with the occasions of each component in the period and their ``delivery_mark``."""
+    delivered = figure_at(figures, ("by_intervention",))
+    out = []
+    for component, cell in zip(components, cells, strict=True):
+        occasions = delivered.get(component.code, {}).get("contacts", 0)
+        offered = cell["under_65"] or cell["over_65"]
+        out.append(cell | {"occasions": occasions, "mark": delivery_mark(offered=offered, occasions=occasions)})
+    return out
 
 
 def city_overview(*, period: Period, target_group: str | None = None) -> dict:
@@ -510,7 +548,11 @@ def city_overview(*, period: Period, target_group: str | None = None) -> dict:
             if fences and value is not None and not fences[0] <= value <= fences[1]:
                 r["outliers"].add(name)
     components, cells = coverage_matrix([d["pk"] for d in districts])
-    coverage = [{"district": d, "cells": cells[d["pk"]]} for d in districts]
+    coverage = [
+        {"district": d, "cells": _with_delivery(components, cells[d["pk"]], figures.get(d["pk"]))} for d in districts
+    ]
+    for row in coverage:
+        row["delivered"] = sum(cell["occasions"] for cell in row["cells"])
     return {
         "rows": rows,
         "medians": {n: _median([r["values"][n] for r in rows]) for n in CITY_FIGURES},

@@ -417,22 +417,40 @@ def report_is_orphaned(report: FollowupReport, now: datetime.datetime | None = N
 
 class _ReportHeartbeat(threading.Thread):
     """Writes the report's heartbeat every REPORT_HEARTBEAT_SECONDS while its compile runs, with the
-    thread's own database connection, for as long as the run holds the report."""
+    thread's own database connection, for as long as the run holds the report.
+
+    It writes the compile's progress too, as soon as it is told (``progress``): the compile itself
+    reads in a read-only snapshot and cannot write."""
 
     def __init__(self, report_id: int, claim: uuid.UUID):
         super().__init__(name=f"report-heartbeat-{report_id}", daemon=True)
         self.report_id, self.claim = report_id, claim
         self._done = threading.Event()
+        self._told = threading.Event()
+        self._percent: int | None = None
+
+    def progress(self, percent: int) -> None:
+        self._percent = percent
+        self._told.set()
+
+    def _write(self) -> None:
+        percent, self._percent = self._percent, None
+        running = FollowupReport.objects.filter(pk=self.report_id, run=self.claim)
+        running.exclude(status__in=[ReportStatus.DONE, ReportStatus.FAILED]).update(heartbeat_at=timezone.now())
+        if percent is not None:
+            running.filter(status=ReportStatus.RUNNING).update(progress=percent)
 
     def run(self) -> None:
         from django.db import connection
 
         try:
-            while not self._done.wait(settings.REPORT_HEARTBEAT_SECONDS):
+            while not self._done.is_set():
+                self._told.wait(settings.REPORT_HEARTBEAT_SECONDS)
+                self._told.clear()
+                if self._done.is_set():
+                    break
                 try:
-                    FollowupReport.objects.filter(pk=self.report_id, run=self.claim).exclude(
-                        status__in=[ReportStatus.DONE, ReportStatus.FAILED]
-                    ).update(heartbeat_at=timezone.now())
+                    self._write()
                 except Exception:  # a database blip must not end the heartbeat
                     logger.warning("Heartbeat of report %s not written; retrying", self.report_id, exc_info=True)
                     connection.close()
@@ -441,14 +459,8 @@ class _ReportHeartbeat(threading.Thread):
 
     def stop(self) -> None:
         self._done.set()
+        self._told.set()
         self.join(timeout=10)
-
-
-def _report_progress(report_id: int, claim: uuid.UUID):
-    def progress(percent: int) -> None:
-        FollowupReport.objects.filter(pk=report_id, run=claim, status=ReportStatus.RUNNING).update(progress=percent)
-
-    return progress
 
 
 def report_compile(report_id: int, *, run: uuid.UUID | str | None = None) -> FollowupReport | None:
@@ -503,12 +515,12 @@ def report_compile(report_id: int, *, run: uuid.UUID | str | None = None) -> Fol
     heartbeat = _ReportHeartbeat(report_id, run)
     heartbeat.start()
     try:
-        return _report_compile_claimed(report_id, run, report_content)
+        return _report_compile_claimed(report_id, run, report_content, heartbeat.progress)
     finally:
         heartbeat.stop()
 
 
-def _report_compile_claimed(report_id: int, run: uuid.UUID, report_content) -> FollowupReport | None:
+def _report_compile_claimed(report_id: int, run: uuid.UUID, report_content, progress) -> FollowupReport | None:
     report = FollowupReport.objects.select_related("network").get(pk=report_id)
     scope = {"kind": report.scope} | ({"name": report.network.name} if report.network else {})
     try:
@@ -517,7 +529,7 @@ def _report_compile_claimed(report_id: int, run: uuid.UUID, report_content) -> F
             district_ids=list(report.districts.values_list("pk", flat=True)),
             target_groups=report.target_groups,
             scope=scope,
-            progress=_report_progress(report_id, run),
+            progress=progress,
         )
     except TRANSIENT_ERRORS:
         raise

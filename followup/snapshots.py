@@ -35,6 +35,7 @@ from operations.selectors import liveness
 
 from .models import CitySnapshot, FigureSnapshot, SnapshotSection, StaleMonth
 from .periods import MONTH, TERTIAL, YEAR, Period
+from .read_snapshot import in_read_snapshot
 from .selectors import city_figures, district_figures
 
 logger = logging.getLogger(__name__)
@@ -238,8 +239,11 @@ def figures_refresh(
     One refresh runs at a time: the work starts by taking a lock (``_refresh_lock``). With ``wait``
     (a report, which must read current figures) it waits for a running refresh to end; without (beat,
     a dashboard read) it skips and returns 0, leaving the marks to the refresh that runs or the next.
-    Marks made while the refresh runs are kept for the next one.
+    Marks made while the refresh runs are kept for the next one. Inside a read snapshot (a report)
+    nothing is refreshed: the snapshot computes its figures from its own rows.
     """
+    if in_read_snapshot():
+        return 0
     started = timezone.now()
     marks = StaleMonth.objects.filter(marked_at__lte=started)
     if district_ids is not None:
@@ -303,11 +307,12 @@ def figures_for(
 
     Returns ``(figures by district, as_of)``, where ``as_of`` is the moment the figures are true
     for. Stale months of the period that are due are refreshed first (``_refreshed``). Two queries.
+    Inside a read snapshot (a report) the figures are computed from the snapshot's rows.
     """
     selector, _target_groups = SECTIONS[section]
     if district_ids is not None:
         district_ids = list(district_ids)
-    if not period.is_standard:
+    if not period.is_standard or in_read_snapshot():
         return selector(period=period, target_group=target_group, district_ids=district_ids), timezone.now()
     as_of = _refreshed(period, district_ids)
     snapshots = FigureSnapshot.objects.filter(section=section, period_key=period.key, target_group=target_group or "")
@@ -319,7 +324,7 @@ def figures_for(
 def city_figures_for(*, period: Period) -> tuple[dict, datetime.datetime]:
     """``city_figures`` of a period: precomputed for standard periods, live for custom ones (and for a
     standard period not stored yet). Returns ``(figures, as_of)`` as ``figures_for`` does."""
-    if not period.is_standard:
+    if not period.is_standard or in_read_snapshot():
         return city_figures(period=period), timezone.now()
     as_of = _refreshed(period, None)
     stored = CitySnapshot.objects.filter(period_key=period.key).values_list("figures", flat=True).first()

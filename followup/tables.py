@@ -15,7 +15,7 @@ from consultants.models import Consultant, ConsultantRole
 from interventions.models import Channel, ReferralDestination
 
 from .periods import Period
-from .selectors import breakdown_comparison, figure_at
+from .selectors import Delivery, breakdown_comparison, delivery_mark, figure_at
 
 HEADLINE_LABELS = {
     "contacts": _("Contact occasions"),
@@ -157,6 +157,51 @@ def _counts(data, table_id: str, path, caption, heading, labels: dict, value_hea
     return Table(table_id, caption, columns, rows, chart_column=1, person_columns=person_columns)
 
 
+def _delivery(data: dict) -> Table:
+    """The base level's delivery: occasions and unique caregivers by intervention type, every type of
+    the catalogue in its order (none delivered is a figure too). The occasions add up to the headline's
+    contacts: every contact has one type."""
+    path = ("by_intervention",)
+    counts = figure_at(data["figures"], path)
+    labels = {row["component"].code: row["component"].name for row in data["profile"]["coverage"]}
+    rows = []
+    for code in [*labels, *sorted(k for k in counts if k not in labels)]:
+        now = counts.get(code) or {"contacts": 0, "caregivers": 0}
+        before, city_median = breakdown_comparison(data=data, path=path, key=code, field="contacts")
+        rows.append([labels.get(code, code), now["contacts"], now["caregivers"], before, city_median])
+    columns = [_("Intervention"), _("Contacts"), _("Caregivers"), _("Previous period"), _("City median")]
+    return Table(
+        "intervention",
+        _("Delivery of the base level"),
+        columns,
+        rows,
+        chart_column=1,
+        person_columns=frozenset({2}),
+    )
+
+
+def _dashboard_coverage(data: dict) -> Table:
+    """What the district declares it offers, per component and target group, beside what it delivered
+    in the period, with the contradictions marked (``delivery_mark``)."""
+    profile = data["profile"]
+    delivered = figure_at(data["figures"], ("by_intervention",))
+    rows = []
+    for row in profile["coverage"]:
+        occasions = delivered.get(row["component"].code, {}).get("contacts", 0)
+        offered = any(offered for _group, offered in row["offered"])
+        mark = delivery_mark(offered=offered, occasions=occasions)
+        rows.append(
+            [
+                row["component"].name,
+                *[_("offered") if offered else _("gap") for _group, offered in row["offered"]],
+                occasions,
+                Delivery(mark).label if mark else "",
+            ]
+        )
+    columns = [_("Component"), *profile["coverage_groups"], _("Contacts in the period"), _("Delivery")]
+    return Table("coverage", _("Base-level coverage"), columns, rows)
+
+
 def dashboard_tables(*, data: dict, period: Period) -> list[Table]:
     figures = data["figures"]
     consultants = {
@@ -178,6 +223,7 @@ def dashboard_tables(*, data: dict, period: Period) -> list[Table]:
     caregivers = _("Caregivers")
     return [
         headline,
+        _delivery(data),
         _pairs(data, "channel", ("by_channel",), _("By channel"), _("Channel"), dict(Channel.choices)),
         # A month has no namesake in the previous period; its city median still compares.
         _pairs(data, "month", ("by_month",), _("By month"), _("Month"), {}, ordered=False, previous=False),
@@ -239,15 +285,7 @@ def dashboard_tables(*, data: dict, period: Period) -> list[Table]:
             dict(ReferralDestination.choices),
             persons=False,
         ),
-        Table(
-            "coverage",
-            _("Base-level coverage"),
-            [_("Component"), *profile["coverage_groups"]],
-            [
-                [row["component"].name, *[_("offered") if offered else _("gap") for _group, offered in row["offered"]]]
-                for row in profile["coverage"]
-            ],
-        ),
+        _dashboard_coverage(data),
         Table(
             "consultants",
             _("Consultants"),
@@ -271,7 +309,8 @@ def dashboard_tables(*, data: dict, period: Period) -> list[Table]:
 
 
 def city_tables(*, overview: dict, figure_names: list[tuple[str, str]]) -> list[Table]:
-    """The city overview's two tables, as shown: figures side by side, and the coverage matrix."""
+    """The city overview's tables, as shown: figures side by side, the coverage matrix with what was
+    delivered beside what is declared, and the delivery of each component in occasions."""
     columns = [_("District"), _("FTE")]
     for _name, label in figure_names:
         columns += [label, _("per FTE"), _("per 1,000 inhabitants"), _("outlier")]
@@ -295,11 +334,26 @@ def city_tables(*, overview: dict, figure_names: list[tuple[str, str]]) -> list[
             return "65+" if cell["over_65"] else "65−"
         return str(_("gap"))
 
+    def marked(cell: dict) -> str:
+        return f"{coverage_cell(cell)} ({Delivery(cell['mark']).label})" if cell["mark"] else coverage_cell(cell)
+
     coverage = Table(
         "coverage",
         _("Base-level coverage"),
         [_("District"), *[c.name for c in overview["components"]]],
-        [[row["district"]["name"], *[coverage_cell(cell) for cell in row["cells"]]] for row in overview["coverage"]],
+        [[row["district"]["name"], *[marked(cell) for cell in row["cells"]]] for row in overview["coverage"]],
+    )
+    delivery_rows = [
+        [row["district"]["name"], *[cell["occasions"] for cell in row["cells"]], row["delivered"]]
+        for row in overview["coverage"]
+    ]
+    if delivery_rows:  # and the city's row: each column's sum
+        delivery_rows.append([_("The city"), *(sum(c) for c in zip(*(r[1:] for r in delivery_rows), strict=True))])
+    delivery = Table(
+        "intervention",
+        _("Delivery of the base level: contact occasions by intervention type"),
+        [_("District"), *[c.name for c in overview["components"]], _("All interventions")],
+        delivery_rows,
     )
     # A person count's per-FTE and per-1,000 values and its outlier mark give it away: hidden with it.
     persons = {2 + 4 * i for i, (name, _label) in enumerate(figure_names) if name in PERSON_FIGURES}
@@ -311,7 +365,7 @@ def city_tables(*, overview: dict, figure_names: list[tuple[str, str]]) -> list[
         person_columns=frozenset(persons),
         derived_columns={column + d: (column,) for column in persons for d in (1, 2, 3)},
     )
-    return [figures, coverage]
+    return [figures, coverage, delivery]
 
 
 # The dashboard's breakdowns of caregivers reached: each caregiver has one value of each, so they add

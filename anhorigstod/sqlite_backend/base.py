@@ -9,6 +9,10 @@ SQLite cannot bind an integer beyond 64 bits: a lookup by such an id (a posted c
 PostgreSQL simply finds nothing. Here such a parameter is bound as a float instead, which SQLite
 compares with the column as a number and which no stored integer equals: the lookup finds nothing,
 as on PostgreSQL, and the form says the choice is not valid. Only parameters are touched, never SQL.
+
+A file database runs in WAL mode: readers and a writer do not block each other, and a read
+transaction sees one snapshot from its first read (a report is compiled in one, while consultants
+keep logging; see ``followup.read_snapshot``).
 """
 
 from pathlib import Path
@@ -53,7 +57,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
         path = _file_database(conn_params["database"])
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        return super().get_new_connection(conn_params)
+        conn = super().get_new_connection(conn_params)
+        if path is not None:
+            conn.execute("PRAGMA journal_mode=WAL")
+        return conn
 
     def create_cursor(self, name=None):
         return self.connection.cursor(factory=SQLiteCursorWrapper)

@@ -71,8 +71,8 @@ def test_a_worker_killed_mid_compile_is_told_and_the_next_worker_finishes_the_re
 
     queue = f"test-{uuid.uuid4().hex[:8]}"  # this test's own queue: no other test's messages
     app.conf.task_default_queue = queue
-    # Hold the contacts table so the first worker stops at the scope's figures (progress 20 %), after
-    # it has claimed the report and read the districts' figures: in the middle of the compile.
+    # Hold the contacts table so the first worker stops at the districts' figures (progress 5 %), after
+    # it has claimed the report and opened its snapshot: in the middle of the compile.
     lock = psycopg.connect(database_url().replace("postgres://", "postgresql://"), autocommit=False)
     lock.execute("LOCK TABLE interventions_contact IN ACCESS EXCLUSIVE MODE")
     log = tmp_path / "workers.log"
@@ -81,7 +81,7 @@ def test_a_worker_killed_mid_compile_is_told_and_the_next_worker_finishes_the_re
         report = report_order(user=SYSTEM, period=Period.year(2025), scope=ReportScope.CITY)
         wait_for(
             lambda: (
-                FollowupReport.objects.filter(pk=report.pk, status=ReportStatus.RUNNING, progress=20).exists()
+                FollowupReport.objects.filter(pk=report.pk, status=ReportStatus.RUNNING, progress=5).exists()
                 and _waiting_on_lock(lock)
             ),
             timeout=60,
@@ -92,7 +92,7 @@ def test_a_worker_killed_mid_compile_is_told_and_the_next_worker_finishes_the_re
         time.sleep(STALE_SECONDS + 1.5)
         alive = status()
         report.refresh_from_db()
-        assert (alive["status"], alive["progress"], report.restarts) == ("running", 20, 0)
+        assert (alive["status"], alive["progress"], report.restarts) == ("running", 5, 0)
         assert report.worker.endswith(f":{first.pid}")
 
         first.send_signal(signal.SIGKILL)

@@ -180,7 +180,7 @@ def test_a_reopened_report_shows_the_numbers_it_was_compiled_with(two_districts,
     _mark_as_services_would()
     reopened = FollowupReport.objects.get(pk=report.pk)
     assert [t.rows for t in report_tables(reopened.content)] == before
-    assert reopened.definitions_version == 2
+    assert reopened.definitions_version == 3
     # A new report sees the change: one contact more, one less.
     fresh = _compiled(django_capture_on_commit_callbacks, period=Period.year(2025), scope=ReportScope.CITY)
     assert fresh.content["figures"]["districts"]["bromma"]["contacts"] == 3
