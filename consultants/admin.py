@@ -24,7 +24,11 @@ def _warn_if_over_allocated(request, consultant: Consultant) -> None:
 
 
 class AllocationInline(DistrictScopedInline):
+    """The consultant's allocations, each in force from one day to another: a change of staffing ends
+    one row and adds another, so past periods keep their staffing."""
+
     model = Allocation
+    fields = ("district", "target_group", "percent", "valid_from", "valid_to")
 
 
 class DescriptionAssignmentInline(DistrictScopedInline):
@@ -76,7 +80,7 @@ class ConsultantAdmin(DistrictScopedAdmin):
 
 @admin.register(Allocation)
 class AllocationAdmin(DistrictScopedAdmin):
-    list_display = ("consultant", "district", "target_group", "percent")
+    list_display = ("consultant", "district", "target_group", "percent", "valid_from", "valid_to")
     list_filter = ("target_group", ("district", RelatedOnlyFieldListFilter))
     search_fields = ("consultant__ref", "district__name")
     list_select_related = ("consultant", "district")

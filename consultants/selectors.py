@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from districts.validity import mean_over_period
 
 from .models import Allocation, AssignmentDescription, Consultant, DescriptionAssignment
 
@@ -21,9 +23,30 @@ def current_assignments(*, on: datetime.date) -> QuerySet[DescriptionAssignment]
     )
 
 
-def allocated_percent():
-    """A consultant's allocations added up over every district: compared with ``employment_percent``."""
-    return Coalesce(Sum("allocations__percent"), Value(0))
+def allocated_percent(*, on: datetime.date | None = None):
+    """A consultant's allocations in force (today) added up over every district: compared with
+    ``employment_percent``."""
+    on = on or timezone.localdate()
+    in_force = Q(allocations__valid_from__lte=on) & (
+        Q(allocations__valid_to__isnull=True) | Q(allocations__valid_to__gte=on)
+    )
+    return Coalesce(Sum("allocations__percent", filter=in_force), Value(0))
+
+
+def fte_by_district(
+    *, start: datetime.date, end: datetime.date, district_ids: list[int] | None = None
+) -> dict[int, float]:
+    """Full-time posts on caregiver support per district over a period: the allocations' shares of a
+    post added up, each weighted by the days of the period it was in force (``mean_over_period``).
+    The one definition behind every figure per FTE: a past period uses that period's staffing."""
+    allocations = Allocation.objects.valid_during(start, end)
+    if district_ids is not None:
+        allocations = allocations.filter(district_id__in=district_ids)
+    rows = allocations.values_list("district_id", "percent", "valid_from", "valid_to")
+    return {
+        district_id: round(percent / 100, 4)
+        for district_id, percent in mean_over_period(rows, start=start, end=end).items()
+    }
 
 
 def has_current_description(*, on: datetime.date):
@@ -37,15 +60,15 @@ def consultants_with_current_description(*, user, on: datetime.date | None = Non
 
 
 def description_coverage(*, on: datetime.date, district_ids=None) -> dict[int | None, tuple[int, int]]:
-    """Per district, (consultants with a current description on ``on``, consultants allocated there).
+    """Per district, (consultants with a current description on ``on``, consultants allocated there on ``on``).
 
     Key ``None`` is the districts together (all of them without ``district_ids``), where a consultant
     allocated to several counts once. The one count behind the goal "every consultant with a current
     assignment description" and the report's consultants table. Two queries.
     """
-    allocations = (
-        Allocation.objects.all() if district_ids is None else Allocation.objects.filter(district_id__in=district_ids)
-    )
+    allocations = Allocation.objects.valid_on(on)
+    if district_ids is not None:
+        allocations = allocations.filter(district_id__in=district_ids)
     pairs = set(allocations.values_list("district_id", "consultant_id"))
     documented = set(current_assignments(on=on).values_list("consultant_id", flat=True))
     by_district: dict[int | None, set] = {d: set() for d in district_ids or ()}
@@ -59,10 +82,11 @@ def consultants_serving(*, district, user=None) -> QuerySet[Consultant]:
     """The consultants who work in ``district``: it is their home district or they are allocated to it.
 
     The one definition of "the district's consultants": who may follow up there, who submits its month.
-    With ``user``, only those the user may see.
+    An allocation counts while it is in force (today). With ``user``, only those the user may see.
     """
     consultants = Consultant.objects.visible_to(user) if user is not None else Consultant.objects.all()
-    return consultants.filter(Q(home_district=district) | Q(allocations__district=district)).distinct()
+    allocated = Allocation.objects.current().filter(district=district).values("consultant_id")
+    return consultants.filter(Q(home_district=district) | Q(pk__in=allocated)).distinct()
 
 
 def consultant_list(*, user, on: datetime.date | None = None) -> QuerySet[Consultant]:
@@ -81,8 +105,13 @@ def consultant_list(*, user, on: datetime.date | None = None) -> QuerySet[Consul
 
 
 def consultant_allocations(*, consultant: Consultant, user):
-    """A consultant's allocations that ``user`` may see, with their districts."""
-    return consultant.allocations.visible_to(user).select_related("district").order_by("district__name")
+    """A consultant's allocations that ``user`` may see, with their districts: the history, the ones
+    in force first."""
+    return (
+        consultant.allocations.visible_to(user)
+        .select_related("district")
+        .order_by(F("valid_to").desc(nulls_first=True), "district__name", "-valid_from")
+    )
 
 
 def consultant_allocated_percent(*, consultant: Consultant) -> int:

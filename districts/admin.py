@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import DistrictScopedAdmin, DistrictScopedInline
 from interventions.models import DistrictOffering
 
-from .models import CaregiverRepresentativeCount, District, Network, SupportPurchase
+from .models import Budget, CaregiverRepresentativeCount, District, Network, SupportPurchase
+from .selectors import budget_on
 
 
 class RepresentativeCountInline(DistrictScopedInline):
@@ -31,15 +33,38 @@ class OfferingInline(DistrictScopedInline):
     model = DistrictOffering
 
 
+class BudgetInline(DistrictScopedInline):
+    """The district's budgets, each in force from one day to another: the history, newest first."""
+
+    model = Budget
+    fields = ("sek_per_year", "valid_from", "valid_to")
+    ordering = ("-valid_from",)
+
+
 @admin.register(District)
 class DistrictAdmin(DistrictScopedAdmin):
-    list_display = ("name", "code", "own_budget", "budget_sek_per_year", "inhabitants", "consultant_count")
+    list_display = ("name", "code", "own_budget", "budget", "inhabitants", "consultant_count")
     list_filter = ("own_budget", ("networks", RelatedOnlyFieldListFilter))
     search_fields = ("name", "code", "placement")
-    inlines = (RepresentativeCountInline, PurchaseInline, OfferingInline)
+    inlines = (BudgetInline, RepresentativeCountInline, PurchaseInline, OfferingInline)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(consultant_count=Count("allocations__consultant", distinct=True))
+        today = timezone.localdate()
+        in_force = Q(allocations__valid_from__lte=today) & (
+            Q(allocations__valid_to__isnull=True) | Q(allocations__valid_to__gte=today)
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                consultant_count=Count("allocations__consultant", filter=in_force, distinct=True),
+                budget_today=budget_on(on=today),
+            )
+        )
+
+    @admin.display(description=_("budget (SEK per year)"), ordering="budget_today")
+    def budget(self, obj) -> int | None:
+        return obj.budget_today
 
     def get_readonly_fields(self, request, obj=None):
         # The code and name identify the district city-wide; only administrators rename.
@@ -69,6 +94,14 @@ class SupportPurchaseAdmin(_AnySellerMixin, DistrictScopedAdmin):
     list_display = ("buyer", "seller", "target_group", "share_percent")
     list_filter = ("target_group", ("buyer", RelatedOnlyFieldListFilter), ("seller", RelatedOnlyFieldListFilter))
     list_select_related = ("buyer", "seller")
+
+
+@admin.register(Budget)
+class BudgetAdmin(DistrictScopedAdmin):
+    list_display = ("district", "sek_per_year", "valid_from", "valid_to")
+    list_filter = (("district", RelatedOnlyFieldListFilter),)
+    list_select_related = ("district",)
+    date_hierarchy = "valid_from"
 
 
 @admin.register(CaregiverRepresentativeCount)

@@ -1,3 +1,5 @@
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -28,9 +30,6 @@ class District(models.Model):
         help_text=_("Which unit and manager the caregiver-support consultants belong to."),
     )
     own_budget = models.BooleanField(_("own budget"), default=False)
-    budget_sek_per_year = models.PositiveIntegerField(
-        _("budget (SEK per year)"), null=True, blank=True, help_text=_("Leave empty if unknown.")
-    )
     inhabitants = models.PositiveIntegerField(
         _("inhabitants"), null=True, blank=True, help_text=_("Used for figures per 1,000 inhabitants.")
     )
@@ -70,6 +69,56 @@ class District(models.Model):
                 raise ValidationError(
                     {"talk_cap": _("The cap must be between %(low)d and %(high)d talks.") % {"low": low, "high": high}}
                 )
+
+
+class Budget(models.Model):
+    """A district's budget for caregiver support, in force from one day to another: a new budget is a
+    new row, so a past period's figures per SEK use that period's budget."""
+
+    district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.CASCADE, related_name="budgets")
+    sek_per_year = models.PositiveIntegerField(_("budget (SEK per year)"))
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(
+        _("valid to"), null=True, blank=True, help_text=_("The last day in force; empty while it lasts.")
+    )
+
+    objects = DistrictScopedQuerySet.as_manager()
+    district_scope_paths = ("district",)
+
+    class Meta:
+        verbose_name = _("budget")
+        verbose_name_plural = _("budgets")
+        ordering = ["district__name", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "valid_from"], name="one_budget_per_start"),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+                name="budget_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district}: {self.sek_per_year} ({self.valid_from})"
+
+    def clean(self) -> None:
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("The last day must not be before the first.")})
+        if not (self.valid_from and self.district_id):
+            return
+        end = self.valid_to or datetime.date.max
+        overlapping = Budget.objects.filter(
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=self.valid_from),
+            district_id=self.district_id,
+            valid_from__lte=end,
+        ).exclude(pk=self.pk)
+        if overlapping.exists():
+            raise ValidationError(
+                {
+                    "valid_from": _(
+                        "The district already has a budget in these dates. End it the day before this one begins."
+                    )
+                }
+            )
 
 
 class Network(models.Model):

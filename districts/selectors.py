@@ -2,28 +2,64 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet
+import datetime
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from consultants.models import Allocation
 from interventions.models import DistrictOffering
 from representatives.selectors import representative_figures
 
-from .models import District, SupportPurchase
+from .models import Budget, District, SupportPurchase
+from .validity import mean_over_covered_days
+
+
+def budgets_in_force(*, on: datetime.date) -> QuerySet[Budget]:
+    return Budget.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on)
+
+
+def budget_on(*, on: datetime.date):
+    """A district's budget in force on ``on`` (SEK per year), as an annotation; None if unknown."""
+    return Subquery(budgets_in_force(on=on).filter(district=OuterRef("pk")).values("sek_per_year")[:1])
+
+
+def budget_by_district(
+    *, start: datetime.date, end: datetime.date, district_ids: list[int] | None = None
+) -> dict[int, int]:
+    """Each district's budget (SEK per year) over a period: the budgets in force, weighted by their
+    days in the period (``mean_over_covered_days``); a district with none in the period is absent.
+    The one definition behind every figure per SEK: a past period uses that period's budget."""
+    budgets = Budget.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start), valid_from__lte=end)
+    if district_ids is not None:
+        budgets = budgets.filter(district_id__in=district_ids)
+    rows = budgets.values_list("district_id", "sek_per_year", "valid_from", "valid_to")
+    return {pk: round(sek) for pk, sek in mean_over_covered_days(rows, start=start, end=end).items()}
 
 
 def district_list(*, user) -> QuerySet[District]:
+    today = timezone.localdate()
+    in_force = Q(allocations__valid_from__lte=today) & (
+        Q(allocations__valid_to__isnull=True) | Q(allocations__valid_to__gte=today)
+    )
     return (
         District.objects.visible_to(user)
-        .annotate(consultant_count=Count("allocations__consultant", distinct=True))
+        .annotate(
+            consultant_count=Count("allocations__consultant", filter=in_force, distinct=True),
+            budget_sek_per_year=budget_on(on=today),
+        )
         .prefetch_related("networks")
         .order_by("name")
     )
 
 
 def district_detail(*, district: District, user) -> dict:
-    """Everything the district page shows, in a fixed number of queries."""
+    """Everything the district page shows, in a fixed number of queries. The budgets and allocations
+    are their history, the ones in force first."""
+    today = timezone.localdate()
     return {
+        "budgets": list(Budget.objects.filter(district=district).order_by("-valid_from")),
+        "budget": budgets_in_force(on=today).filter(district=district).values_list("sek_per_year", flat=True).first(),
         "networks": list(district.networks.order_by("name")),
         "purchases": list(SupportPurchase.objects.visible_to(user).filter(buyer=district).select_related("seller")),
         "sales": list(SupportPurchase.objects.visible_to(user).filter(seller=district).select_related("buyer")),
@@ -38,6 +74,6 @@ def district_detail(*, district: District, user) -> dict:
             Allocation.objects.filter(district=district)
             .select_related("consultant")
             .prefetch_related(Prefetch("consultant__methods"))
-            .order_by("consultant__ref", "target_group")
+            .order_by("consultant__ref", "target_group", "-valid_from")
         ),
     }

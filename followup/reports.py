@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from approvals.reports import approval_tables, report_approvals
 from caregivers.models import AgeBand, Condition, Gender, Relation
 from collaboration.reports import collaboration_report_content, collaboration_report_tables
-from consultants.selectors import description_coverage
+from consultants.selectors import description_coverage, fte_by_district
 from districts.models import District, TargetGroup
+from districts.selectors import budget_by_district
 from goals.reports import goals_report_content, goals_report_tables
 from interventions.models import Channel, GroupKind, ReferralDestination
 from outcomes.reports import outcome_report_content, outcome_report_tables
@@ -44,7 +45,6 @@ from .selectors import (
     district_figures,
     empty_figures,
     figure_at,
-    fte_by_district,
 )
 from .tables import (
     HEADLINE_LABELS,
@@ -80,11 +80,12 @@ def _scope_figures(*, period: Period, district_ids: list[int], target_groups: Se
     return figures.get(SCOPE) or empty_figures()
 
 
-def _consultants(*, codes: dict[int, str], on: datetime.date) -> dict:
-    """Consultants of the scope: a consultant serving three of its districts counts once in the total."""
+def _consultants(*, codes: dict[int, str], on: datetime.date, period: Period) -> dict:
+    """Consultants of the scope on ``on`` (a consultant serving three of its districts counts once in
+    the total), and the FTE of the period, as its staffing was (``fte_by_district``)."""
     district_ids = list(codes)
     coverage = description_coverage(on=on, district_ids=district_ids)
-    ftes = fte_by_district()
+    ftes = fte_by_district(start=period.start, end=period.end, district_ids=district_ids)
     by_district = {
         codes[d]: {"consultants": coverage[d][1], "documented": coverage[d][0], "fte": ftes.get(d, 0)}
         for d in district_ids
@@ -136,10 +137,11 @@ def _report_content(
 ) -> dict:
     today = timezone.localdate(snapshot.as_of)
     districts = list(
-        District.objects.filter(pk__in=district_ids)
-        .order_by("name")
-        .values("pk", "code", "name", "budget_sek_per_year", "inhabitants")
+        District.objects.filter(pk__in=district_ids).order_by("name").values("pk", "code", "name", "inhabitants")
     )
+    budgets = budget_by_district(start=period.start, end=period.end, district_ids=district_ids)
+    for d in districts:  # the period's budget, as it was
+        d["budget_sek_per_year"] = budgets.get(d["pk"])
     progress(5)  # the snapshot is open
     previous = period.previous()
     figures, previous_figures = {}, {}
@@ -168,7 +170,7 @@ def _report_content(
         "districts": [{k: d[k] for k in ("code", "name", "budget_sek_per_year", "inhabitants")} for d in districts],
         "figures": figures,
         "previous": previous_figures,
-        "consultants": _consultants(codes=codes, on=min(period.end, today)),
+        "consultants": _consultants(codes=codes, on=min(period.end, today), period=period),
         "coverage": {
             "components": [c.name for c in components],
             "codes": [c.code for c in components],

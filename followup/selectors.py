@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.scoping import SYSTEM
 from caregivers.selectors import support_contact_offer_total
 from consultants.models import Allocation, Consultant, ConsultantRole
-from consultants.selectors import consultant_list, consultants_with_current_description
+from consultants.selectors import consultant_list, consultants_with_current_description, fte_by_district
 from districts.models import District, TargetGroup
+from districts.selectors import budget_by_district
 from interventions.models import (
     HEALTHCARE_DESTINATIONS,
     Contact,
@@ -64,6 +65,7 @@ def consultant_facts(*, user, on: datetime.date | None = None) -> ConsultantFact
         districts=District.objects.visible_to(user).count(),
         consultants_unique=consultants.count(),
         consultant_district_rows=Allocation.objects.visible_to(user)
+        .valid_on(on or timezone.localdate())
         .values("consultant", "district")
         .distinct()
         .count(),
@@ -369,23 +371,22 @@ def _median(values: list[int]) -> float:
     return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
 
-def fte_by_district() -> dict[int, float]:
-    """Full-time posts on caregiver support per district: the allocations' percentages added up."""
-    rows = Allocation.objects.values("district_id").annotate(total=Sum("percent")).order_by()
-    return {row["district_id"]: row["total"] / 100 for row in rows}
+def district_profile(*, district: District, period: Period) -> dict:
+    """What a district offers and who works there in a period: coverage, the allocations in force in
+    it and its FTE, representatives and the period's budget.
 
-
-def district_profile(*, district: District, period: Period | None = None) -> dict:
-    """What a district offers and who works there: coverage, consultants, representatives, budget.
-
-    The representatives are counted today, their trainings (with a ``period``) in the period.
+    The representatives are counted today, their trainings in the period.
     """
     offered = set(
         DistrictOffering.objects.filter(district=district).values_list("target_group", "intervention_type_id")
     )
     groups = sorted({group for group, _type in offered}) or [TargetGroup.ALL]
     components = list(InterventionType.objects.order_by("position"))
-    allocations = list(district.allocations.select_related("consultant").order_by("consultant__ref", "target_group"))
+    allocations = list(
+        district.allocations.valid_during(period.start, period.end)
+        .select_related("consultant")
+        .order_by("consultant__ref", "target_group", "valid_from")
+    )
     documented = set(
         consultant_list(user=SYSTEM)
         .filter(pk__in=[a.consultant_id for a in allocations], has_current_description=True)
@@ -396,7 +397,8 @@ def district_profile(*, district: District, period: Period | None = None) -> dic
         "coverage": [
             {"component": c, "offered": [(group, (group, c.pk) in offered) for group in groups]} for c in components
         ],
-        "fte": fte_by_district().get(district.pk, 0),
+        "fte": fte_by_district(start=period.start, end=period.end, district_ids=[district.pk]).get(district.pk, 0),
+        "budget": budget_by_district(start=period.start, end=period.end, district_ids=[district.pk]).get(district.pk),
         "allocations": [{"allocation": a, "documented": a.consultant_id in documented} for a in allocations],
         "representatives": representative_figures(district_ids=[district.pk], on=timezone.localdate(), period=period)[
             district.pk
@@ -526,7 +528,7 @@ def city_overview(*, period: Period, target_group: str | None = None) -> dict:
     figures, as_of = figures_for(period=period, target_group=target_group)
     districts = list(District.objects.order_by("name").values("pk", "code", "name", "inhabitants"))
     paths = dict(HEADLINE_FIGURES)
-    ftes = fte_by_district()
+    ftes = fte_by_district(start=period.start, end=period.end)
     rows = []
     for d in districts:
         fte = ftes.get(d["pk"], 0)

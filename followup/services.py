@@ -27,7 +27,7 @@ from consultants.models import (
     DescriptionAssignment,
     Method,
 )
-from districts.models import CaregiverRepresentativeCount, District, Network, SupportPurchase
+from districts.models import Budget, CaregiverRepresentativeCount, District, Network, SupportPurchase
 from interventions.models import DistrictOffering, InterventionType, Organiser
 from operations.heartbeats import process_name
 
@@ -166,13 +166,19 @@ def _load_districts(
                 "name": row.name,
                 "placement": row.placement,
                 "own_budget": row.own_budget,
-                "budget_sek_per_year": row.budget_sek_per_year,
                 "reported_talk_limit": row.reported_talk_limit,
                 "notes": row.notes,
             },
         )
+    valid_from = datetime.date(data.year, 1, 1)  # the dataset's budgets and allocations are its year's
     for row in data.districts:
         district, record = districts[row.code], f"districts ({row.code})"
+        budgets = Budget.objects.filter(district=district, valid_from=valid_from)
+        if row.budget_sek_per_year is None:
+            writer.delete_others(budgets, set())
+        else:
+            writer.sync(Budget, record, {"district": district, "valid_from": valid_from},
+                        {"sek_per_year": row.budget_sek_per_year})  # fmt: skip
         keep = {
             writer.sync(
                 SupportPurchase,
@@ -232,16 +238,18 @@ def _load_consultants(
             },
         )
         writer.set_members(consultant, "methods", [methods[code] for code in row.methods])
+        lookup = {"consultant": consultant, "valid_from": datetime.date(data.year, 1, 1)}
         keep = {
             writer.sync(
                 Allocation,
                 record,
-                {"consultant": consultant, "district": districts[a.district], "target_group": a.target_group},
+                {**lookup, "district": districts[a.district], "target_group": a.target_group},
                 {"percent": a.percent},
             ).pk
             for a in row.allocations
         }
-        writer.delete_others(Allocation.objects.filter(consultant=consultant), keep)
+        # The dataset's year only: allocations entered since (the history of staffing) are kept.
+        writer.delete_others(Allocation.objects.filter(**lookup), keep)
         consultants[row.ref] = consultant
     return consultants
 

@@ -157,6 +157,12 @@ def _counts(data, table_id: str, path, caption, heading, labels: dict, value_hea
     return Table(table_id, caption, columns, rows, chart_column=1, person_columns=person_columns)
 
 
+def _in_force(row) -> str:
+    """An allocation's days in force: first and last day, or only the first while it lasts."""
+    last = row.valid_to.isoformat() if row.valid_to else ""
+    return f"{row.valid_from.isoformat()} – {last}".rstrip()
+
+
 def _delivery(data: dict) -> Table:
     """The base level's delivery: occasions and unique caregivers by intervention type, every type of
     the catalogue in its order (none delivered is a figure too). The occasions add up to the headline's
@@ -293,6 +299,7 @@ def dashboard_tables(*, data: dict, period: Period) -> list[Table]:
                 _("Consultant"),
                 _("Target group"),
                 _("Share of a full-time post (%)"),
+                _("In force"),
                 _("Documented assignment description"),
             ],
             [
@@ -300,6 +307,7 @@ def dashboard_tables(*, data: dict, period: Period) -> list[Table]:
                     r["allocation"].consultant.ref,
                     r["allocation"].get_target_group_display(),
                     r["allocation"].percent,
+                    _in_force(r["allocation"]),
                     _("yes") if r["documented"] else _("no"),
                 ]
                 for r in profile["allocations"]

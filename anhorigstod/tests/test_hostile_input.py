@@ -38,7 +38,7 @@ from consultants.tests.factories import (
     AssignmentTaskFactory,
     ConsultantFactory,
 )
-from districts.models import District
+from districts.models import Budget, District
 from districts.tests.factories import DistrictFactory, NetworkFactory
 from followup.models import FollowupReport
 from interventions.models import Contact, Group, GroupMeeting, InterventionCategory
@@ -558,7 +558,9 @@ def test_a_manager_changing_a_district_in_the_admin_survives_hostile_input(data,
             optional={
                 "placement": hostile_value,
                 "own_budget": hostile_value,
-                "budget_sek_per_year": hostile_number,
+                "budgets-0-sek_per_year": hostile_number,
+                "budgets-0-valid_from": hostile_value,
+                "budgets-0-valid_to": hostile_value,
                 "inhabitants": hostile_number,
                 "reported_talk_limit": hostile_number,
                 "talk_cap": hostile_number,
@@ -576,10 +578,12 @@ def test_a_manager_changing_a_district_in_the_admin_survives_hostile_input(data,
         for page in (url, "/admin/districts/district/", "/dashboard/bromma/"):
             assert_no_raw_markup(_html(manager.get(page)), bromma.placement, bromma.notes)
         District.objects.filter(pk=bromma.pk).update(**{k: v for k, v in stored.items() if k != "id"})
+        Budget.objects.filter(district=bromma).delete()
     else:
         assert response.status_code == 200
         assert response.context["adminform"].form.errors or response.context["errors"]
         assert District.objects.values().get(pk=bromma.pk) == stored
+        assert not Budget.objects.filter(district=bromma).exists()  # nothing half-saved
 
 
 TOO_EARLY = "Ensure this value is greater than or equal to 2000-01-01."

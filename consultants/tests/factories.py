@@ -42,6 +42,7 @@ class AllocationFactory(factory.django.DjangoModelFactory):
     district = factory.SelfAttribute("consultant.home_district")
     target_group = TargetGroup.ALL
     percent = 100
+    valid_from = datetime.date(2018, 1, 1)
 
 
 class AssignmentDescriptionFactory(factory.django.DjangoModelFactory):

@@ -1,15 +1,35 @@
+import datetime
+
 import factory
 
-from districts.models import CaregiverRepresentativeCount, District, Network, SupportPurchase, TargetGroup
+from districts.models import Budget, CaregiverRepresentativeCount, District, Network, SupportPurchase, TargetGroup
+
+REFERENCE_DATE = datetime.date(2018, 1, 1)
 
 
 class DistrictFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = District
         django_get_or_create = ("code",)
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"district-{n}")
     name = factory.Sequence(lambda n: f"District {n}")
+
+    @factory.post_generation
+    def budget_sek_per_year(self, create, extracted, **kwargs):
+        """A budget in force from the reference date, as the reference data loads it."""
+        if create and extracted is not None:
+            Budget.objects.create(district=self, sek_per_year=extracted, valid_from=REFERENCE_DATE)
+
+
+class BudgetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Budget
+
+    district = factory.SubFactory(DistrictFactory)
+    sek_per_year = 1_000_000
+    valid_from = REFERENCE_DATE
 
 
 class NetworkFactory(factory.django.DjangoModelFactory):

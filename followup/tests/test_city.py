@@ -40,9 +40,10 @@ def test_strategist_sees_every_district_side_by_side_with_outliers_marked(city, 
     assert rows[1]["per_1000"]["contacts"] is None
     assert response.context["overview"]["medians"]["contacts"] == 12.5
     coverage = {row["district"]["code"]: row["cells"][0] for row in response.context["overview"]["coverage"]}
-    assert coverage["d0"] == {"under_65": True, "over_65": True}
-    assert coverage["d1"] == {"under_65": False, "over_65": True}
-    assert coverage["d2"] == {"under_65": False, "over_65": False}
+    # Declared, and delivered in the year (every contact of the fixture is advice).
+    assert coverage["d0"] == {"under_65": True, "over_65": True, "occasions": 10, "mark": ""}
+    assert coverage["d1"] == {"under_65": False, "over_65": True, "occasions": 11, "mark": ""}
+    assert coverage["d2"] == {"under_65": False, "over_65": False, "occasions": 12, "mark": "undeclared"}
 
 
 def test_city_overview_is_for_strategists_only(city, login):

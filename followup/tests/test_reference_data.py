@@ -1,3 +1,4 @@
+import datetime
 import json
 import shutil
 
@@ -74,7 +75,10 @@ def test_loader_loads_networks_purchases_budgets_and_representatives(reference_d
         ("hagersten-liljeholmen", "65_plus", 25),
         ("hagersten-liljeholmen", "under_65", 25),
     ]
-    assert District.objects.get(code="ostermalm").budget_sek_per_year == 200000
+    ostermalm = District.objects.get(code="ostermalm")
+    assert list(ostermalm.budgets.values_list("sek_per_year", "valid_from", "valid_to")) == [
+        (200000, datetime.date(2018, 1, 1), None)
+    ]
     assert District.objects.get(code="norrmalm").reported_talk_limit == 2
     reps = CaregiverRepresentativeCount.objects.get(district__code="hagersten-liljeholmen", target_group="65_plus")
     assert reps.count == 17
@@ -257,7 +261,7 @@ def test_a_failure_late_in_the_load_rolls_back_everything(reference_data, data_d
     assert excinfo.value.record == "networks (innerstaden)"
     assert "name" in excinfo.value.message
     assert _snapshot() == before
-    assert District.objects.get(code="bromma").budget_sek_per_year is None
+    assert not District.objects.get(code="bromma").budgets.exists()
 
 
 def test_command_reports_bad_data_as_an_error(db, data_dir):

@@ -312,6 +312,7 @@ def test_files_hold_the_reports_numbers(two_districts, django_capture_on_commit_
         "Om",
         "Översikt",
         "Roll och kanal",
+        "Basnivåns leverans",
         "Målgrupp",
         "Anhöriga",
         "Vägledande samtal",
