@@ -57,9 +57,11 @@ def district_detail(*, district: District, user) -> dict:
     """Everything the district page shows, in a fixed number of queries. The budgets and allocations
     are their history, the ones in force first."""
     today = timezone.localdate()
+    budgets = list(Budget.objects.filter(district=district).order_by("-valid_from"))
+    in_force = (b for b in budgets if b.valid_from <= today and (b.valid_to is None or b.valid_to >= today))
     return {
-        "budgets": list(Budget.objects.filter(district=district).order_by("-valid_from")),
-        "budget": budgets_in_force(on=today).filter(district=district).values_list("sek_per_year", flat=True).first(),
+        "budgets": budgets,
+        "budget": next((b.sek_per_year for b in in_force), None),
         "networks": list(district.networks.order_by("name")),
         "purchases": list(SupportPurchase.objects.visible_to(user).filter(buyer=district).select_related("seller")),
         "sales": list(SupportPurchase.objects.visible_to(user).filter(seller=district).select_related("buyer")),

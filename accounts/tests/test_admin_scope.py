@@ -28,7 +28,7 @@ SCOPED = [model for model in admin.site._registry if hasattr(model, "district_sc
 def test_every_district_bound_model_is_registered_with_a_scoped_admin():
     from accounts.scoping import DistrictScopedAdmin
 
-    assert len(SCOPED) == 31
+    assert len(SCOPED) == 32
     assert all(isinstance(admin.site._registry[m], DistrictScopedAdmin) for m in SCOPED)
 
 
@@ -109,7 +109,8 @@ def test_over_allocation_is_saved_with_a_warning(in_english, users, login):
 
     response = client.post(
         f"/admin/consultants/allocation/{allocation.pk}/change/",
-        {"consultant": k05.pk, "district": allocation.district_id, "target_group": "65_plus", "percent": 30},
+        {"consultant": k05.pk, "district": allocation.district_id, "target_group": "65_plus", "percent": 30,
+         "valid_from": "2018-01-01"},
         follow=True,
     )
 

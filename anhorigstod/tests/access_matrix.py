@@ -160,6 +160,7 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "districts.district": AdminModel("msx", "x", "mx", "x", "district"),
     "districts.network": AdminModel("msx", "sx", "sx", "x", "district"),
     "districts.supportpurchase": AdminModel("msx", "mx", "mx", "mx", "district"),
+    "districts.budget": AdminModel("msx", "mx", "mx", "mx", "district"),
     "districts.caregiverrepresentativecount": AdminModel("msx", "mx", "mx", "mx", "district"),
     "representatives.representative": AdminModel("msx", "mx", "mx", "x", "district"),
     # Trainings are recorded on the register's page (which moves the representatives' dates).

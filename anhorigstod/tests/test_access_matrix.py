@@ -38,6 +38,7 @@ from districts.tests.factories import (
     DistrictFactory,
     NetworkFactory,
     RepresentativeCountFactory,
+    BudgetFactory,
     SupportPurchaseFactory,
 )
 from followup.models import FollowupReport, ReportScope
@@ -257,6 +258,7 @@ def _world():
         "districts.district": {"own": districts["own"], "other": districts["other"]},
         "districts.network": _pair(lambda s: NetworkFactory(districts=[districts[s]])),
         "districts.supportpurchase": _pair(lambda s: SupportPurchaseFactory(buyer=districts[s], seller=seller)),
+        "districts.budget": _pair(lambda s: BudgetFactory(district=districts[s])),
         "districts.caregiverrepresentativecount": _pair(lambda s: RepresentativeCountFactory(district=districts[s])),
         "representatives.representative": representative,
         "representatives.representativetraining": _pair(
