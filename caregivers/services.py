@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from accounts.scoping import district_ids_in_scope
 from districts.models import District
-from followup.snapshots import figures_mark_caregiver
 
 from .models import (
     ERASED_LABEL,
@@ -112,16 +111,12 @@ def caregiver_update(*, caregiver: Caregiver, user, districts: Iterable[District
     allowed = district_ids_in_scope(user, personal_data=True)
     kept = [d for d in caregiver.districts.all() if d.pk not in allowed]
     _check_label_free(fields.get("label", caregiver.label), districts, exclude_pk=caregiver.pk)
-    counted = ("gender", "age_band", "relation", "condition")
-    before = [getattr(caregiver, name) for name in counted]
     for name, value in fields.items():
         setattr(caregiver, name, value.strip() if name == "label" else value)
     caregiver.age_band = _age_band(caregiver.birth_year, caregiver.age_band)
     caregiver.full_clean()
     caregiver.save()
     caregiver.districts.set([*districts, *kept])
-    if before != [getattr(caregiver, name) for name in counted]:
-        figures_mark_caregiver(caregiver.pk)
     return caregiver
 
 

@@ -6,6 +6,3 @@ class ConsultantsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "consultants"
     verbose_name = _("Consultants")
-
-    def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the receiver that keeps the snapshots marked

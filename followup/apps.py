@@ -6,3 +6,6 @@ class FollowupConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "followup"
     verbose_name = _("Follow-up")
+
+    def ready(self) -> None:
+        from . import upkeep  # noqa: F401 - connects the receivers that keep the precomputed figures marked

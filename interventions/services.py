@@ -17,7 +17,6 @@ from caregivers.models import Caregiver
 from caregivers.services import caregiver_link_district
 from consultants.models import Consultant
 from districts.models import District
-from followup.snapshots import figures_mark_contact, figures_mark_stale
 
 from .models import (
     Channel,
@@ -167,7 +166,6 @@ def contact_log(
     _save_contact(contact)
     if referral_destination:
         referral_record(contact=contact, destination=referral_destination)
-    figures_mark_contact(contact)
     return contact
 
 
@@ -187,7 +185,6 @@ def contact_update(*, contact: Contact, user, referral_destination: str | None =
         _check_caregivers(user, [caregiver], fields.get("district", contact.district))
     talk_fields = {"intervention_type", "caregiver", "district"}
     recount = any(getattr(contact, name) != value for name, value in fields.items() if name in talk_fields)
-    figures_mark_contact(contact, series=True)  # where it counted before the change
     for name, value in fields.items():
         setattr(contact, name, value)
     contact.updated_by = user
@@ -201,7 +198,6 @@ def contact_update(*, contact: Contact, user, referral_destination: str | None =
         contact.referrals.all().delete()
         if referral_destination:
             referral_record(contact=contact, destination=referral_destination)
-    figures_mark_contact(contact, series=True)
     return contact
 
 
@@ -212,7 +208,6 @@ def contact_delete(*, contact: Contact, user) -> None:
     contact.deleted_at = timezone.now()
     contact.deleted_by = user
     contact.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
-    figures_mark_contact(contact, series=True)
 
 
 def referral_record(*, contact: Contact, destination: str) -> Referral:
@@ -320,7 +315,6 @@ def group_meeting_record(
         for caregiver in [*attendees, *([None] * unnamed_count)]
     )
     contacts_bulk_written.send(sender=Contact, contacts=contacts, action="create")
-    figures_mark_stale(district_id=group.district_id, day=date, onwards=True)
     return meeting
 
 
@@ -337,4 +331,3 @@ def group_meeting_delete(*, meeting: GroupMeeting, user) -> None:
     contacts_bulk_written.send(sender=Contact, contacts=contacts, action="delete")
     meeting.deleted_at, meeting.deleted_by = now, user
     meeting.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
-    figures_mark_stale(district_id=meeting.group.district_id, day=meeting.date, onwards=True)

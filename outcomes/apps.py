@@ -6,6 +6,3 @@ class OutcomesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "outcomes"
     verbose_name = _("Outcome measures")
-
-    def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the receivers that keep the snapshots marked

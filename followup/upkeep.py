@@ -1,0 +1,156 @@
+"""Keeping the precomputed figures true: the one way every change of logged work reaches them.
+
+The domain apps never call the figures engine. They write their rows, and Django's model signals
+(or, for bulk writes that send none, the app's own signal, ``interventions.signals.contacts_bulk_written``)
+tell the receivers here, which mark the months a change reaches (``followup.snapshots``' rules). Every
+path is caught alike: the services, the admin, the demo generators. A change marks where the row
+counted before it (``pre_save``, from the stored row) and where it counts after. Marks are rows in the
+writing transaction, so a refused or rolled-back write leaves none.
+"""
+
+from __future__ import annotations
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from caregivers.models import Caregiver, SupportContactOffer
+from consultants.models import Consultant
+from interventions.models import Contact
+from interventions.signals import contacts_bulk_written
+from outcomes.models import FollowUpAnswer, TalkScore
+
+from .snapshots import (
+    figures_mark_caregiver,
+    figures_mark_consultant,
+    figures_mark_contact,
+    figures_mark_followup,
+    figures_mark_offers,
+    figures_mark_talk_score,
+)
+
+# --- Contacts -----------------------------------------------------------------------------------
+# A new contact counts where it is dated (and on, if it is a talk or a meeting's); an edited or
+# deleted one also moves its talk series' scored months (``figures_mark_contact(series=True)``).
+_CONTACT_FIELDS = ("district_id", "date", "talk_number", "meeting_id", "caregiver_id")
+
+
+@receiver(pre_save, sender=Contact)
+def _contact_before(sender, instance: Contact, raw: bool = False, **kwargs) -> None:
+    if raw or not instance.pk:
+        return
+    stored = Contact.objects.filter(pk=instance.pk).values(*_CONTACT_FIELDS).first()
+    if stored is not None:
+        figures_mark_contact(Contact(**stored), series=True)
+
+
+@receiver(post_save, sender=Contact)
+@receiver(post_delete, sender=Contact)
+def _contact_after(sender, instance: Contact, raw: bool = False, created: bool = False, **kwargs) -> None:
+    if not raw:
+        figures_mark_contact(instance, series=not created)
+
+
+@receiver(contacts_bulk_written, sender=Contact)
+def _contacts_bulk(sender, contacts: list[Contact], action: str, **kwargs) -> None:
+    # A meeting's attendees: one contact per attendee on one day; mark each distinct place once.
+    seen = set()
+    for contact in contacts:
+        key = tuple(getattr(contact, name) for name in _CONTACT_FIELDS[:4])
+        if key not in seen:
+            seen.add(key)
+            figures_mark_contact(contact)
+
+
+# --- Caregivers and their support-contact offers ------------------------------------------------
+# Figures break caregivers down by these; a change moves every month the caregiver was met in.
+_CAREGIVER_FIELDS = ("gender", "age_band", "relation", "condition")
+
+
+@receiver(pre_save, sender=Caregiver)
+def _caregiver_changed(sender, instance: Caregiver, raw: bool = False, **kwargs) -> None:
+    if raw or not instance.pk:
+        return
+    stored = Caregiver.objects.filter(pk=instance.pk).values_list(*_CAREGIVER_FIELDS).first()
+    if stored is not None and stored != tuple(getattr(instance, name) for name in _CAREGIVER_FIELDS):
+        figures_mark_caregiver(instance.pk)
+
+
+# An offer counts in each of its caregiver's districts, so both an offer's write and a change of the
+# caregiver's districts move the figures.
+@receiver(pre_save, sender=SupportContactOffer)
+def _offer_before(sender, instance: SupportContactOffer, raw: bool = False, **kwargs) -> None:
+    if instance.pk and not raw:
+        old = SupportContactOffer.objects.filter(pk=instance.pk).values_list("caregiver_id", "offered_on").first()
+        if old is not None and old != (instance.caregiver_id, instance.offered_on):
+            figures_mark_offers(caregiver_ids=[old[0]], day=old[1])
+
+
+@receiver(post_save, sender=SupportContactOffer)
+@receiver(post_delete, sender=SupportContactOffer)
+def _offer_after(sender, instance: SupportContactOffer, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        figures_mark_offers(caregiver_ids=[instance.caregiver_id], day=instance.offered_on)
+
+
+@receiver(m2m_changed, sender=Caregiver.districts.through)
+def _caregiver_districts_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if reverse:  # from a district's side: pk_set are caregivers (all of them, before a clear)
+        caregiver_ids = instance.caregivers.values_list("pk", flat=True) if action == "pre_clear" else pk_set
+        figures_mark_offers(caregiver_ids=caregiver_ids or (), district_ids=[instance.pk])
+    else:  # pk_set are districts; before a clear, the districts the caregiver has
+        figures_mark_offers(caregiver_ids=[instance.pk], district_ids=None if action == "pre_clear" else pk_set)
+
+
+# --- Consultants --------------------------------------------------------------------------------
+# Figures break work down by the consultant's role and target group (``followup.selectors.report_role``),
+# read at computation time: a change moves every period the consultant worked in. Rare (an admin's
+# edit), so the marks are generous.
+_CONSULTANT_FIELDS = ("role", "target_group")
+
+
+@receiver(pre_save, sender=Consultant)
+def _consultant_changed(sender, instance: Consultant, raw: bool = False, **kwargs) -> None:
+    if raw or not instance.pk:
+        return
+    stored = Consultant.objects.filter(pk=instance.pk).values_list(*_CONSULTANT_FIELDS).first()
+    if stored is not None and stored != tuple(getattr(instance, name) for name in _CONSULTANT_FIELDS):
+        figures_mark_consultant(instance.pk)
+
+
+# --- Outcome scores and follow-up answers -------------------------------------------------------
+def _mark_talk(talk_id: int) -> None:
+    talk = Contact.objects.filter(pk=talk_id).only("district_id", "caregiver_id", "date").first()
+    if talk is not None:  # gone with its talk: the talk's own deletion marks its months
+        figures_mark_talk_score(talk)
+
+
+@receiver(pre_save, sender=TalkScore)
+def _talk_score_before(sender, instance: TalkScore, raw: bool = False, **kwargs) -> None:
+    if instance.pk and not raw:
+        old = TalkScore.objects.filter(pk=instance.pk).values_list("talk_id", flat=True).first()
+        if old is not None and old != instance.talk_id:
+            _mark_talk(old)
+
+
+@receiver(post_save, sender=TalkScore)
+@receiver(post_delete, sender=TalkScore)
+def _talk_score_after(sender, instance: TalkScore, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        _mark_talk(instance.talk_id)
+
+
+@receiver(pre_save, sender=FollowUpAnswer)
+def _answer_before(sender, instance: FollowUpAnswer, raw: bool = False, **kwargs) -> None:
+    if instance.pk and not raw:
+        old = FollowUpAnswer.objects.filter(pk=instance.pk).values_list("district_id", "caregiver_id", "date").first()
+        if old is not None and old != (instance.district_id, instance.caregiver_id, instance.date):
+            figures_mark_followup(district_id=old[0], caregiver_id=old[1], day=old[2])
+
+
+@receiver(post_save, sender=FollowUpAnswer)
+@receiver(post_delete, sender=FollowUpAnswer)
+def _answer_after(sender, instance: FollowUpAnswer, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        figures_mark_followup(district_id=instance.district_id, caregiver_id=instance.caregiver_id, day=instance.date)
