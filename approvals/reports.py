@@ -9,8 +9,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from districts.models import District
-from followup.periods import Period
-from followup.tables import Table
+from figures.periods import Period
+from figures.tables import Table
 
 from .models import MonthApproval, MonthStatus
 

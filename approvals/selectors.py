@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from districts.models import District
-from followup.periods import Period
+from figures.periods import Period
 
 from .models import DEFAULT_LOCK_DAYS, CycleSettings, EntryException, MonthApproval, MonthReopening, MonthStatus
 

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from districts.models import District
-from followup.models import FollowupReport, ReportStatus
 
 from .access import may_accept, may_approve, may_submit
 from .models import MAX_EXCEPTION_DAYS, EntryException, MonthApproval, MonthReopening, MonthStatus, MonthSubmission
-from .selectors import month_end, month_of
+from .selectors import month_of
+from .signals import month_reopened
 
 
 def _locked_approval(district: District, month: datetime.date) -> MonthApproval:
@@ -87,20 +87,14 @@ def month_accept(*, user, district: District, month: datetime.date) -> MonthAppr
     return approval
 
 
-def reports_using(*, district: District, month: datetime.date):
-    """The compiled reports whose scope includes the district and whose period overlaps the month."""
-    return FollowupReport.objects.filter(
-        status=ReportStatus.DONE, districts=district, period_start__lte=month_end(month), period_end__gte=month
-    ).distinct()
-
-
 @transaction.atomic
 def month_reopen(*, user, district: District, month: datetime.date, reason: str) -> MonthReopening:
     """Reopen an approved month (its manager) or an accepted one (a strategist), with a reason.
 
     The month goes back to open, its submissions are cleared (the consultants submit again after their
     corrections) and it stays open to entry, past the automatic closing, until approved again.
-    Reopening an accepted month marks every compiled report that used it as affected.
+    Reopening an accepted month marks every compiled report that used it as affected (the reports'
+    app hears ``month_reopened``).
     """
     approval = _locked_approval(district, month)
     if approval.status == MonthStatus.APPROVED:
@@ -120,8 +114,7 @@ def month_reopen(*, user, district: District, month: datetime.date, reason: str)
     )
     reopening.full_clean()
     reopening.save()
-    if approval.status == MonthStatus.ACCEPTED:
-        reopening.affected_reports.set(reports_using(district=district, month=month))
+    month_reopened.send(sender=MonthReopening, reopening=reopening)
     approval.submissions.all().delete()
     approval.status = MonthStatus.OPEN
     approval.approved_by = approval.approved_at = approval.accepted_by = approval.accepted_at = None

@@ -42,8 +42,8 @@ def prepare(contacts: int, *, reuse: bool) -> None:
     from django.core.management import call_command
 
     from districts.models import District
+    from figures.snapshots import figures_refresh
     from followup.demo_cycle import generate_cycle
-    from followup.snapshots import figures_refresh
     from interventions.demo_data import generate
 
     call_command("migrate", verbosity=0)

@@ -49,11 +49,11 @@ def main() -> None:
 
     from accounts.scoping import SYSTEM
     from districts.models import District
+    from figures.periods import Period
+    from figures.snapshots import figures_refresh
     from followup.models import FollowupReport, ReportScope, ReportStatus
-    from followup.periods import Period
     from followup.selectors import district_figures
     from followup.services import report_compile, report_order
-    from followup.snapshots import figures_refresh
     from interventions.models import Contact
 
     year = args.year or timezone.localdate().year - 1

@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
-from followup.periods import Period
-from followup.tables import Table, pair_columns, scope_lines, scope_total_label, sum_lines
+from figures.periods import Period
+from figures.tables import Table, pair_columns, scope_lines, scope_total_label, sum_lines
 
 from .models import ActivityKind, OutreachKind, ParticipantKind, PartnerKind
 from .selectors import collaboration_scope_figures, empty_collaboration_figures

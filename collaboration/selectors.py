@@ -15,8 +15,8 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import District
-from followup.periods import Period
-from followup.selectors import SCOPE
+from figures.definitions import SCOPE
+from figures.periods import Period
 
 from .models import (
     ActivityKind,

@@ -27,7 +27,7 @@ from collaboration.tests.factories import (
 from consultants.models import Consultant
 from consultants.services import consultant_link_user
 from districts.models import District, Network
-from followup.snapshots import figures_refresh
+from figures.snapshots import figures_refresh
 from goals.models import Goal, Measure
 from goals.tests.factories import GoalFactory
 from interventions.models import Contact, InterventionCode, InterventionType

@@ -7,7 +7,7 @@ import pytest
 from accounts.models import Role
 from accounts.services import user_create
 from districts.models import District
-from followup.snapshots import figures_rebuild
+from figures.snapshots import figures_rebuild
 from interventions.demo_data import generate
 
 from .conftest import serious_violations

@@ -7,10 +7,10 @@ import pytest
 from accounts.models import Role
 from accounts.scoping import SYSTEM
 from accounts.services import user_create
+from figures.periods import Period
+from figures.snapshots import figures_rebuild
 from followup.models import FollowupReport, ReportScope
-from followup.periods import Period
 from followup.services import report_compile, report_order
-from followup.snapshots import figures_rebuild
 from interventions.demo_data import generate
 
 from .conftest import serious_violations

@@ -35,10 +35,10 @@ from collaboration.tests.factories import (
 from consultants.models import AssignmentDescription, Consultant
 from consultants.services import consultant_link_user
 from districts.models import District
+from figures.periods import Period
+from figures.snapshots import figures_rebuild
 from followup.models import ReportScope
-from followup.periods import Period
 from followup.services import report_compile, report_order
-from followup.snapshots import figures_rebuild
 from goals.models import Goal
 from goals.tests.factories import GoalFactory
 from interventions.demo_data import generate

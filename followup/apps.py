@@ -8,4 +8,6 @@ class FollowupConfig(AppConfig):
     verbose_name = _("Follow-up")
 
     def ready(self) -> None:
-        from . import upkeep  # noqa: F401 - connects the receivers that keep the precomputed figures marked
+        from . import sections, upkeep  # noqa: F401 - upkeep connects the receivers that keep the figures marked
+
+        sections.register()  # hands the follow-up figures' definitions to the figures engine

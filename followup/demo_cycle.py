@@ -35,14 +35,15 @@ from collaboration.models import (
 )
 from consultants.models import Consultant
 from districts.models import District, Network, TargetGroup
-from followup.periods import Period
-from followup.snapshots import figures_mark_districts
+from figures.periods import Period
 from goals.models import Goal, Measure, Status, Unit
 from goals.selectors import goal_figures
 from interventions.models import Contact, GroupMeeting, InterventionCode, InterventionType
 from outcomes.models import SCORE_MAX, SCORE_MIN, FollowUpAnswer, FollowUpResult, TalkScore
 from representatives.models import Representative, TrainingKind, UnitKind, default_next_refresher
 from representatives.services import representative_training_record
+
+from .marks import figures_mark_districts
 
 # The models whose rows mean the cycle's demo data is there (``--if-empty``).
 CYCLE_MODELS = (TalkScore, FollowUpAnswer, MonthApproval, Goal, Representative, Partner, CollaborationActivity)

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from anhorigstod.widgets import DateInput
 from districts.models import District, Network, TargetGroup
+from figures.periods import CUSTOM, MONTH, TERTIAL, YEAR, Period
 
 from .models import ReportScope
-from .periods import CUSTOM, MONTH, TERTIAL, YEAR, Period
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 # Custom ranges stay within the years a period may have: the previous period of a range starting

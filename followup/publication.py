@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
 
-from .tables import Cell, Line, Table
+from figures.tables import Cell, Line, Table
 
 Key = Hashable  # a cell of one of the tables: (table id, row, column)
 

@@ -31,12 +31,12 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 from reportlab.platypus import Table as PdfTable
 
 from districts.models import TargetGroup
+from figures.definitions import ReportRole
+from figures.tables import Table, scope_label
 from interventions.models import Channel
 
 from .publication import suppress_tables_for_publication
 from .reports import period_from_json, report_links, report_tables
-from .selectors import ReportRole
-from .tables import Table, scope_label
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

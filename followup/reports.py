@@ -20,8 +20,13 @@ from collaboration.reports import collaboration_report_content, collaboration_re
 from consultants.selectors import description_coverage, fte_by_district
 from districts.models import District, TargetGroup
 from districts.selectors import budget_by_district
+from figures.definitions import SCOPE, ReportRole
+from figures.periods import Period
+from figures.read_snapshot import Snapshot, read_snapshot
+from figures.tables import Line, Table, pair_columns, scope_lines, scope_total_label
 from goals.reports import goals_report_content, goals_report_tables
 from interventions.models import Channel, GroupKind, ReferralDestination
+from interventions.selectors import components_offered, coverage_matrix
 from outcomes.reports import outcome_report_content, outcome_report_tables
 from representatives.reports import CONTENT_KEY as REPRESENTATIVES_KEY
 from representatives.reports import (
@@ -31,30 +36,16 @@ from representatives.reports import (
     representatives_report_tables,
 )
 
-from .periods import Period
-from .read_snapshot import Snapshot, read_snapshot
 from .selectors import (
     DEFINITIONS_VERSION,
     HEADLINE_FIGURES,
-    SCOPE,
     Delivery,
-    ReportRole,
-    components_offered,
-    coverage_matrix,
     delivery_mark,
     district_figures,
     empty_figures,
     figure_at,
 )
-from .tables import (
-    HEADLINE_LABELS,
-    PERSON_FIGURES,
-    Line,
-    Table,
-    pair_columns,
-    scope_lines,
-    scope_total_label,
-)
+from .tables import HEADLINE_LABELS, PERSON_FIGURES
 
 Progress = Callable[[int], None]
 

@@ -15,10 +15,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import SYSTEM
 from caregivers.selectors import support_contact_offer_total
-from consultants.models import Allocation, Consultant, ConsultantRole
+from consultants.models import Allocation, Consultant
 from consultants.selectors import consultant_list, consultants_with_current_description, fte_by_district
 from districts.models import District, TargetGroup
 from districts.selectors import budget_by_district
+from figures.definitions import SCOPE, report_role
+from figures.periods import Period
+from figures.snapshots import figures_for
 from interventions.models import (
     HEALTHCARE_DESTINATIONS,
     Contact,
@@ -28,9 +31,8 @@ from interventions.models import (
     InterventionType,
     Referral,
 )
+from interventions.selectors import coverage_matrix
 from representatives.selectors import representative_figures
-
-from .periods import Period
 
 
 @dataclass(frozen=True)
@@ -81,31 +83,6 @@ def consultant_facts(*, user, on: datetime.date | None = None) -> ConsultantFact
 # The version of these definitions, recorded with every compiled report. Bump it whenever a figure's
 # meaning changes, with a migration that marks the precomputed figures stale (as followup 0003 does).
 DEFINITIONS_VERSION = 3
-
-# The key under which ``district_figures(combined=True)`` returns the figures of the whole scope.
-SCOPE = 0
-
-
-class ReportRole(models.TextChoices):
-    """The rows of report 003's role x channel table: who was in contact, by role and target group."""
-
-    CONSULTANT_65_PLUS = "consultant_65_plus", _("Consultant 65+")
-    CONSULTANT_UNDER_65 = "consultant_under_65", _("Consultant under 65")
-    CONSULTANT_ALL = "consultant_all", _("Consultant, all ages")
-    CONSULTANT_YOUNG_CARERS = "consultant_young_carers", _("Consultant for young carers")
-    DEMENTIA_NURSE = "dementia_nurse", _("Dementia nurse")
-
-
-def report_role(role: str, target_group: str) -> str:
-    """A consultant's row in the role x channel table: dementia nurses apart, consultants by target group."""
-    if role == ConsultantRole.DEMENTIA_NURSE:
-        return ReportRole.DEMENTIA_NURSE
-    return {
-        TargetGroup.OVER_65: ReportRole.CONSULTANT_65_PLUS,
-        TargetGroup.UNDER_65: ReportRole.CONSULTANT_UNDER_65,
-        TargetGroup.YOUNG_CARERS: ReportRole.CONSULTANT_YOUNG_CARERS,
-    }.get(target_group, ReportRole.CONSULTANT_ALL)
-
 
 TargetGroups = str | Sequence[str] | None  # one target group, several, or (None) all
 
@@ -411,8 +388,6 @@ def district_dashboard(*, district: District, period: Period, target_group: str 
 
     Standard periods read precomputed figures (followup.snapshots), custom ranges compute live.
     """
-    from .snapshots import figures_for  # snapshots stores this module's figures: imported late
-
     city, as_of = figures_for(period=period, target_group=target_group)
     previous, _as_of = figures_for(period=period.previous(), target_group=target_group, district_ids=[district.pk])
     all_districts = list(District.objects.values_list("pk", flat=True))
@@ -460,27 +435,6 @@ def _fences(values: list[float]) -> tuple[float, float] | None:
     return q1 - 1.5 * spread, q3 + 1.5 * spread
 
 
-def coverage_matrix(district_ids: Iterable[int]) -> tuple[list[InterventionType], dict[int, list]]:
-    """The base level's components and, per district, whether each is offered to the younger and the
-    older target group: ``{district id: [{"under_65": bool, "over_65": bool}, ...]}``, in component order.
-    """
-    offered = set(DistrictOffering.objects.values_list("district_id", "intervention_type_id", "target_group"))
-
-    def covers(district_id: int, component_id: int, group: str) -> bool:
-        # An offering to everyone covers both the younger and the older target group.
-        everyone = (TargetGroup.ALL, TargetGroup.ALL_EXCEPT_SUBSTANCE_ABUSE)
-        return any((district_id, component_id, g) in offered for g in (group, *everyone))
-
-    components = list(InterventionType.objects.order_by("position"))
-    return components, {
-        pk: [
-            {"under_65": covers(pk, c.pk, TargetGroup.UNDER_65), "over_65": covers(pk, c.pk, TargetGroup.OVER_65)}
-            for c in components
-        ]
-        for pk in district_ids
-    }
-
-
 class Delivery(models.TextChoices):
     """A base-level component's delivery in a period beside what the district declares it offers."""
 
@@ -497,12 +451,6 @@ def delivery_mark(*, offered: bool, occasions: int) -> str:
     if occasions and not offered:
         return Delivery.UNDECLARED
     return ""
-
-
-def components_offered(cells: list[dict]) -> int:
-    """How many base-level components a district offers (to either target group), of its
-    ``coverage_matrix`` cells: the count the report's coverage table and the goals share."""
-    return sum(1 for cell in cells if cell["under_65"] or cell["over_65"])
 
 
 def _with_delivery(components: list[InterventionType], cells: list[dict], figures: dict | None) -> list[dict]:
@@ -523,8 +471,6 @@ def city_overview(*, period: Period, target_group: str | None = None) -> dict:
     districts' values per FTE (FTE makes districts of different size comparable; inhabitants are
     often not entered).
     """
-    from .snapshots import figures_for  # snapshots stores this module's figures: imported late
-
     figures, as_of = figures_for(period=period, target_group=target_group)
     districts = list(District.objects.order_by("name").values("pk", "code", "name", "inhabitants"))
     paths = dict(HEADLINE_FIGURES)

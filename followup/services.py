@@ -28,11 +28,11 @@ from consultants.models import (
     Method,
 )
 from districts.models import Budget, CaregiverRepresentativeCount, District, Network, SupportPurchase
+from figures.periods import TERTIAL, YEAR, Period
 from interventions.models import DistrictOffering, InterventionType, Organiser
 from operations.heartbeats import process_name
 
 from .models import FollowupReport, ReportOrigin, ReportScope, ReportStatus
-from .periods import TERTIAL, YEAR, Period
 from .reference_schema import DATASETS, REFERENCE_DIR, ReferenceData, ReferenceDataError, read_reference_data
 
 

@@ -5,16 +5,6 @@ from celery import shared_task
 from django.utils.translation import gettext as _
 
 from .services import TRANSIENT_ERRORS, report_compile, report_fail, report_release, report_schedule, report_sweep
-from .snapshots import figures_refresh
-
-
-@shared_task(name="followup.refresh_figures", ignore_result=True, time_limit=15 * 60, soft_time_limit=14 * 60)
-def refresh_figures() -> int:
-    """Bring the precomputed figures up to date with what was logged since the last run (idempotent).
-
-    Only one refresh runs at a time: one that finds another running skips (the next beat comes soon)."""
-    return figures_refresh(wait=False)
-
 
 REPORT_RETRIES = 5
 

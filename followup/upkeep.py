@@ -2,7 +2,7 @@
 
 The domain apps never call the figures engine. They write their rows, and Django's model signals
 (or, for bulk writes that send none, the app's own signal, ``interventions.signals.contacts_bulk_written``)
-tell the receivers here, which mark the months a change reaches (``followup.snapshots``' rules). Every
+tell the receivers here, which mark the months a change reaches (the rules of ``followup.marks``). Every
 path is caught alike: the services, the admin, the demo generators. A change marks where the row
 counted before it (``pre_save``, from the stored row) and where it counts after. Marks are rows in the
 writing transaction, so a refused or rolled-back write leaves none.
@@ -10,16 +10,20 @@ writing transaction, so a refused or rolled-back write leaves none.
 
 from __future__ import annotations
 
+from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from approvals.models import MonthReopening, MonthStatus
+from approvals.selectors import month_end
+from approvals.signals import month_reopened
 from caregivers.models import Caregiver, SupportContactOffer
 from consultants.models import Consultant
 from interventions.models import Contact
 from interventions.signals import contacts_bulk_written
 from outcomes.models import FollowUpAnswer, TalkScore
 
-from .snapshots import (
+from .marks import (
     figures_mark_caregiver,
     figures_mark_consultant,
     figures_mark_contact,
@@ -27,6 +31,7 @@ from .snapshots import (
     figures_mark_offers,
     figures_mark_talk_score,
 )
+from .models import FollowupReport, ReportStatus
 
 # --- Contacts -----------------------------------------------------------------------------------
 # A new contact counts where it is dated (and on, if it is a talk or a meeting's); an edited or
@@ -154,3 +159,18 @@ def _answer_before(sender, instance: FollowUpAnswer, raw: bool = False, **kwargs
 def _answer_after(sender, instance: FollowUpAnswer, raw: bool = False, **kwargs) -> None:
     if not raw:
         figures_mark_followup(district_id=instance.district_id, caregiver_id=instance.caregiver_id, day=instance.date)
+
+
+# --- Compiled reports ---------------------------------------------------------------------------
+def reports_using(*, district_id: int, month) -> models.QuerySet[FollowupReport]:
+    """The compiled reports whose scope includes the district and whose period overlaps the month."""
+    return FollowupReport.objects.filter(
+        status=ReportStatus.DONE, districts=district_id, period_start__lte=month_end(month), period_end__gte=month
+    ).distinct()
+
+
+@receiver(month_reopened, sender=MonthReopening)
+def _month_reopened(sender, reopening: MonthReopening, **kwargs) -> None:
+    # An accepted month was in the reports compiled since: they are marked affected.
+    if reopening.from_status == MonthStatus.ACCEPTED:
+        reopening.affected_reports.set(reports_using(district_id=reopening.district_id, month=reopening.month))

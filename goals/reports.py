@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from followup.periods import Period
-from followup.snapshots import figures_refresh
-from followup.tables import Table
+from figures.periods import Period
+from figures.snapshots import figures_refresh
+from figures.tables import Table
 
 from .models import Goal, Measure, Status, Unit
 from .selectors import goal_statuses, ordered_goals

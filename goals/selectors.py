@@ -31,10 +31,10 @@ from django.utils import timezone
 
 from consultants.selectors import description_coverage
 from districts.models import District
-from followup.models import SnapshotSection
-from followup.periods import Period
-from followup.selectors import components_offered, coverage_matrix
-from followup.snapshots import city_figures_for, figures_for
+from figures.models import SnapshotSection
+from figures.periods import Period
+from figures.snapshots import city_figures_for, figures_for
+from interventions.selectors import components_offered, coverage_matrix
 
 from .access import may_edit_goal
 from .models import Goal, Measure, Status, Unit

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from caregivers.models import Caregiver
-from districts.models import District
+from districts.models import District, TargetGroup
 
-from .models import Channel, Contact, Group, InterventionCode, InterventionType
+from .models import Channel, Contact, DistrictOffering, Group, InterventionCode, InterventionType
 
 # Report 000's proposal, used only before the catalogue is loaded.
 _PROPOSED_CAP_RANGE = (3, 5)
@@ -109,3 +111,33 @@ def group_meetings(*, group, user) -> list:
         .annotate(contact_count=Count("contacts", filter=Q(contacts__deleted_at__isnull=True)))
         .order_by("number")
     )
+
+
+# --- The base level's coverage: what each district declares it offers ---------------------------
+
+
+def coverage_matrix(district_ids: Iterable[int]) -> tuple[list[InterventionType], dict[int, list]]:
+    """The base level's components and, per district, whether each is offered to the younger and the
+    older target group: ``{district id: [{"under_65": bool, "over_65": bool}, ...]}``, in component order.
+    """
+    offered = set(DistrictOffering.objects.values_list("district_id", "intervention_type_id", "target_group"))
+
+    def covers(district_id: int, component_id: int, group: str) -> bool:
+        # An offering to everyone covers both the younger and the older target group.
+        everyone = (TargetGroup.ALL, TargetGroup.ALL_EXCEPT_SUBSTANCE_ABUSE)
+        return any((district_id, component_id, g) in offered for g in (group, *everyone))
+
+    components = list(InterventionType.objects.order_by("position"))
+    return components, {
+        pk: [
+            {"under_65": covers(pk, c.pk, TargetGroup.UNDER_65), "over_65": covers(pk, c.pk, TargetGroup.OVER_65)}
+            for c in components
+        ]
+        for pk in district_ids
+    }
+
+
+def components_offered(cells: list[dict]) -> int:
+    """How many base-level components a district offers (to either target group), of its
+    ``coverage_matrix`` cells: the count the report's coverage table and the goals share."""
+    return sum(1 for cell in cells if cell["under_65"] or cell["over_65"])

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 
-from followup.periods import Period
-from followup.selectors import SCOPE, ReportRole
-from followup.tables import Table, scope_total_label, sum_lines
+from figures.definitions import SCOPE, ReportRole
+from figures.periods import Period
+from figures.tables import Table, scope_total_label, sum_lines
 
 from .selectors import (
     empty_outcomes,

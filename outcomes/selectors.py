@@ -23,10 +23,10 @@ from itertools import groupby
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from districts.models import District
-from followup.models import SnapshotSection
-from followup.periods import Period
-from followup.selectors import SCOPE, ReportRole, report_role
-from followup.snapshots import figures_for
+from figures.definitions import SCOPE, ReportRole, report_role
+from figures.models import SnapshotSection
+from figures.periods import Period
+from figures.snapshots import figures_for
 from interventions.models import Contact, InterventionType
 
 from .models import FollowUpAnswer, FollowUpResult

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from districts.models import TargetGroup
-from followup.tables import Line, Table
+from figures.tables import Line, Table
 
 from .selectors import DUE_WITHIN_DAYS, SCOPE, SOURCE_REFERENCE, SOURCE_REGISTER, representative_figures
 
 if TYPE_CHECKING:
-    from followup.periods import Period
+    from figures.periods import Period
 
 # The key of this part in the report's content; reports compiled before it lack it.
 CONTENT_KEY = "representative_register"

@@ -13,7 +13,7 @@ from districts.models import CaregiverRepresentativeCount, District, TargetGroup
 from .models import Representative, RepresentativeTraining, TrainingKind, active_on
 
 if TYPE_CHECKING:
-    from followup.periods import Period
+    from figures.periods import Period
 
 # A refresher falling within this many days is "due"; one before the day is "overdue".
 DUE_WITHIN_DAYS = 30

@@ -109,8 +109,13 @@ def test_over_allocation_is_saved_with_a_warning(in_english, users, login):
 
     response = client.post(
         f"/admin/consultants/allocation/{allocation.pk}/change/",
-        {"consultant": k05.pk, "district": allocation.district_id, "target_group": "65_plus", "percent": 30,
-         "valid_from": "2018-01-01"},
+        {
+            "consultant": k05.pk,
+            "district": allocation.district_id,
+            "target_group": "65_plus",
+            "percent": 30,
+            "valid_from": "2018-01-01",
+        },
         follow=True,
     )
 

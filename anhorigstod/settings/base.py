@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "interventions",
     "consultants",
     "caregivers",
+    # The figures engine: below every app that defines figures, above the domain's base (issue 16).
+    "figures",
     "followup",
     "approvals",
     "outcomes",

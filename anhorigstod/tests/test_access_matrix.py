@@ -35,14 +35,14 @@ from consultants.tests.factories import (
     MethodFactory,
 )
 from districts.tests.factories import (
+    BudgetFactory,
     DistrictFactory,
     NetworkFactory,
     RepresentativeCountFactory,
-    BudgetFactory,
     SupportPurchaseFactory,
 )
+from figures.periods import Period
 from followup.models import FollowupReport, ReportScope
-from followup.periods import Period
 from followup.services import report_compile, report_order
 from goals.models import Goal
 from goals.tests.factories import GoalFactory

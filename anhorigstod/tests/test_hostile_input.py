@@ -792,8 +792,8 @@ def test_hostile_address_parts_answer_404_or_the_page_never_an_error(part, bromm
     from urllib.parse import quote
 
     from accounts.scoping import SYSTEM
+    from figures.periods import Period
     from followup.models import ReportScope
-    from followup.periods import Period
     from followup.services import report_order
 
     manager = UserFactory(role=Role.MANAGER, districts=[bromma])

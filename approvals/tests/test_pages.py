@@ -6,8 +6,8 @@ import pytest
 
 from approvals.models import EntryException, MonthApproval, MonthReopening, MonthStatus, MonthSubmission
 from approvals.reports import approval_tables, report_approvals
+from figures.periods import Period
 from followup.models import FollowupReport, ReportStatus
-from followup.periods import Period
 from interventions.models import Contact
 from interventions.tests.factories import ContactFactory
 

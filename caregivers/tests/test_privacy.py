@@ -22,7 +22,7 @@ from caregivers.services import caregiver_erase, caregivers_erase_expired
 from caregivers.tests.factories import CaregiverFactory
 from consultants.tests.factories import ConsultantFactory
 from districts.tests.factories import DistrictFactory
-from followup.periods import Period
+from figures.periods import Period
 from followup.selectors import district_figures
 from interventions.forms import ContactForm
 from interventions.models import Contact, GroupMeeting, Referral

@@ -7,8 +7,8 @@ import pytest
 from collaboration.models import ActivityParticipants
 from collaboration.selectors import activity_units, collaboration_figures
 from districts.tests.factories import DistrictFactory, NetworkFactory
-from followup.periods import Period
-from followup.selectors import SCOPE
+from figures.definitions import SCOPE
+from figures.periods import Period
 
 from .factories import (
     CaseOfficerUnitFactory,

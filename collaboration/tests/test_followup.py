@@ -11,8 +11,8 @@ from accounts.tests.factories import UserFactory
 from collaboration.models import ActivityParticipants
 from collaboration.reports import collaboration_report_tables
 from districts.tests.factories import DistrictFactory, NetworkFactory
+from figures.periods import Period
 from followup.models import ReportScope, ReportStatus
-from followup.periods import Period
 from followup.publication import MARK, suppress_tables_for_publication
 from followup.reports import report_tables
 from followup.services import report_order

@@ -6,7 +6,7 @@ from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from consultants.tests.factories import AllocationFactory, ConsultantFactory
 from districts.tests.factories import DistrictFactory
-from followup.snapshots import figures_rebuild
+from figures.snapshots import figures_rebuild
 from interventions.tests.factories import AdviceTypeFactory, ContactFactory, DistrictOfferingFactory
 
 

@@ -7,8 +7,8 @@ from accounts.tests.factories import UserFactory
 from caregivers.tests.factories import CaregiverFactory
 from consultants.tests.factories import AllocationFactory, ConsultantFactory
 from districts.tests.factories import DistrictFactory
+from figures.snapshots import figures_rebuild
 from followup.forms import PeriodForm
-from followup.snapshots import figures_rebuild
 from interventions.tests.factories import AdviceTypeFactory, ContactFactory, DistrictOfferingFactory
 
 

@@ -13,10 +13,10 @@ from accounts.tests.factories import UserFactory
 from caregivers.tests.factories import CaregiverFactory
 from consultants.tests.factories import ConsultantFactory
 from districts.tests.factories import DistrictFactory
-from followup.periods import Period
+from figures.periods import Period
+from figures.snapshots import figures_rebuild
 from followup.reports import report_content, report_tables
 from followup.selectors import Delivery, delivery_mark, district_figures
-from followup.snapshots import figures_rebuild
 from interventions.tests.factories import (
     AdviceTypeFactory,
     ContactFactory,

@@ -11,9 +11,9 @@ from accounts.scoping import SYSTEM
 from approvals.models import EntryException, MonthApproval, MonthReopening, MonthStatus, MonthSubmission
 from collaboration.models import CaseOfficerMeasurement, CollaborationActivity, OutreachActivity, Partner
 from districts.models import District
+from figures.periods import Period
 from followup.demo_cycle import CYCLE_MODELS, generate_cycle
 from followup.models import ReportScope, ReportStatus
-from followup.periods import Period
 from followup.services import report_order
 from goals.models import Goal
 from interventions.demo_data import generate

@@ -9,7 +9,7 @@ from caregivers.tests.factories import CaregiverFactory
 from consultants.models import ConsultantRole
 from consultants.tests.factories import ConsultantFactory
 from districts.tests.factories import DistrictFactory
-from followup.periods import Period
+from figures.periods import Period
 from followup.selectors import district_figures
 from interventions.models import Referral
 from interventions.tests.factories import (

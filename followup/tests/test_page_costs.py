@@ -10,7 +10,7 @@ from accounts.tests.factories import UserFactory
 from caregivers.tests.factories import CaregiverFactory
 from consultants.tests.factories import AllocationFactory, ConsultantFactory
 from districts.tests.factories import DistrictFactory
-from followup.snapshots import figures_rebuild
+from figures.snapshots import figures_rebuild
 from interventions.models import Contact
 from interventions.tests.factories import AdviceTypeFactory
 

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from followup.periods import Period
+from figures.periods import Period
 
 
 @pytest.mark.parametrize(

@@ -16,13 +16,13 @@ from accounts.tests.factories import UserFactory
 from caregivers.tests.factories import CaregiverFactory
 from consultants.tests.factories import AllocationFactory, ConsultantFactory
 from districts.tests.factories import DistrictFactory
+from figures.periods import Period
+from figures.tables import Line, Table
+from followup.marks import figures_mark_contact
 from followup.models import ReportScope
-from followup.periods import Period
 from followup.publication import MARK, NOTE, suppress_for_publication, suppress_tables_for_publication
 from followup.reports import report_tables
 from followup.services import report_order
-from followup.snapshots import figures_mark_contact
-from followup.tables import Line, Table
 from interventions.tests.factories import ContactFactory
 
 X = MARK

@@ -10,11 +10,12 @@ from accounts.tests.factories import UserFactory
 from caregivers.tests.factories import CaregiverFactory
 from consultants.tests.factories import AllocationFactory, ConsultantFactory
 from districts.tests.factories import DistrictFactory
-from followup.periods import Period
+from figures.periods import Period
+from figures.snapshots import figures_rebuild
+from figures.tables import Line
 from followup.publication import MARK, NOTE, _determined, suppress_tables_for_publication
 from followup.selectors import district_dashboard
-from followup.snapshots import figures_rebuild
-from followup.tables import Line, dashboard_links, dashboard_tables
+from followup.tables import dashboard_links, dashboard_tables
 from interventions.tests.factories import AdviceTypeFactory, ContactFactory
 
 PARAMS = {"kind": "year", "year": 2026}

@@ -11,9 +11,10 @@ from django.db import connection
 from anhorigstod.tests.celery_worker import database_url, wait_for
 from consultants.tests.factories import ConsultantFactory
 from districts.tests.factories import DistrictFactory
-from followup.models import FigureSnapshot, StaleMonth
-from followup.periods import Period
-from followup.snapshots import figures_for, figures_mark_contact, figures_refresh
+from figures.models import FigureSnapshot, StaleMonth
+from figures.periods import Period
+from figures.snapshots import figures_for, figures_refresh
+from followup.marks import figures_mark_contact
 from interventions.tests.factories import ContactFactory
 
 

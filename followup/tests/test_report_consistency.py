@@ -19,8 +19,8 @@ from accounts.tests.factories import UserFactory
 from anhorigstod.tests.celery_worker import BASE_DIR, database_url, start_worker, wait_for
 from consultants.tests.factories import ConsultantFactory
 from districts.tests.factories import DistrictFactory
+from figures.periods import Period
 from followup.models import FollowupReport, ReportScope, ReportStatus
-from followup.periods import Period
 from followup.services import report_order
 from interventions.models import Contact
 from interventions.tests.factories import ContactFactory, InterventionTypeFactory

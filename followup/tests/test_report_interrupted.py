@@ -13,8 +13,8 @@ from accounts.scoping import SYSTEM
 from accounts.tests.factories import UserFactory
 from consultants.tests.factories import ConsultantFactory
 from districts.tests.factories import DistrictFactory
+from figures.periods import Period
 from followup.models import FollowupReport, ReportScope, ReportStatus
-from followup.periods import Period
 from followup.services import REPORT_MAX_RESTARTS, report_compile, report_order, report_sweep
 from followup.tasks import sweep_reports
 from interventions.tests.factories import ContactFactory

@@ -11,8 +11,8 @@ from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from consultants.tests.factories import ConsultantFactory
 from districts.tests.factories import DistrictFactory, NetworkFactory
+from followup.marks import figures_mark_contact
 from followup.models import FollowupReport, ReportScope, ReportStatus
-from followup.snapshots import figures_mark_contact
 from interventions.tests.factories import ContactFactory
 
 
@@ -56,7 +56,7 @@ def test_a_strategist_orders_a_city_report_and_reads_it(strategist, django_captu
 
 def test_the_status_is_followed_without_a_reload(strategist, city):
     from accounts.scoping import SYSTEM
-    from followup.periods import Period
+    from figures.periods import Period
     from followup.services import report_order
 
     report = report_order(user=SYSTEM, period=Period.year(2025), scope=ReportScope.CITY, enqueue=False)
@@ -124,7 +124,7 @@ def test_managers_order_and_see_reports_of_their_own_districts_only(city, login,
 
     strategist = UserFactory(role=Role.STRATEGIST)
     from accounts.scoping import SYSTEM
-    from followup.periods import Period
+    from figures.periods import Period
     from followup.services import report_order
 
     city_report = report_order(user=SYSTEM, period=Period.year(2025), scope=ReportScope.CITY, enqueue=False)
@@ -175,7 +175,7 @@ def test_with_the_broker_down_ordering_says_so(strategist, broker_down, django_c
 
 def test_a_failed_report_is_ordered_again_from_its_page(strategist, city, django_capture_on_commit_callbacks):
     from accounts.scoping import SYSTEM
-    from followup.periods import Period
+    from figures.periods import Period
     from followup.services import report_fail, report_order
 
     failed = report_order(user=SYSTEM, period=Period.year(2025), scope=ReportScope.CITY, enqueue=False)

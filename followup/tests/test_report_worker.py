@@ -18,10 +18,10 @@ from accounts.tests.factories import UserFactory
 from anhorigstod.tests.celery_worker import database_url, start_worker, wait_for
 from consultants.tests.factories import ConsultantFactory
 from districts.tests.factories import DistrictFactory
+from figures.periods import Period
+from figures.snapshots import figures_rebuild
 from followup.models import FollowupReport, ReportScope, ReportStatus
-from followup.periods import Period
 from followup.services import report_order
-from followup.snapshots import figures_rebuild
 from interventions.tests.factories import ContactFactory
 
 # Small heartbeats for the test (the defaults are 5 and 30 s). KILL_TEST_STALE_SECONDS=30

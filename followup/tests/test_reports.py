@@ -18,13 +18,13 @@ from caregivers.tests.factories import CaregiverFactory
 from consultants.models import ConsultantRole
 from consultants.tests.factories import AllocationFactory, ConsultantFactory
 from districts.tests.factories import DistrictFactory, NetworkFactory
+from figures.periods import Period
 from followup import services
+from followup.marks import figures_mark_contact
 from followup.models import FollowupReport, ReportOrigin, ReportScope, ReportStatus
-from followup.periods import Period
 from followup.report_files import SHEET_NAMES, WRITERS
 from followup.reports import report_tables
 from followup.services import report_compile, report_order, report_schedule
-from followup.snapshots import figures_mark_contact
 from followup.tasks import REPORT_RETRIES, compile_report
 from interventions.models import Contact
 from interventions.tests.factories import AdviceTypeFactory, ContactFactory

@@ -11,16 +11,12 @@ from caregivers.services import caregiver_update, support_contact_record
 from caregivers.tests.factories import CaregiverFactory
 from consultants.tests.factories import ConsultantFactory
 from districts.tests.factories import DistrictFactory
-from followup.models import CitySnapshot, FigureSnapshot, SnapshotSection, StaleMonth
-from followup.periods import Period
-from followup.selectors import SCOPE, city_figures, district_figures
-from followup.snapshots import (
-    city_figures_for,
-    figures_for,
-    figures_mark_consultant,
-    figures_rebuild,
-    figures_refresh,
-)
+from figures.definitions import SCOPE
+from figures.models import CitySnapshot, FigureSnapshot, SnapshotSection, StaleMonth
+from figures.periods import Period
+from figures.snapshots import city_figures_for, figures_for, figures_rebuild, figures_refresh
+from followup.marks import figures_mark_consultant
+from followup.selectors import city_figures, district_figures
 from interventions.services import contact_delete, contact_log, contact_update, group_meeting_record
 from interventions.tests.factories import (
     AdviceTypeFactory,

@@ -15,7 +15,7 @@ from districts.models import Budget
 from districts.selectors import budget_by_district
 from districts.tests.factories import BudgetFactory, DistrictFactory
 from districts.validity import mean_over_covered_days, mean_over_period
-from followup.periods import Period
+from figures.periods import Period
 from followup.reports import report_content, report_tables
 from interventions.tests.factories import ContactFactory
 

@@ -7,8 +7,8 @@ from django.utils import translation
 
 from accounts.scoping import SYSTEM
 from caregivers.tests.factories import CaregiverFactory
+from figures.periods import Period
 from followup.models import ReportScope
-from followup.periods import Period
 from followup.publication import MARK, suppress_tables_for_publication
 from followup.reports import report_links, report_tables
 from followup.services import report_compile, report_order

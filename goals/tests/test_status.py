@@ -14,7 +14,7 @@ from consultants.tests.factories import (
     DescriptionAssignmentFactory,
 )
 from districts.tests.factories import DistrictFactory
-from followup.snapshots import figures_rebuild, figures_refresh
+from figures.snapshots import figures_rebuild, figures_refresh
 from goals.models import Measure, Status
 from goals.selectors import goal_status, goal_statuses
 from interventions.models import InterventionType

@@ -25,8 +25,8 @@ from accounts.tests.factories import UserFactory
 from caregivers.tests.factories import CaregiverFactory
 from consultants.tests.factories import AllocationFactory, ConsultantFactory
 from districts.models import District
-from followup.periods import Period
-from followup.snapshots import figures_for
+from figures.periods import Period
+from figures.snapshots import figures_for
 from interventions.models import InterventionType
 from interventions.services import contact_log
 from operations import backup
@@ -38,8 +38,8 @@ LOGGED_DURING_THE_DUMP = 3
 
 DASHBOARD = """
 import json
-from followup.periods import Period
-from followup.snapshots import figures_for
+from figures.periods import Period
+from figures.snapshots import figures_for
 figures, as_of = figures_for(period=Period.year({year}), target_group=None, district_ids=[{district}])
 print(json.dumps({{"contacts": figures[{district}]["contacts"], "caregivers": figures[{district}]["caregivers"]}}))
 """

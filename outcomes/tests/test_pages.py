@@ -6,7 +6,7 @@ from django.utils import translation
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from districts.models import District
-from followup.snapshots import figures_rebuild
+from figures.snapshots import figures_rebuild
 from outcomes.selectors import outcome_city, outcome_dashboard
 from outcomes.tests.test_selectors import YEAR
 from outcomes.tests.test_selectors import dataset as fixed_dataset  # noqa: F401 - the fixed dataset

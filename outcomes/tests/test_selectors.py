@@ -8,8 +8,8 @@ from caregivers.tests.factories import CaregiverFactory
 from consultants.models import ConsultantRole
 from consultants.tests.factories import ConsultantFactory
 from districts.tests.factories import DistrictFactory
-from followup.periods import Period
-from followup.selectors import SCOPE
+from figures.definitions import SCOPE
+from figures.periods import Period
 from interventions.models import GroupKind, GroupMeeting
 from interventions.tests.factories import (
     ContactFactory,

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from districts.tests.factories import DistrictFactory, NetworkFactory, RepresentativeCountFactory
-from followup.periods import Period
+from figures.periods import Period
 from representatives.models import add_months
 from representatives.selectors import SCOPE, register_list, representative_figures
 from representatives.tests.factories import RepresentativeFactory, RepresentativeTrainingFactory

@@ -6,10 +6,10 @@ import pytest
 from django.utils import translation
 
 from districts.tests.factories import DistrictFactory, NetworkFactory, RepresentativeCountFactory
-from followup.periods import Period
+from figures.periods import Period
+from figures.tables import Line
 from followup.publication import MARK, _determined, suppress_tables_for_publication
 from followup.reports import report_content, report_links, report_tables
-from followup.tables import Line
 from representatives.tests.factories import RepresentativeFactory, RepresentativeTrainingFactory
 
 YEAR = Period.year(2025)  # the counts are taken on its last day

@@ -12,8 +12,8 @@ from django.utils import translation
 
 from accounts.scoping import SYSTEM
 from districts.models import District, Network, TargetGroup
+from figures.periods import Period
 from followup.models import ReportOrigin, ReportScope, ReportStatus
-from followup.periods import Period
 from followup.report_files import WRITERS
 from followup.services import report_compile, report_order
 

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from followup.snapshots import figures_rebuild
+from figures.snapshots import figures_rebuild
 
 
 class Command(BaseCommand):

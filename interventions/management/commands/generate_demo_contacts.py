@@ -39,7 +39,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         seconds = time.perf_counter() - started
         # A bulk load bypasses the services' stale marks: recompute the dashboards' figures.
-        from followup.snapshots import figures_rebuild
+        from figures.snapshots import figures_rebuild
 
         started = time.perf_counter()
         periods = figures_rebuild()
