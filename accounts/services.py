@@ -13,8 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from districts.models import District
-
 from .models import DISTRICT_ROLES, Role, User
 from .two_factor import confirmed_device, two_factor_required
 
@@ -39,7 +37,9 @@ def user_create(
                 % {"role": role, "roles": ", ".join(Role.values)}
             }
         )
-    districts = list(District.objects.filter(code__in=codes))
+    # The district model through the relation: the accounts app stands beneath the districts.
+    district_model = User._meta.get_field("districts").related_model
+    districts = list(district_model.objects.filter(code__in=codes))
     unknown = sorted(set(codes) - {d.code for d in districts})
     if unknown:
         raise ValidationError({"districts": _("Unknown district code(s): %(codes)s.") % {"codes": ", ".join(unknown)}})

@@ -11,6 +11,7 @@ import functools
 
 from auditlog.registry import auditlog
 from auditlog.signals import post_log
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import models
 from django.db.models.signals import m2m_changed, pre_delete
@@ -39,32 +40,31 @@ def mask_personal_data(value: str) -> str:
     return MASK
 
 
+# The tracked models, by label: the audit log sits beneath the apps it watches and imports none of
+# them; Django's app registry gives the classes (complete once the apps are ready).
+TRACKED = {
+    "Caregiver": "caregivers.Caregiver",
+    "SupportContactOffer": "caregivers.SupportContactOffer",
+    "Contact": "interventions.Contact",
+    "GuidanceTalk": "interventions.GuidanceTalk",
+    "Referral": "interventions.Referral",
+    "Group": "interventions.Group",
+    "GroupMeeting": "interventions.GroupMeeting",
+    "User": "accounts.User",
+    "MonthApproval": "approvals.MonthApproval",
+    "MonthSubmission": "approvals.MonthSubmission",
+    "EntryException": "approvals.EntryException",
+    "MonthReopening": "approvals.MonthReopening",
+    "CycleSettings": "approvals.CycleSettings",
+    "TalkScore": "outcomes.TalkScore",
+    "FollowUpAnswer": "outcomes.FollowUpAnswer",
+}
+
+
 @functools.cache
 def _models() -> dict:
     # Built once: it is asked on every logged save (the app registry is complete by then).
-    from accounts.models import User
-    from approvals.models import CycleSettings, EntryException, MonthApproval, MonthReopening, MonthSubmission
-    from caregivers.models import Caregiver, SupportContactOffer
-    from interventions.models import Contact, Group, GroupMeeting, GuidanceTalk, Referral
-    from outcomes.models import FollowUpAnswer, TalkScore
-
-    return {
-        "Caregiver": Caregiver,
-        "SupportContactOffer": SupportContactOffer,
-        "Contact": Contact,
-        "GuidanceTalk": GuidanceTalk,
-        "Referral": Referral,
-        "Group": Group,
-        "GroupMeeting": GroupMeeting,
-        "User": User,
-        "MonthApproval": MonthApproval,
-        "MonthSubmission": MonthSubmission,
-        "EntryException": EntryException,
-        "MonthReopening": MonthReopening,
-        "CycleSettings": CycleSettings,
-        "TalkScore": TalkScore,
-        "FollowUpAnswer": FollowUpAnswer,
-    }
+    return {name: django_apps.get_model(label) for name, label in TRACKED.items()}
 
 
 def _personal_models() -> tuple[type[models.Model], ...]:

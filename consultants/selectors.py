@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -131,3 +131,13 @@ def consultant_current_description(*, consultant: Consultant, on: datetime.date 
 
 def description_versions(*, description: AssignmentDescription, user) -> QuerySet[AssignmentDescription]:
     return AssignmentDescription.objects.visible_to(user).filter(series=description.series).order_by("-version")
+
+
+def district_allocations(*, district, user) -> list[Allocation]:
+    """The district's allocations, its history of staffing, with the consultants' methods: for its page."""
+    return list(
+        Allocation.objects.filter(district=district)
+        .select_related("consultant")
+        .prefetch_related(Prefetch("consultant__methods"))
+        .order_by("consultant__ref", "target_group", "-valid_from")
+    )

@@ -5,7 +5,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import DistrictScopedAdmin, DistrictScopedInline
-from interventions.models import DistrictOffering
 
 from .models import Budget, CaregiverRepresentativeCount, District, Network, SupportPurchase
 from .selectors import budget_on
@@ -29,10 +28,6 @@ class PurchaseInline(_AnySellerMixin, DistrictScopedInline):
     fk_name = "buyer"
 
 
-class OfferingInline(DistrictScopedInline):
-    model = DistrictOffering
-
-
 class BudgetInline(DistrictScopedInline):
     """The district's budgets, each in force from one day to another: the history, newest first."""
 
@@ -46,7 +41,8 @@ class DistrictAdmin(DistrictScopedAdmin):
     list_display = ("name", "code", "own_budget", "budget", "inhabitants", "consultant_count")
     list_filter = ("own_budget", ("networks", RelatedOnlyFieldListFilter))
     search_fields = ("name", "code", "placement")
-    inlines = (BudgetInline, RepresentativeCountInline, PurchaseInline, OfferingInline)
+    # The base-level offerings' inline is added by the interventions app (interventions.admin).
+    inlines = (BudgetInline, RepresentativeCountInline, PurchaseInline)
 
     def get_queryset(self, request):
         today = timezone.localdate()

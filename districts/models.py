@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import DistrictScopedQuerySet
 
+from .extensions import checks
+
 
 class TargetGroup(models.TextChoices):
     """Who a district's support is for (målgrupp)."""
@@ -60,15 +62,9 @@ class District(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.talk_cap is not None:
-            # The range is the base level's, kept by the strategists in the catalogue.
-            from interventions.selectors import talk_cap_range
-
-            low, high = talk_cap_range()
-            if not low <= self.talk_cap <= high:
-                raise ValidationError(
-                    {"talk_cap": _("The cap must be between %(low)d and %(high)d talks.") % {"low": low, "high": high}}
-                )
+        # Rules the apps above know (the talk cap's range is the base level's): see ``extensions``.
+        for check in checks():
+            check(self)
 
 
 class Budget(models.Model):

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from consultants.models import Allocation
-from interventions.models import DistrictOffering
-from representatives.selectors import representative_figures
-
+from .extensions import page_sections
 from .models import Budget, District, SupportPurchase
 from .validity import mean_over_covered_days
 
@@ -54,8 +51,9 @@ def district_list(*, user) -> QuerySet[District]:
 
 
 def district_detail(*, district: District, user) -> dict:
-    """Everything the district page shows, in a fixed number of queries. The budgets and allocations
-    are their history, the ones in force first."""
+    """Everything the district page shows, in a fixed number of queries: its own records (the budgets
+    are their history, the one in force first) and the sections the apps above register
+    (``districts.extensions``: who works there, what it offers, its representatives)."""
     today = timezone.localdate()
     budgets = list(Budget.objects.filter(district=district).order_by("-valid_from"))
     in_force = (b for b in budgets if b.valid_from <= today and (b.valid_to is None or b.valid_to >= today))
@@ -65,17 +63,5 @@ def district_detail(*, district: District, user) -> dict:
         "networks": list(district.networks.order_by("name")),
         "purchases": list(SupportPurchase.objects.visible_to(user).filter(buyer=district).select_related("seller")),
         "sales": list(SupportPurchase.objects.visible_to(user).filter(seller=district).select_related("buyer")),
-        # The register's counts, or the 2018 reference where the district keeps no register yet.
-        "representatives": representative_figures(district_ids=[district.pk], on=timezone.localdate())[district.pk],
-        "offerings": list(
-            DistrictOffering.objects.filter(district=district)
-            .select_related("intervention_type")
-            .order_by("target_group", "intervention_type__position")
-        ),
-        "allocations": list(
-            Allocation.objects.filter(district=district)
-            .select_related("consultant")
-            .prefetch_related(Prefetch("consultant__methods"))
-            .order_by("consultant__ref", "target_group", "-valid_from")
-        ),
+        "sections": [(s.template, s.read(district=district, user=user)) for s in page_sections()],
     }

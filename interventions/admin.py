@@ -1,10 +1,19 @@
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 
-from accounts.scoping import DistrictScopedAdmin
+from accounts.scoping import DistrictScopedAdmin, DistrictScopedInline
 from anhorigstod.admin_site import ReadOnlyAdminMixin
+from districts.admin import DistrictAdmin
 
 from .models import Contact, DistrictOffering, Group, GroupMeeting, InterventionType, Organiser, Referral
+
+
+class OfferingInline(DistrictScopedInline):
+    model = DistrictOffering
+
+
+# A district's offerings are edited on its admin page; the district app knows nothing of them.
+DistrictAdmin.inlines = (*DistrictAdmin.inlines, OfferingInline)
 
 
 @admin.register(InterventionType)

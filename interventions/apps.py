@@ -6,3 +6,12 @@ class InterventionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "interventions"
     verbose_name = _("Base level of interventions")
+
+    def ready(self) -> None:
+        # Imported here: models can be imported only once the apps are loaded.
+        from districts.extensions import register_check, register_page_section
+
+        from .selectors import check_talk_cap, district_offerings
+
+        register_check(check_talk_cap)
+        register_page_section(position=30, template="interventions/_district_offerings.html", read=district_offerings)

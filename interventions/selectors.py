@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from caregivers.models import Caregiver
 from districts.models import District, TargetGroup
@@ -22,6 +24,26 @@ def talk_cap_range() -> tuple[int, int]:
     if not row or row["cap_min"] is None:
         return _PROPOSED_CAP_RANGE
     return row["cap_min"], row["cap_max"]
+
+
+def check_talk_cap(district: District) -> None:
+    """A district's own cap lies within the base level's range (registered as a district check)."""
+    if district.talk_cap is None:
+        return
+    low, high = talk_cap_range()
+    if not low <= district.talk_cap <= high:
+        raise ValidationError(
+            {"talk_cap": _("The cap must be between %(low)d and %(high)d talks.") % {"low": low, "high": high}}
+        )
+
+
+def district_offerings(*, district: District, user) -> list[DistrictOffering]:
+    """What the district declares it offers, for its page."""
+    return list(
+        DistrictOffering.objects.filter(district=district)
+        .select_related("intervention_type")
+        .order_by("target_group", "intervention_type__position")
+    )
 
 
 def talk_cap(*, district: District, intervention_type: InterventionType) -> int:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
 
 from districts.models import CaregiverRepresentativeCount, District, TargetGroup
 
@@ -208,3 +209,8 @@ def trainings_list(*, district: District, limit: int = 20) -> list[Representativ
         .annotate(trained=Count("representatives", distinct=True))
         .order_by("-date", "title")[:limit]
     )
+
+
+def district_representatives(*, district, user) -> dict:
+    """The register's counts of the district today, or the 2018 reference where it keeps no register yet."""
+    return representative_figures(district_ids=[district.pk], on=timezone.localdate())[district.pk]

@@ -53,9 +53,19 @@ def test_district_page_shows_its_records_in_fixed_queries(db, login, django_asse
 
     assert response.status_code == 200
     assert [p.seller.code for p in response.context["purchases"]] == ["hl"]
-    representatives = response.context["representatives"]
+    # The sections the apps above register, in their order: staffing, offerings, representatives.
+    sections = dict(response.context["sections"])
+    assert list(sections) == [
+        "consultants/_district_allocations.html",
+        "interventions/_district_offerings.html",
+        "representatives/_district_representatives.html",
+    ]
+    representatives = sections["representatives/_district_representatives.html"]
     assert (representatives["source"], representatives["by_target_group"]) == ("reference_2018", {"65_plus": 4})
-    assert len(response.context["allocations"]) == 3
+    assert len(sections["consultants/_district_allocations.html"]) == 3
+    assert len(sections["interventions/_district_offerings.html"]) == 1
+    html = response.content.decode()
+    assert html.index("Anhörigkonsulenter") < html.index("Utbud enligt basnivån") < html.index("Anhörigombud")
 
 
 def test_district_page_of_another_district_is_404(db, login):

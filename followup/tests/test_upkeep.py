@@ -54,7 +54,7 @@ def test_a_caregivers_attribute_changed_in_the_admin_is_marked_too(met, login):
 
 
 def test_a_contact_moved_to_another_month_and_district_marks_both_places(met):
-    bromma, anna = met
+    _bromma, anna = met
     farsta = DistrictFactory(code="farsta")
     contact = anna.contacts.order_by("date").first()
     contact.district, contact.date = farsta, datetime.date(2025, 8, 9)
