@@ -50,7 +50,7 @@ def postgresql():
 @pytest.fixture
 def reference_data(db):
     """The Stockholm 2018 reference data, loaded with the product's own loader."""
-    from followup.services import reference_data_load
+    from reference.services import reference_data_load
 
     return reference_data_load(dataset="stockholm-2018")
 

@@ -43,8 +43,8 @@ def prepare(contacts: int, *, reuse: bool) -> None:
 
     from districts.models import District
     from figures.snapshots import figures_refresh
-    from followup.demo_cycle import generate_cycle
-    from interventions.demo_data import generate
+    from reference.demo_contacts import generate
+    from reference.demo_cycle import generate_cycle
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)

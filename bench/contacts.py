@@ -51,7 +51,7 @@ def main() -> None:
     call_command("load_demo_users", allow_without_debug=True, verbosity=0)
 
     from districts.models import District
-    from interventions.demo_data import generate
+    from reference.demo_contacts import generate
 
     per_district = -(-args.contacts // (District.objects.count() * args.years))
     started = time.perf_counter()

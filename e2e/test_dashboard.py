@@ -8,7 +8,7 @@ from accounts.models import Role
 from accounts.services import user_create
 from districts.models import District
 from figures.snapshots import figures_rebuild
-from interventions.demo_data import generate
+from reference.demo_contacts import generate
 
 from .conftest import serious_violations
 

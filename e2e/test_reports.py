@@ -11,7 +11,7 @@ from figures.periods import Period
 from figures.snapshots import figures_rebuild
 from followup.models import FollowupReport, ReportScope
 from followup.services import report_compile, report_order
-from interventions.demo_data import generate
+from reference.demo_contacts import generate
 
 from .conftest import serious_violations
 

@@ -41,8 +41,8 @@ from followup.models import ReportScope
 from followup.services import report_compile, report_order
 from goals.models import Goal
 from goals.tests.factories import GoalFactory
-from interventions.demo_data import generate
 from interventions.models import Contact, Group, GroupMeeting
+from reference.demo_contacts import generate
 from representatives.models import Representative
 from representatives.tests.factories import RepresentativeFactory
 

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "goals",
     "representatives",
     "collaboration",
+    # What an installation is loaded with: reference data and demo generators (issue 16).
+    "reference",
     # The service's own floor: one-time submission tokens, heartbeats, backups (issue 15).
     "operations",
     "django_filters",

@@ -3,7 +3,6 @@
 import datetime
 import io
 import json
-from pathlib import Path
 
 import pytest
 from celery.exceptions import Retry
@@ -28,8 +27,9 @@ from followup.services import report_compile, report_order, report_schedule
 from followup.tasks import REPORT_RETRIES, compile_report
 from interventions.models import Contact
 from interventions.tests.factories import AdviceTypeFactory, ContactFactory
+from reference.schema import REFERENCE_DIR
 
-NACKA = json.loads((Path(__file__).resolve().parents[1] / "reference_data" / "nacka_2022.json").read_text())
+NACKA = json.loads((REFERENCE_DIR / "nacka_2022.json").read_text())
 ROLE_LABELS = {"consultant_65_plus": "Konsulent 65+", "consultant_under_65": "Konsulent under 65",
                "dementia_nurse": "Demenssjuksköterska"}  # fmt: skip
 

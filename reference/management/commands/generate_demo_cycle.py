@@ -3,7 +3,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from followup.demo_cycle import cycle_data_exists, generate_cycle
+from reference.demo_cycle import cycle_data_exists, generate_cycle
 
 
 class Command(BaseCommand):

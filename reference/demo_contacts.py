@@ -21,8 +21,7 @@ from django.utils import timezone
 from caregivers.models import AgeBand, Caregiver, Condition, Gender, Relation, SupportContactOffer
 from consultants.models import Allocation, Consultant
 from districts.models import District, TargetGroup
-
-from .models import (
+from interventions.models import (
     HEALTHCARE_DESTINATIONS,
     Channel,
     Contact,
@@ -36,7 +35,7 @@ from .models import (
     Referral,
     ReferralDestination,
 )
-from .selectors import talk_cap
+from interventions.selectors import talk_cap
 
 CHANNEL_WEIGHTS = {  # Nacka 2022 without group meetings, plus e-mail/SMS
     Channel.PHONE: 80,

@@ -1,4 +1,4 @@
-"""Reproducible demo data for the follow-up cycle, on top of the demo contacts (interventions.demo_data).
+"""Reproducible demo data for the follow-up cycle, on top of the demo contacts (reference.demo_contacts).
 
 For every district with contacts: ORS/SRS scores of guidance talks and follow-up answers, the monthly
 approvals (with a reopening and a live entry exception), the year's goals (and a few city-wide ones),
@@ -36,14 +36,13 @@ from collaboration.models import (
 from consultants.models import Consultant
 from districts.models import District, Network, TargetGroup
 from figures.periods import Period
+from followup.marks import figures_mark_districts
 from goals.models import Goal, Measure, Status, Unit
 from goals.selectors import goal_figures
 from interventions.models import Contact, GroupMeeting, InterventionCode, InterventionType
 from outcomes.models import SCORE_MAX, SCORE_MIN, FollowUpAnswer, FollowUpResult, TalkScore
 from representatives.models import Representative, TrainingKind, UnitKind, default_next_refresher
 from representatives.services import representative_training_record
-
-from .marks import figures_mark_districts
 
 # The models whose rows mean the cycle's demo data is there (``--if-empty``).
 CYCLE_MODELS = (TalkScore, FollowUpAnswer, MonthApproval, Goal, Representative, Partner, CollaborationActivity)

@@ -7,8 +7,8 @@ from django.db.models import Count, Max
 
 from caregivers.models import Caregiver
 from districts.models import District
-from interventions.demo_data import generate
 from interventions.models import Contact, Group, GroupMeeting, Referral
+from reference.demo_contacts import generate
 
 UNTIL = datetime.date(2026, 11, 20)
 

@@ -26,8 +26,8 @@ from accounts.tests.factories import UserFactory
 from anhorigstod.tests.hostile import HOSTILE, SCRIPT, hostile_text
 from consultants.models import Allocation, AssignmentDescription, AssignmentTask, Consultant, DescriptionAssignment
 from districts.models import CaregiverRepresentativeCount, District, Network, SupportPurchase
-from followup.reference_schema import DATASETS, REFERENCE_DIR
 from interventions.models import DistrictOffering, InterventionType, Organiser
+from reference.schema import DATASETS, REFERENCE_DIR
 
 DATASET = "stockholm-2018"
 MAIN, SUPPLEMENT = DATASETS[DATASET]

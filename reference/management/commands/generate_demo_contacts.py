@@ -4,8 +4,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from interventions.demo_data import generate
 from interventions.models import Contact
+from reference.demo_contacts import generate
 
 
 class Command(BaseCommand):

@@ -11,10 +11,10 @@ from django.utils import translation
 from accounts.scoping import SYSTEM
 from consultants.models import Allocation, AssignmentDescription, AssignmentTask, Consultant, DescriptionAssignment
 from districts.models import CaregiverRepresentativeCount, District, Network, SupportPurchase
-from followup.reference_schema import REFERENCE_DIR, ReferenceDataError
 from followup.selectors import consultant_facts
-from followup.services import reference_data_load
 from interventions.models import DistrictOffering, InterventionType
+from reference.schema import REFERENCE_DIR, ReferenceDataError
+from reference.services import reference_data_load
 
 ALL_MODELS = [
     District,

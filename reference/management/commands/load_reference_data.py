@@ -3,9 +3,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.scoping import SYSTEM
-from followup.reference_schema import DATASETS, REFERENCE_DIR, ReferenceDataError
 from followup.selectors import consultant_facts
-from followup.services import reference_data_load
+from reference.schema import DATASETS, REFERENCE_DIR, ReferenceDataError
+from reference.services import reference_data_load
 
 
 class Command(BaseCommand):

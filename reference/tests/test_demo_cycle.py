@@ -12,13 +12,13 @@ from approvals.models import EntryException, MonthApproval, MonthReopening, Mont
 from collaboration.models import CaseOfficerMeasurement, CollaborationActivity, OutreachActivity, Partner
 from districts.models import District
 from figures.periods import Period
-from followup.demo_cycle import CYCLE_MODELS, generate_cycle
 from followup.models import ReportScope, ReportStatus
 from followup.services import report_order
 from goals.models import Goal
-from interventions.demo_data import generate
 from interventions.models import Contact
 from outcomes.models import SCORE_MAX, SCORE_MIN, FollowUpAnswer, TalkScore
+from reference.demo_contacts import generate
+from reference.demo_cycle import CYCLE_MODELS, generate_cycle
 from representatives.models import Representative, RepresentativeTraining
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from districts.models import TargetGroup
 from interventions.models import InterventionCategory
 
-REFERENCE_DIR = Path(__file__).resolve().parent / "reference_data"
+REFERENCE_DIR = Path(__file__).resolve().parent / "data"
 # Each dataset: the main file and its supplement (methods, the template description).
 DATASETS: dict[str, tuple[str, str]] = {
     "stockholm-2018": ("stockholm_2018.json", "stockholm_2018_supplement.json"),
