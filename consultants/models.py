@@ -1,16 +1,14 @@
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import DistrictScopedQuerySet
 from districts.models import District, TargetGroup
+from districts.validity import InForceQuerySet, check_in_force, valid_range_constraint
 
 
 class ConsultantRole(models.TextChoices):
@@ -75,19 +73,6 @@ class Consultant(models.Model):
         return self.ref
 
 
-class AllocationQuerySet(DistrictScopedQuerySet):
-    def valid_on(self, day: datetime.date) -> AllocationQuerySet:
-        """The allocations in force on ``day``."""
-        return self.filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day), valid_from__lte=day)
-
-    def valid_during(self, start: datetime.date, end: datetime.date) -> AllocationQuerySet:
-        """The allocations in force on some day of ``start``..``end``."""
-        return self.filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=start), valid_from__lte=end)
-
-    def current(self) -> AllocationQuerySet:
-        return self.valid_on(timezone.localdate())
-
-
 class Allocation(models.Model):
     """The share of a consultant's post that goes to one district and target group, from one day to
     another: a change of staffing is a new row, so a past period's figures per full-time post use the
@@ -108,7 +93,7 @@ class Allocation(models.Model):
         _("valid to"), null=True, blank=True, help_text=_("The last day in force; empty while it lasts.")
     )
 
-    objects = AllocationQuerySet.as_manager()
+    objects = InForceQuerySet.as_manager()
     district_scope_paths = ("district",)
 
     class Meta:
@@ -119,36 +104,26 @@ class Allocation(models.Model):
             models.UniqueConstraint(
                 fields=["consultant", "district", "target_group", "valid_from"], name="unique_allocation"
             ),
-            models.CheckConstraint(
-                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
-                name="allocation_valid_range",
-            ),
+            valid_range_constraint("allocation_valid_range"),
         ]
 
     def __str__(self) -> str:
         return f"{self.consultant}: {self.district} {self.percent} %"
 
     def clean(self) -> None:
-        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            raise ValidationError({"valid_to": _("The last day must not be before the first.")})
-        if not (self.valid_from and self.consultant_id and self.district_id and self.target_group):
+        if not (self.consultant_id and self.district_id and self.target_group):
             return
-        overlapping = (
-            Allocation.objects.filter(
-                consultant_id=self.consultant_id, district_id=self.district_id, target_group=self.target_group
-            )
-            .valid_during(self.valid_from, self.valid_to or datetime.date.max)
-            .exclude(pk=self.pk)
+        same = Allocation.objects.filter(
+            consultant_id=self.consultant_id, district_id=self.district_id, target_group=self.target_group
         )
-        if overlapping.exists():
-            raise ValidationError(
-                {
-                    "valid_from": _(
-                        "The consultant already has an allocation to this district and target group in "
-                        "these dates. End it the day before this one begins."
-                    )
-                }
-            )
+        check_in_force(
+            self,
+            same,
+            _(
+                "The consultant already has an allocation to this district and target group in "
+                "these dates. End it the day before this one begins."
+            ),
+        )
 
 
 class TaskKind(models.TextChoices):

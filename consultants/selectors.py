@@ -8,7 +8,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Va
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from districts.validity import mean_over_period
+from districts.validity import in_force_during, mean_over_period
 
 from .models import Allocation, AssignmentDescription, Consultant, DescriptionAssignment
 
@@ -27,10 +27,7 @@ def allocated_percent(*, on: datetime.date | None = None):
     """A consultant's allocations in force (today) added up over every district: compared with
     ``employment_percent``."""
     on = on or timezone.localdate()
-    in_force = Q(allocations__valid_from__lte=on) & (
-        Q(allocations__valid_to__isnull=True) | Q(allocations__valid_to__gte=on)
-    )
-    return Coalesce(Sum("allocations__percent", filter=in_force), Value(0))
+    return Coalesce(Sum("allocations__percent", filter=in_force_during(on, on, through="allocations")), Value(0))
 
 
 def fte_by_district(

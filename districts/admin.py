@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +8,7 @@ from accounts.scoping import DistrictScopedAdmin, DistrictScopedInline
 
 from .models import Budget, CaregiverRepresentativeCount, District, Network, SupportPurchase
 from .selectors import budget_on
+from .validity import in_force_during
 
 
 class RepresentativeCountInline(DistrictScopedInline):
@@ -46,9 +47,7 @@ class DistrictAdmin(DistrictScopedAdmin):
 
     def get_queryset(self, request):
         today = timezone.localdate()
-        in_force = Q(allocations__valid_from__lte=today) & (
-            Q(allocations__valid_to__isnull=True) | Q(allocations__valid_to__gte=today)
-        )
+        in_force = in_force_during(today, today, through="allocations")
         return (
             super()
             .get_queryset(request)

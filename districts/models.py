@@ -1,6 +1,3 @@
-import datetime
-
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.scoping import DistrictScopedQuerySet
 
 from .extensions import checks
+from .validity import InForceQuerySet, check_in_force, valid_range_constraint
 
 
 class TargetGroup(models.TextChoices):
@@ -78,7 +76,7 @@ class Budget(models.Model):
         _("valid to"), null=True, blank=True, help_text=_("The last day in force; empty while it lasts.")
     )
 
-    objects = DistrictScopedQuerySet.as_manager()
+    objects = InForceQuerySet.as_manager()
     district_scope_paths = ("district",)
 
     class Meta:
@@ -87,34 +85,17 @@ class Budget(models.Model):
         ordering = ["district__name", "-valid_from"]
         constraints = [
             models.UniqueConstraint(fields=["district", "valid_from"], name="one_budget_per_start"),
-            models.CheckConstraint(
-                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
-                name="budget_valid_range",
-            ),
+            valid_range_constraint("budget_valid_range"),
         ]
 
     def __str__(self) -> str:
         return f"{self.district}: {self.sek_per_year} ({self.valid_from})"
 
     def clean(self) -> None:
-        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            raise ValidationError({"valid_to": _("The last day must not be before the first.")})
-        if not (self.valid_from and self.district_id):
-            return
-        end = self.valid_to or datetime.date.max
-        overlapping = Budget.objects.filter(
-            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=self.valid_from),
-            district_id=self.district_id,
-            valid_from__lte=end,
-        ).exclude(pk=self.pk)
-        if overlapping.exists():
-            raise ValidationError(
-                {
-                    "valid_from": _(
-                        "The district already has a budget in these dates. End it the day before this one begins."
-                    )
-                }
-            )
+        if self.district_id:
+            same = Budget.objects.filter(district_id=self.district_id)
+            message = _("The district already has a budget in these dates. End it the day before this one begins.")
+            check_in_force(self, same, message)
 
 
 class Network(models.Model):

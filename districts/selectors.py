@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from .extensions import page_sections
 from .models import Budget, District, SupportPurchase
-from .validity import mean_over_covered_days
-
-
-def budgets_in_force(*, on: datetime.date) -> QuerySet[Budget]:
-    return Budget.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on)
+from .validity import in_force_during, mean_over_covered_days
 
 
 def budget_on(*, on: datetime.date):
     """A district's budget in force on ``on`` (SEK per year), as an annotation; None if unknown."""
-    return Subquery(budgets_in_force(on=on).filter(district=OuterRef("pk")).values("sek_per_year")[:1])
+    return Subquery(Budget.objects.valid_on(on).filter(district=OuterRef("pk")).values("sek_per_year")[:1])
 
 
 def budget_by_district(
@@ -27,7 +23,7 @@ def budget_by_district(
     """Each district's budget (SEK per year) over a period: the budgets in force, weighted by their
     days in the period (``mean_over_covered_days``); a district with none in the period is absent.
     The one definition behind every figure per SEK: a past period uses that period's budget."""
-    budgets = Budget.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start), valid_from__lte=end)
+    budgets = Budget.objects.valid_during(start, end)
     if district_ids is not None:
         budgets = budgets.filter(district_id__in=district_ids)
     rows = budgets.values_list("district_id", "sek_per_year", "valid_from", "valid_to")
@@ -36,9 +32,7 @@ def budget_by_district(
 
 def district_list(*, user) -> QuerySet[District]:
     today = timezone.localdate()
-    in_force = Q(allocations__valid_from__lte=today) & (
-        Q(allocations__valid_to__isnull=True) | Q(allocations__valid_to__gte=today)
-    )
+    in_force = in_force_during(today, today, through="allocations")
     return (
         District.objects.visible_to(user)
         .annotate(
