@@ -386,7 +386,7 @@ def district_profile(*, district: District, period: Period) -> dict:
 def district_dashboard(*, district: District, period: Period, target_group: str | None = None) -> dict:
     """A district's figures with the previous period and the city median to set beside each figure.
 
-    Standard periods read precomputed figures (followup.snapshots), custom ranges compute live.
+    Standard periods read precomputed figures (figures.snapshots), custom ranges compute live.
     """
     city, as_of = figures_for(period=period, target_group=target_group)
     previous, _as_of = figures_for(period=period.previous(), target_group=target_group, district_ids=[district.pk])

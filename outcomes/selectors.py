@@ -10,7 +10,7 @@ The figures of a unit (a district, or the scope as one under ``followup.selector
     by_type: {intervention code: part}   the same counts by intervention type (names are the pages')
 
 Sums rather than means are kept, so figures add up and survive a round trip through JSON (the
-dashboards read them precomputed, ``followup.snapshots``); the means and shares are worked out by the
+dashboards read them precomputed, ``figures.snapshots``); the means and shares are worked out by the
 functions below (``mean_ors_change``, ``share_scored``...).
 """
 

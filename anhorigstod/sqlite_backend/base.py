@@ -12,7 +12,7 @@ as on PostgreSQL, and the form says the choice is not valid. Only parameters are
 
 A file database runs in WAL mode: readers and a writer do not block each other, and a read
 transaction sees one snapshot from its first read (a report is compiled in one, while consultants
-keep logging; see ``followup.read_snapshot``).
+keep logging; see ``figures.read_snapshot``).
 """
 
 from pathlib import Path
