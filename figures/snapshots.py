@@ -66,11 +66,6 @@ def mark_months(pairs: Iterable[tuple[int, datetime.date]]) -> None:
     )
 
 
-def figures_mark_stale(*, district_id: int, day: datetime.date, onwards: bool = False) -> None:
-    """Mark a district's month (and with ``onwards`` every month after it) for recomputation."""
-    mark_months((district_id, month) for month in months_from(day, onwards=onwards))
-
-
 def _periods_of(month: datetime.date) -> list[Period]:
     return [Period.containing(kind, month) for kind in (MONTH, TERTIAL, YEAR)]
 
