@@ -40,6 +40,7 @@ from .selectors import (
     DEFINITIONS_VERSION,
     HEADLINE_FIGURES,
     Delivery,
+    delivered_occasions,
     delivery_mark,
     district_figures,
     empty_figures,
@@ -362,9 +363,9 @@ def _coverage(content: dict) -> Table:
         offered = components_offered(cells)
         texts = [str(marks.get((c["under_65"], c["over_65"]), "–")) for c in cells]
         if codes is not None:
-            delivered = content["figures"]["districts"][d["code"]].get("by_intervention", {})
+            figures = content["figures"]["districts"][d["code"]]
             for i, (code, cell) in enumerate(zip(codes, cells, strict=True)):
-                occasions = delivered.get(code, {}).get("contacts", 0)
+                occasions = delivered_occasions(figures, code)
                 mark = delivery_mark(offered=cell["under_65"] or cell["over_65"], occasions=occasions)
                 if mark:
                     texts[i] = f"{texts[i]} ({Delivery(mark).label})"

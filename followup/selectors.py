@@ -442,6 +442,11 @@ class Delivery(models.TextChoices):
     UNDECLARED = "undeclared", _("delivered, not declared")
 
 
+def delivered_occasions(figures: dict | None, code: str) -> int:
+    """A district's contact occasions of one intervention type, from its figures (0 if none)."""
+    return figure_at(figures, ("by_intervention",)).get(code, {}).get("contacts", 0)
+
+
 def delivery_mark(*, offered: bool, occasions: int) -> str:
     """Whether a component's delivery contradicts the declared offer: offered to some target group
     with no contact of its type in the period, or contacts of a type the district does not declare.
@@ -455,10 +460,9 @@ def delivery_mark(*, offered: bool, occasions: int) -> str:
 
 def _with_delivery(components: list[InterventionType], cells: list[dict], figures: dict | None) -> list[dict]:
     """Coverage cells with the occasions of each component in the period and their ``delivery_mark``."""
-    delivered = figure_at(figures, ("by_intervention",))
     out = []
     for component, cell in zip(components, cells, strict=True):
-        occasions = delivered.get(component.code, {}).get("contacts", 0)
+        occasions = delivered_occasions(figures, component.code)
         offered = cell["under_65"] or cell["over_65"]
         out.append(cell | {"occasions": occasions, "mark": delivery_mark(offered=offered, occasions=occasions)})
     return out

@@ -14,7 +14,7 @@ from figures.periods import Period
 from figures.tables import Line, Table
 from interventions.models import Channel, ReferralDestination
 
-from .selectors import Delivery, breakdown_comparison, delivery_mark, figure_at
+from .selectors import Delivery, breakdown_comparison, delivered_occasions, delivery_mark, figure_at
 
 HEADLINE_LABELS = {
     "contacts": _("Contact occasions"),
@@ -98,10 +98,9 @@ def _dashboard_coverage(data: dict) -> Table:
     """What the district declares it offers, per component and target group, beside what it delivered
     in the period, with the contradictions marked (``delivery_mark``)."""
     profile = data["profile"]
-    delivered = figure_at(data["figures"], ("by_intervention",))
     rows = []
     for row in profile["coverage"]:
-        occasions = delivered.get(row["component"].code, {}).get("contacts", 0)
+        occasions = delivered_occasions(data["figures"], row["component"].code)
         offered = any(offered for _group, offered in row["offered"])
         mark = delivery_mark(offered=offered, occasions=occasions)
         rows.append(
