@@ -33,3 +33,8 @@ def report_role(role: str, target_group: str) -> str:
         TargetGroup.UNDER_65: ReportRole.CONSULTANT_UNDER_65,
         TargetGroup.YOUNG_CARERS: ReportRole.CONSULTANT_YOUNG_CARERS,
     }.get(target_group, ReportRole.CONSULTANT_ALL)
+
+
+# The section of unique caregivers reached alone (summed from the facts' cell totals): what the goals
+# measure, without the rest of the follow-up figures.
+REACH_SECTION = "reach"

@@ -82,3 +82,62 @@ class StaleMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district_id} {self.month:%Y-%m}"
+
+
+class Grain(models.TextChoices):
+    """How long a fact's cell lasts: a range is summed from the fewest cells that tile it."""
+
+    DAY = "d", _("day")
+    MONTH = "m", _("month")
+    YEAR = "y", _("year")
+
+
+class OccasionFact(models.Model):
+    """The occasions of one district in one cell: a day, a month or a year, one target group, and one
+    key of a dimension (the empty dimension is the cell's total). Kept in the transaction that writes
+    the occasions (``figures.facts``), so a range's figures are a sum of a few cells at any size.
+
+    ``caregivers`` is the exact set of caregivers met in the cell, as a serialized roaring bitmap of
+    their ids: unique caregivers of any range, any set of districts (a network, a municipality) and any
+    set of target groups are the size of a union. No approximate counting: these are official figures.
+    """
+
+    district = models.ForeignKey(District, verbose_name=_("district"), on_delete=models.CASCADE, related_name="+")
+    grain = models.CharField(_("grain"), max_length=1, choices=Grain.choices)
+    start = models.DateField(_("first day"))
+    target_group = models.CharField(_("target group"), max_length=40)
+    dimension = models.CharField(_("dimension"), max_length=10, blank=True)
+    key = models.CharField(_("key"), max_length=60, blank=True)
+    contacts = models.PositiveIntegerField(_("contacts"), default=0)
+    minutes = models.PositiveBigIntegerField(_("minutes"), default=0)
+    anonymous = models.PositiveIntegerField(_("anonymous contacts"), default=0)
+    caregivers = models.BinaryField(_("caregivers"), default=bytes)
+
+    class Meta:
+        verbose_name = _("occasion fact")
+        verbose_name_plural = _("occasion facts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "start", "district", "target_group", "dimension", "key"], name="one_fact_per_cell"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district_id} {self.grain}{self.start} {self.target_group} {self.dimension}={self.key}"
+
+
+class CaregiverAttributeFact(models.Model):
+    """The caregivers sharing one value of one attribute (gender, age band...), as a roaring bitmap of
+    their ids: the breakdown of any range's unique caregivers is the size of an intersection."""
+
+    attribute = models.CharField(_("attribute"), max_length=30)
+    value = models.CharField(_("value"), max_length=60)
+    caregivers = models.BinaryField(_("caregivers"), default=bytes)
+
+    class Meta:
+        verbose_name = _("caregiver attribute fact")
+        verbose_name_plural = _("caregiver attribute facts")
+        constraints = [models.UniqueConstraint(fields=["attribute", "value"], name="one_fact_per_attribute_value")]
+
+    def __str__(self) -> str:
+        return f"{self.attribute}={self.value}"

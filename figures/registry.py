@@ -6,7 +6,8 @@ registers them here when Django starts (its ``AppConfig.ready``), and the engine
 - a **section**: a selector of per-district figures (``selector(period=, target_group=, district_ids=)``
   returning ``{district id: figures}``), and the target groups it is kept for ("" is all);
 - the **city** figures: ``city(period=)``, the city as one where districts can't be added up;
-- the **history**: callables returning the first and last day with figures (a rebuild's span).
+- the **history**: callables returning the first and last day with figures (a rebuild's span);
+- the **facts' rebuild**: a callable recomputing the facts (``figures.facts``) from the rows.
 
 Nothing here imports a domain app: the arrows point down, from the definitions to the engine.
 """
@@ -22,15 +23,21 @@ from dataclasses import dataclass
 class Section:
     selector: Callable[..., dict[int, dict]]
     target_groups: tuple[str, ...]
+    # Precomputed per standard period (FigureSnapshot); a section summed from the facts is not: any
+    # range is read as it is now.
+    precomputed: bool = True
 
 
 _sections: dict[str, Section] = {}
 _city: list[Callable[..., dict]] = []
 _history: list[Callable[[], Sequence[datetime.date | None]]] = []
+_facts_rebuild: list[Callable[[], int]] = []
 
 
-def register_section(name: str, selector: Callable[..., dict[int, dict]], target_groups: Sequence[str]) -> None:
-    _sections[name] = Section(selector, tuple(target_groups))
+def register_section(
+    name: str, selector: Callable[..., dict[int, dict]], target_groups: Sequence[str], *, precomputed: bool = True
+) -> None:
+    _sections[name] = Section(selector, tuple(target_groups), precomputed)
 
 
 def register_city(city: Callable[..., dict]) -> None:
@@ -40,6 +47,15 @@ def register_city(city: Callable[..., dict]) -> None:
 def register_history(bounds: Callable[[], Sequence[datetime.date | None]]) -> None:
     if bounds not in _history:
         _history.append(bounds)
+
+
+def register_facts_rebuild(rebuild: Callable[[], int]) -> None:
+    _facts_rebuild[:] = [rebuild]
+
+
+def facts_rebuild() -> int:
+    """Recompute the facts from the rows with the registered rebuild; return the cells written."""
+    return sum(rebuild() for rebuild in _facts_rebuild)
 
 
 def sections() -> dict[str, Section]:

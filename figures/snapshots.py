@@ -73,6 +73,8 @@ def _periods_of(month: datetime.date) -> list[Period]:
 def _store(period: Period, district_ids: Iterable[int], now) -> None:
     district_ids = list(district_ids)
     for section, registered in registry.sections().items():
+        if not registered.precomputed:
+            continue
         for target_group in registered.target_groups:
             figures = registered.selector(period=period, target_group=target_group or None, district_ids=district_ids)
             keep = [d for d in district_ids if d in figures]
@@ -148,7 +150,9 @@ def figures_refresh(
 
 @transaction.atomic
 def figures_rebuild() -> int:
-    """Recompute every standard period from the first contact to today; return the periods stored."""
+    """Recompute the facts, then every standard period from the first contact to today; return the
+    periods stored."""
+    registry.facts_rebuild()
     now = timezone.now()
     StaleMonth.objects.filter(marked_at__lte=now).delete()
     FigureSnapshot.objects.all().delete()
@@ -174,16 +178,18 @@ def figures_for(
     section: str = SnapshotSection.FIGURES,
 ):
     """A section's figures of a period for the dashboards: precomputed for standard periods, live for
-    custom ones (``district_figures`` by default; the outcome figures take no target group).
+    custom ones and for a section that is not precomputed (``district_figures`` by default, summed
+    from the facts; the outcome figures take no target group).
 
     Returns ``(figures by district, as_of)``, where ``as_of`` is the moment the figures are true
     for. Stale months of the period that are due are refreshed first (``_refreshed``). Two queries.
     Inside a read snapshot (a report) the figures are computed from the snapshot's rows.
     """
-    selector = registry.section(section).selector
+    registered = registry.section(section)
+    selector = registered.selector
     if district_ids is not None:
         district_ids = list(district_ids)
-    if not period.is_standard or in_read_snapshot():
+    if not (period.is_standard and registered.precomputed) or in_read_snapshot():
         return selector(period=period, target_group=target_group, district_ids=district_ids), timezone.now()
     as_of = _refreshed(period, district_ids)
     snapshots = FigureSnapshot.objects.filter(section=section, period_key=period.key, target_group=target_group or "")

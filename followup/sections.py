@@ -14,12 +14,14 @@ from caregivers.models import SupportContactOffer
 from caregivers.selectors import support_contact_offer_counts
 from districts.models import TargetGroup
 from figures import registry
+from figures.definitions import REACH_SECTION
 from figures.models import SnapshotSection
 from figures.periods import Period
 from interventions.models import Contact
 from outcomes.selectors import outcome_figures
 
-from .selectors import city_figures, district_figures
+from .occasions import facts_rebuild
+from .selectors import caregivers_reached, city_figures, district_figures
 
 # The follow-up figures are kept for all target groups ("") and for each one.
 TARGET_GROUPS: tuple[str, ...] = ("", *TargetGroup.values)
@@ -44,8 +46,11 @@ def _history() -> list[datetime.date | None]:
 
 def register() -> None:
     # The outcome figures and the offers are of all target groups only.
-    registry.register_section(SnapshotSection.FIGURES, district_figures, TARGET_GROUPS)
+    # The follow-up figures are summed from the facts at any range: read as they are, never precomputed.
+    registry.register_section(SnapshotSection.FIGURES, district_figures, TARGET_GROUPS, precomputed=False)
+    registry.register_section(REACH_SECTION, caregivers_reached, TARGET_GROUPS, precomputed=False)
     registry.register_section(SnapshotSection.OUTCOMES, _outcome_figures, ("",))
     registry.register_section(SnapshotSection.OFFERS, _offer_figures, ("",))
     registry.register_city(city_figures)
     registry.register_history(_history)
+    registry.register_facts_rebuild(facts_rebuild)

@@ -8,10 +8,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from pyroaring import BitMap
 
 from accounts.scoping import SYSTEM
 from caregivers.selectors import support_contact_offer_total
@@ -20,6 +20,7 @@ from consultants.selectors import consultant_list, consultants_with_current_desc
 from districts.models import District, TargetGroup
 from districts.selectors import budget_by_district
 from figures.definitions import SCOPE, report_role
+from figures.facts import TOTAL, RangeFacts, Tally, attribute_sets, facts_read
 from figures.periods import Period
 from figures.snapshots import figures_for
 from interventions.models import (
@@ -33,6 +34,8 @@ from interventions.models import (
 )
 from interventions.selectors import coverage_matrix
 from representatives.selectors import representative_figures
+
+from .occasions import CONSULTANT_CHANNEL, INTERVENTION
 
 
 @dataclass(frozen=True)
@@ -153,70 +156,91 @@ def district_figures(
         district_ids = list(district_ids)
     contacts = _contacts_in(period=period, target_group=target_group, district_ids=district_ids)
     figures: dict[int, dict] = defaultdict(empty_figures)
-    named = contacts.filter(caregiver__isnull=False)
-    for row in _grouped(
-        contacts,
-        "channel",
-        "consultant_id",
-        "consultant__role",
-        "consultant__target_group",
-        "target_group",
-        "intervention_type__code",
-        combined=combined,
-        expressions={"month": TruncMonth("date")},
-        n=Count("pk"),
-        minutes=Sum("duration_minutes"),
-        anonymous=Count("pk", filter=Q(caregiver__isnull=True)),
-    ):
-        f = figures[row["unit"]]
-        f["contacts"] += row["n"]
-        f["minutes"] += row["minutes"]
-        f["anonymous"] += row["anonymous"]
-        _add(f["by_channel"], row["channel"], "contacts", row["n"])
-        _add(f["by_month"], row["month"].strftime("%Y-%m"), "contacts", row["n"])
-        _add(f["by_consultant"], str(row["consultant_id"]), "contacts", row["n"])
-        _add(f["by_role"], row["consultant__role"], "contacts", row["n"])
-        _add(f["by_target_group"], row["target_group"], "contacts", row["n"])
-        _add(f["by_intervention"], row["intervention_type__code"], "contacts", row["n"])
-        role = f["role_channel"].setdefault(report_role(row["consultant__role"], row["consultant__target_group"]), {})
-        role[row["channel"]] = role.get(row["channel"], 0) + row["n"]
-
-    for unit, n in _caregivers_reached(named, combined=combined).items():
-        figures[unit]["caregivers"] = n
-    for dimension, field in (
-        ("by_channel", "channel"),
-        ("by_consultant", "consultant_id"),
-        ("by_role", "consultant__role"),
-        ("by_target_group", "target_group"),
-        ("by_intervention", "intervention_type__code"),
-    ):
-        for row in _grouped(named, field, combined=combined, n=Count("caregiver_id", distinct=True)):
-            _add(figures[row["unit"]][dimension], str(row[field]), "caregivers", row["n"])
-    by_month = _grouped(
-        named, combined=combined, expressions={"month": TruncMonth("date")}, n=Count("caregiver_id", distinct=True)
-    )
-    for row in by_month:
-        _add(figures[row["unit"]]["by_month"], row["month"].strftime("%Y-%m"), "caregivers", row["n"])
-
-    attributes = ("gender", "age_band", "relation", "condition")
-    for row in _grouped(
-        named, *(f"caregiver__{a}" for a in attributes), combined=combined, n=Count("caregiver_id", distinct=True)
-    ):
-        breakdown = figures[row["unit"]]["caregivers_by"]
-        for attribute in attributes:
-            value = row[f"caregiver__{attribute}"]
-            breakdown[attribute][value] = breakdown[attribute].get(value, 0) + row["n"]
-
+    _occasion_figures(figures, period=period, target_group=target_group, district_ids=district_ids, combined=combined)
     _talk_figures(figures, contacts=contacts, period=period, district_ids=district_ids, combined=combined)
     _referral_figures(figures, contacts=contacts, combined=combined)
     _group_figures(figures, contacts=contacts, period=period, district_ids=district_ids, combined=combined)
     return dict(figures)
 
 
-def _caregivers_reached(named, *, combined: bool) -> dict[int, int]:
-    """Unique caregivers among the named contacts, per district or (``combined``) under SCOPE: once
-    however many contacts; with the scope as one, once however many districts."""
-    return {row["unit"]: row["n"] for row in _grouped(named, combined=combined, n=Count("caregiver_id", distinct=True))}
+def _target_groups(target_group: TargetGroups) -> list[str] | None:
+    if isinstance(target_group, str):
+        return [target_group]
+    return list(target_group) if target_group else None
+
+
+def _per_unit(facts: RangeFacts, *, combined: bool) -> dict[int, tuple[dict, dict]]:
+    """The range's cells and month totals per unit: each district, or (``combined``) the scope as one,
+    whose caregivers are the union of its districts' (a caregiver met in two districts is one)."""
+    if not combined:
+        return {d: (facts.cells[d], facts.months.get(d, {})) for d in facts.cells}
+    cells: dict = defaultdict(Tally)
+    months: dict = defaultdict(Tally)
+    for district_id, district_cells in facts.cells.items():
+        for key, tally in district_cells.items():
+            cells[key].add(tally)
+        for key, tally in facts.months.get(district_id, {}).items():
+            months[key].add(tally)
+    return {SCOPE: (cells, months)} if cells else {}
+
+
+def _occasion_figures(figures, *, period: Period, target_group: TargetGroups, district_ids, combined: bool) -> None:
+    """The figures of the occasions themselves, summed from the facts (``figures.facts``) of the range:
+    contacts, minutes, anonymous contacts and unique caregivers, in all and by channel, consultant,
+    role, target group, intervention type and month, and the unique caregivers by their attributes.
+    Four queries, whatever the number of contacts."""
+    facts = facts_read(
+        start=period.start, end=period.end, district_ids=district_ids, target_groups=_target_groups(target_group)
+    )
+    consultants = {
+        str(pk): (role, group) for pk, role, group in Consultant.objects.values_list("pk", "role", "target_group")
+    }
+    types = {str(pk): code for pk, code in InterventionType.objects.values_list("pk", "code")}
+    attributes = attribute_sets() if facts.cells else {}
+    for unit, (cells, months) in _per_unit(facts, combined=combined).items():
+        f = figures[unit]
+        breakdowns: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
+        reached = Tally()
+        for (group, dimension, key), tally in cells.items():
+            if dimension == TOTAL:
+                reached.add(tally)
+                breakdowns["by_target_group"][group].add(tally)
+            elif dimension == CONSULTANT_CHANNEL:
+                consultant_id, channel = key.split(":", 1)
+                role, consultant_group = consultants.get(consultant_id, ("", ""))
+                for name, k in (("by_channel", channel), ("by_consultant", consultant_id), ("by_role", role)):
+                    breakdowns[name][k].add(tally)
+                by_role = f["role_channel"].setdefault(report_role(role, consultant_group), {})
+                by_role[channel] = by_role.get(channel, 0) + tally.contacts
+            elif dimension == INTERVENTION:
+                breakdowns["by_intervention"][types.get(key, key)].add(tally)
+        for (_group, month), tally in months.items():
+            breakdowns["by_month"][month.strftime("%Y-%m")].add(tally)
+        f["contacts"], f["minutes"], f["anonymous"] = reached.contacts, reached.minutes, reached.anonymous
+        f["caregivers"] = len(reached.caregivers)
+        for name, tallies in breakdowns.items():
+            f[name] = {k: {"contacts": t.contacts, "caregivers": len(t.caregivers)} for k, t in tallies.items()}
+        for attribute, sets in attributes.items():
+            counts = {value: reached.caregivers.intersection_cardinality(members) for value, members in sets.items()}
+            f["caregivers_by"][attribute] = {value: n for value, n in counts.items() if n}
+
+
+def caregivers_reached(
+    *, period: Period, target_group: TargetGroups, district_ids: Iterable[int] | None, combined: bool = False
+) -> dict[int, dict]:
+    """Unique caregivers reached, per district or (``combined``) the scope as one, from the facts' cell
+    totals: the same figure as ``district_figures``' ``caregivers``, in one query."""
+    facts = facts_read(
+        start=period.start,
+        end=period.end,
+        district_ids=None if district_ids is None else list(district_ids),
+        target_groups=_target_groups(target_group),
+        totals_only=True,
+    )
+    return {
+        unit: {"caregivers": len(BitMap.union(BitMap(), *(t.caregivers for t in cells.values())))}
+        for unit, (cells, _months) in _per_unit(facts, combined=combined).items()
+    }
 
 
 def city_figures(*, period: Period) -> dict:
@@ -224,13 +248,13 @@ def city_figures(*, period: Period) -> dict:
     on every dashboard, precomputed: CitySnapshot):
 
     - ``caregivers``: unique caregivers reached, a caregiver met in two districts once (the count of
-      ``district_figures(combined=True)``, by the same ``_caregivers_reached``, in one query);
+      ``district_figures(combined=True)``: the union of the districts' caregivers in the facts);
     - ``support_contact_offers``: offers made, each once (``support_contact_offer_total``), though a
       caregiver's offer counts in each of their districts.
     """
-    named = _contacts_in(period=period, target_group=None, district_ids=None).filter(caregiver__isnull=False)
+    reached = caregivers_reached(period=period, target_group=None, district_ids=None, combined=True)
     return {
-        "caregivers": _caregivers_reached(named, combined=True).get(SCOPE, 0),
+        "caregivers": reached.get(SCOPE, {}).get("caregivers", 0),
         "support_contact_offers": support_contact_offer_total(start=period.start, end=period.end),
     }
 

@@ -10,8 +10,10 @@ writing transaction, so a refused or rolled-back write leaves none.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.db import models
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from approvals.models import MonthReopening, MonthStatus
@@ -19,6 +21,7 @@ from approvals.selectors import month_end
 from approvals.signals import month_reopened
 from caregivers.models import Caregiver, SupportContactOffer
 from consultants.models import Consultant
+from figures.facts import attributes_change, facts_change
 from interventions.models import Contact
 from interventions.signals import contacts_bulk_written
 from outcomes.models import FollowUpAnswer, TalkScore
@@ -32,31 +35,61 @@ from .marks import (
     figures_mark_talk_score,
 )
 from .models import FollowupReport, ReportStatus
+from .occasions import (
+    OCCASION_FIELDS,
+    caregiver_attributes,
+    contact_values,
+    occasion_of,
+    occasions_still_met,
+)
 
 # --- Contacts -----------------------------------------------------------------------------------
-# A new contact counts where it is dated (and on, if it is a talk or a meeting's); an edited or
-# deleted one also moves its talk series' scored months (``figures_mark_contact(series=True)``).
+# A contact is an occasion in the facts, kept here in the writing transaction: where it counted before
+# the write (``pre_save``, from the stored row) it no longer does, and where it counts after it does.
+# It also marks the months its other figures reach (talk series, meetings): a new contact where it is
+# dated (and on, if it is a talk or a meeting's); an edited or deleted one also moves its talk series'
+# scored months (``figures_mark_contact(series=True)``).
 _CONTACT_FIELDS = ("district_id", "date", "talk_number", "meeting_id", "caregiver_id")
+_STORED_FIELDS = tuple(dict.fromkeys((*_CONTACT_FIELDS, *OCCASION_FIELDS)))
+
+
+def _keep_facts(*, added: list, removed: list) -> None:
+    added, removed = [o for o in added if o is not None], [o for o in removed if o is not None]
+    if added != removed:  # an edit that moves nothing (a note, a talk's number) changes no fact
+        facts_change(added=added, removed=removed, still_met=occasions_still_met)
 
 
 @receiver(pre_save, sender=Contact)
 def _contact_before(sender, instance: Contact, raw: bool = False, **kwargs) -> None:
     if raw or not instance.pk:
         return
-    stored = Contact.objects.filter(pk=instance.pk).values(*_CONTACT_FIELDS).first()
+    stored = Contact.objects.filter(pk=instance.pk).values(*_STORED_FIELDS).first()
     if stored is not None:
-        figures_mark_contact(Contact(**stored), series=True)
+        instance._occasion_before = occasion_of(stored)
+        figures_mark_contact(Contact(**{name: stored[name] for name in _CONTACT_FIELDS}), series=True)
 
 
 @receiver(post_save, sender=Contact)
+def _contact_saved(sender, instance: Contact, raw: bool = False, created: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    _keep_facts(
+        added=[occasion_of(contact_values(instance))], removed=[instance.__dict__.pop("_occasion_before", None)]
+    )
+    figures_mark_contact(instance, series=not created)
+
+
 @receiver(post_delete, sender=Contact)
-def _contact_after(sender, instance: Contact, raw: bool = False, created: bool = False, **kwargs) -> None:
-    if not raw:
-        figures_mark_contact(instance, series=not created)
+def _contact_deleted(sender, instance: Contact, **kwargs) -> None:
+    _keep_facts(added=[], removed=[occasion_of(contact_values(instance))])
+    figures_mark_contact(instance, series=True)
 
 
 @receiver(contacts_bulk_written, sender=Contact)
 def _contacts_bulk(sender, contacts: list[Contact], action: str, **kwargs) -> None:
+    # Created contacts count from now on; deleted ones (their deletion already written) no longer do.
+    occasions = [occasion_of(contact_values(c) | {"deleted_at": None}) for c in contacts]
+    _keep_facts(added=occasions if action == "create" else [], removed=occasions if action == "delete" else [])
     # A meeting's attendees: one contact per attendee on one day; mark each distinct place once.
     seen = set()
     for contact in contacts:
@@ -75,9 +108,32 @@ _CAREGIVER_FIELDS = ("gender", "age_band", "relation", "condition")
 def _caregiver_changed(sender, instance: Caregiver, raw: bool = False, **kwargs) -> None:
     if raw or not instance.pk:
         return
-    stored = Caregiver.objects.filter(pk=instance.pk).values_list(*_CAREGIVER_FIELDS).first()
-    if stored is not None and stored != tuple(getattr(instance, name) for name in _CAREGIVER_FIELDS):
-        figures_mark_caregiver(instance.pk)
+    stored = Caregiver.objects.filter(pk=instance.pk).values(*_CAREGIVER_FIELDS).first()
+    if stored is not None:
+        instance._attributes_before = caregiver_attributes(stored)
+        if instance._attributes_before != caregiver_attributes(instance):
+            figures_mark_caregiver(instance.pk)
+
+
+@receiver(post_save, sender=Caregiver)
+def _caregiver_saved(sender, instance: Caregiver, raw: bool = False, created: bool = False, **kwargs) -> None:
+    if not raw:
+        before = instance.__dict__.pop("_attributes_before", None)
+        attributes_change(caregiver_id=instance.pk, before=before, after=caregiver_attributes(instance))
+
+
+@receiver(pre_delete, sender=Caregiver)
+def _caregiver_deleting(sender, instance: Caregiver, **kwargs) -> None:
+    # Their contacts stay, anonymous (SET_NULL, by an UPDATE that sends no signal): remember them.
+    contacts = Contact.objects.filter(caregiver_id=instance.pk, deleted_at__isnull=True)
+    instance._occasions_before = [occasion_of(values) for values in contacts.values(*OCCASION_FIELDS)]
+
+
+@receiver(post_delete, sender=Caregiver)
+def _caregiver_deleted(sender, instance: Caregiver, **kwargs) -> None:
+    before = instance.__dict__.pop("_occasions_before", [])
+    _keep_facts(added=[replace(o, caregiver_id=None) for o in before], removed=before)
+    attributes_change(caregiver_id=instance.pk, before=caregiver_attributes(instance), after=None)
 
 
 # An offer counts in each of its caregiver's districts, so both an offer's write and a change of the

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from consultants.selectors import description_coverage
 from districts.models import District
+from figures.definitions import REACH_SECTION
 from figures.models import SnapshotSection
 from figures.periods import Period
 from figures.snapshots import city_figures_for, figures_for
@@ -103,9 +104,7 @@ def _precomputed(*, year: int, districts: set, today, cache: dict, section: str,
 
 
 # Measures read from a precomputed section: the districts' field, and the city's as one.
-_caregivers_reached = partial(
-    _precomputed, section=SnapshotSection.FIGURES, field="caregivers", city_field="caregivers"
-)
+_caregivers_reached = partial(_precomputed, section=REACH_SECTION, field="caregivers", city_field="caregivers")
 _support_contacts_offered = partial(
     _precomputed, section=SnapshotSection.OFFERS, field="offers", city_field="support_contact_offers"
 )

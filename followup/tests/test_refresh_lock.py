@@ -1,5 +1,8 @@
 """One figures refresh at a time (a PostgreSQL advisory lock): a second one skips (beat, a dashboard
-read) or waits (a report), and a dashboard read shows the stored figures with their as-of meanwhile."""
+read) or waits (a report), and a dashboard read shows the stored figures with their as-of meanwhile.
+
+The precomputed section here is the support contacts offered (the follow-up figures are summed from
+the facts, never precomputed)."""
 
 import datetime
 import threading
@@ -9,13 +12,12 @@ import pytest
 from django.db import connection
 
 from anhorigstod.tests.celery_worker import database_url, wait_for
-from consultants.tests.factories import ConsultantFactory
+from caregivers.models import SupportContactOffer
+from caregivers.tests.factories import CaregiverFactory
 from districts.tests.factories import DistrictFactory
-from figures.models import FigureSnapshot, StaleMonth
+from figures.models import FigureSnapshot, SnapshotSection, StaleMonth
 from figures.periods import Period
 from figures.snapshots import figures_for, figures_refresh
-from followup.marks import figures_mark_contact
-from interventions.tests.factories import ContactFactory
 
 
 def _waiting_on_lock(_blocker=None) -> list[int]:
@@ -40,12 +42,22 @@ def _in_thread(results: dict, key: str, **kwargs) -> threading.Thread:
     return thread
 
 
+def _offers_in_march(district, days=(1, 2)) -> None:
+    caregiver = CaregiverFactory(districts=[district])
+    for day in days:  # each marks its month (followup.upkeep)
+        SupportContactOffer.objects.create(
+            caregiver=caregiver, offered_on=datetime.date(2026, 3, day), status="offered"
+        )
+
+
+def _offers(period: Period) -> tuple[dict, datetime.datetime]:
+    return figures_for(period=period, target_group=None, section=SnapshotSection.OFFERS)
+
+
 @pytest.fixture
 def marked(transactional_db, postgresql):
     bromma = DistrictFactory(code="bromma")
-    consultant = ConsultantFactory(home_district=bromma)
-    for day in (1, 2):
-        figures_mark_contact(ContactFactory(district=bromma, consultant=consultant, date=datetime.date(2026, 3, day)))
+    _offers_in_march(bromma)
     return bromma
 
 
@@ -70,10 +82,8 @@ def test_two_refreshes_at_once_one_does_the_work(marked, tmp_path):
 
     assert results == {"second": 0, "first": 1}
     assert StaleMonth.objects.count() == 0
-    assert (
-        FigureSnapshot.objects.filter(district=marked, period_key="2026-03", target_group="").get().figures["contacts"]
-        == 2
-    )
+    stored = FigureSnapshot.objects.filter(section=SnapshotSection.OFFERS, district=marked, period_key="2026-03")
+    assert stored.get().figures == {"offers": 2}
 
 
 def test_a_report_waits_for_a_running_refresh_and_then_finds_nothing_left(marked, tmp_path):
@@ -105,14 +115,14 @@ def test_a_dashboard_read_does_not_wait_for_a_running_refresh(marked, tmp_path):
     holder = psycopg.connect(database_url().replace("postgres://", "postgresql://"), autocommit=False)
     holder.execute("SELECT pg_advisory_xact_lock(7015001)")  # a refresh in progress elsewhere
     try:
-        figures, as_of = figures_for(period=Period.month(2026, 3), target_group=None)
+        figures, as_of = _offers(Period.month(2026, 3))
     finally:
         holder.rollback()
         holder.close()
-    refreshed, now = figures_for(period=Period.month(2026, 3), target_group=None)
+    refreshed, now = _offers(Period.month(2026, 3))
 
     assert (figures, as_of) == ({}, oldest)
-    assert refreshed[marked.pk]["contacts"] == 2 and now > oldest
+    assert refreshed[marked.pk] == {"offers": 2} and now > oldest
 
 
 @pytest.fixture
@@ -137,17 +147,16 @@ def test_with_a_worker_alive_and_beat_gone_an_old_mark_asks_the_worker_to_refres
 
     from operations.models import Heartbeat, HeartbeatKind
 
-    bromma = DistrictFactory(code="bromma")
-    figures_mark_contact(ContactFactory(district=bromma, date=datetime.date(2026, 3, 1)))
+    _offers_in_march(DistrictFactory(code="bromma"), days=(1,))
     now = timezone.now()
     Heartbeat.objects.create(kind=HeartbeatKind.WORKER, name="w:1", started_at=now, beat_at=now)
     Heartbeat.objects.create(kind=HeartbeatKind.BEAT, name="b:1", started_at=now, beat_at=now - datetime.timedelta(
         minutes=5))  # fmt: skip
 
-    figures_for(period=Period.month(2026, 3), target_group=None)  # a fresh mark: beat's turn (if it ran)
+    _offers(Period.month(2026, 3))  # a fresh mark: beat's turn (if it ran)
     sent_for_fresh = idle_queue()
     StaleMonth.objects.update(marked_at=now - datetime.timedelta(seconds=41))
-    figures, _as_of = figures_for(period=Period.month(2026, 3), target_group=None)
+    figures, _as_of = _offers(Period.month(2026, 3))
 
     assert (sent_for_fresh, idle_queue(), figures) == (0, 1, {})  # the worker refreshes, not the request
     assert StaleMonth.objects.count() == 1

@@ -21,6 +21,7 @@ from figures.periods import Period
 from followup import services
 from followup.marks import figures_mark_contact
 from followup.models import FollowupReport, ReportOrigin, ReportScope, ReportStatus
+from followup.occasions import facts_rebuild
 from followup.report_files import SHEET_NAMES, WRITERS
 from followup.reports import report_tables
 from followup.services import report_compile, report_order, report_schedule
@@ -35,7 +36,8 @@ ROLE_LABELS = {"consultant_65_plus": "Konsulent 65+", "consultant_under_65": "Ko
 
 
 def _mark_as_services_would() -> None:
-    """Rows made by factories bypass the services that keep the precomputed figures true: mark them."""
+    """Rows bulk-written bypass the upkeep of the facts and the precomputed figures: rebuild and mark."""
+    facts_rebuild()
     for contact in Contact.objects.all():
         figures_mark_contact(contact)
 
