@@ -1,4 +1,4 @@
-"""The precomputed figures: kept up to date by the services, and equal to a full rebuild."""
+"""The precomputed figures and the facts: kept up to date by the services, and equal to a full rebuild."""
 
 import datetime
 
@@ -12,6 +12,7 @@ from caregivers.tests.factories import CaregiverFactory
 from consultants.tests.factories import ConsultantFactory
 from districts.tests.factories import DistrictFactory
 from figures.definitions import SCOPE
+from figures.facts import facts_as_stored
 from figures.models import CitySnapshot, FigureSnapshot, SnapshotSection, StaleMonth
 from figures.periods import Period
 from figures.snapshots import city_figures_for, figures_for, figures_rebuild, figures_refresh
@@ -28,11 +29,6 @@ from interventions.tests.factories import (
 from outcomes.services import followup_answer_record, talk_score_record
 
 TODAY = datetime.date(2026, 6, 20)
-
-
-def _snapshots() -> dict:
-    figures = FigureSnapshot.objects.filter(section=SnapshotSection.FIGURES)
-    return {(s.period_key, s.target_group, s.district_id): s.figures for s in figures}
 
 
 def _sections() -> dict:
@@ -86,15 +82,16 @@ def test_the_incrementally_kept_figures_equal_a_full_rebuild(work):
     caregiver_update(caregiver=bo, user=user, districts=[bromma, farsta], gender="woman")
 
     cleared = figures_refresh()
-    kept, every_section = _snapshots(), _sections()
+    facts, every_section = facts_as_stored(), _sections()
     figures_rebuild()
 
     assert cleared > 0
     assert StaleMonth.objects.count() == 0
-    assert kept == _snapshots()
+    assert facts == facts_as_stored()
     assert every_section == _sections()
-    assert kept[("2026", "", bromma.pk)]["talks"]["used"] == {"1": 1}  # the deleted December talk is gone
-    assert kept[("2026-05", "", farsta.pk)]["contacts"] == 2
+    year = district_figures(period=Period.year(2026))
+    assert year[bromma.pk]["talks"]["used"] == {"1": 1}  # the deleted December talk is gone
+    assert district_figures(period=Period.month(2026, 5))[farsta.pk]["contacts"] == 2
 
 
 def test_a_new_contact_shows_on_the_next_read_without_a_worker(work, settings):
@@ -108,8 +105,7 @@ def test_a_new_contact_shows_on_the_next_read_without_a_worker(work, settings):
     after, as_of = figures_for(period=period, target_group=None)
 
     assert before == {}
-    assert after[work["bromma"].pk]["contacts"] == 1
-    assert StaleMonth.objects.count() == 0
+    assert after[work["bromma"].pk]["contacts"] == 1  # summed from the facts the logging transaction kept
     assert abs((timezone.now() - as_of).total_seconds()) < 5
 
 
@@ -131,17 +127,26 @@ def _beat(kind: str, seconds_ago: float) -> None:
     Heartbeat.objects.update_or_create(kind=kind, name="host:1", defaults={"started_at": at, "beat_at": at})
 
 
+def _offer_today(work) -> None:
+    """A support contact offered: its section is precomputed (the follow-up figures are not)."""
+    caregiver = CaregiverFactory(districts=[work["bromma"]])
+    support_contact_record(caregiver=caregiver, user=work["user"], offered_on=TODAY, status="offered")
+
+
+def _offers(period: Period):
+    return figures_for(period=period, target_group=None, section=SnapshotSection.OFFERS)
+
+
 def test_with_a_worker_alive_a_read_never_refreshes(work, with_a_broker):
     _beat("worker", seconds_ago=5)
     _beat("beat", seconds_ago=5)
     period = Period.month(2026, 6)
-    contact_log(user=work["user"], consultant=work["consultant"], date=TODAY, channel="phone", duration_minutes=5,
-                intervention_type=work["advice"], district=work["bromma"], target_group="65_plus")  # fmt: skip
+    _offer_today(work)
     marked = StaleMonth.objects.get(district=work["bromma"]).marked_at
 
-    waiting, as_of = figures_for(period=period, target_group=None)
+    waiting, as_of = _offers(period)
     StaleMonth.objects.update(marked_at=timezone.now() - datetime.timedelta(minutes=10))
-    still_waiting, _ = figures_for(period=period, target_group=None)
+    still_waiting, _ = _offers(period)
 
     assert waiting == still_waiting == {}  # the worker refreshes (beat sends it), not the web request
     assert as_of == marked  # the page says the figures are as of the change still waiting
@@ -151,12 +156,11 @@ def test_with_a_worker_alive_a_read_never_refreshes(work, with_a_broker):
 def test_with_no_worker_alive_a_read_refreshes(work, with_a_broker):
     _beat("worker", seconds_ago=10 * 60)  # older than HEARTBEAT_STALE_SECONDS: the worker is gone
     period = Period.month(2026, 6)
-    contact_log(user=work["user"], consultant=work["consultant"], date=TODAY, channel="phone", duration_minutes=5,
-                intervention_type=work["advice"], district=work["bromma"], target_group="65_plus")  # fmt: skip
+    _offer_today(work)
 
-    refreshed, as_of = figures_for(period=period, target_group=None)
+    refreshed, as_of = _offers(period)
 
-    assert refreshed[work["bromma"].pk]["contacts"] == 1
+    assert refreshed[work["bromma"].pk] == {"offers": 1}
     assert StaleMonth.objects.count() == 0
     assert abs((timezone.now() - as_of).total_seconds()) < 5
 
@@ -229,7 +233,7 @@ def test_a_consultants_new_role_reaches_every_figure_broken_down_by_it(work):
 
     assert kept == _sections()
     assert kept != before
-    february = kept[(SnapshotSection.FIGURES, "2026-02", "", bromma.pk)]
+    february = district_figures(period=Period.month(2026, 2))[bromma.pk]
     assert february["by_role"] == {"dementia_nurse": {"contacts": 1, "caregivers": 1}}
     april = kept[(SnapshotSection.OUTCOMES, "2026-04", "", bromma.pk)]
     assert list(april["by_role"]) == ["dementia_nurse"]
