@@ -20,6 +20,7 @@ Nothing here imports a domain app: the apps above turn their rows into ``Occasio
 from __future__ import annotations
 
 import datetime
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ from django.db.models import Q
 from pyroaring import BitMap
 
 from .models import CaregiverAttributeFact, Grain, OccasionFact
+
+logger = logging.getLogger(__name__)
 
 # The key of the PostgreSQL advisory locks (one per district) that serialize the upkeep of a district's facts.
 FACTS_LOCK_KEY = 7_015_002
@@ -254,6 +257,11 @@ def facts_change(
         fact.anonymous += change.anonymous
         caregivers = (caregivers - BitMap(change.left)) | BitMap(change.met)
         fact.caregivers = caregivers.serialize()
+        if min(fact.contacts, fact.minutes, fact.anonymous) < 0:
+            # Rows written past the upkeep (a bulk load without its rebuild): the user's write stands,
+            # the cell goes, and the log says to rebuild.
+            logger.warning("The facts of district %s are out of step with the rows: run rebuild_figures", cell[2])
+            fact.contacts = 0
         if fact.contacts == 0:
             if fact.pk:
                 emptied.append(fact.pk)

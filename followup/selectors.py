@@ -410,7 +410,8 @@ def district_profile(*, district: District, period: Period) -> dict:
 def district_dashboard(*, district: District, period: Period, target_group: str | None = None) -> dict:
     """A district's figures with the previous period and the city median to set beside each figure.
 
-    Standard periods read precomputed figures (figures.snapshots), custom ranges compute live.
+    The figures are summed from the facts at any range (``figures.facts``), so the previous period and
+    the city median cost what the district's own do.
     """
     city, as_of = figures_for(period=period, target_group=target_group)
     previous, _as_of = figures_for(period=period.previous(), target_group=target_group, district_ids=[district.pk])
@@ -432,7 +433,6 @@ def district_dashboard(*, district: District, period: Period, target_group: str 
         "headline": headline,
         "profile": district_profile(district=district, period=period),
         "as_of": as_of,
-        "precomputed": period.is_standard,
     }
 
 

@@ -77,7 +77,6 @@ def dashboard(request, code: str):
             "tables": tables,
             "profile": data["profile"],
             "as_of": data["as_of"],
-            "precomputed": data["precomputed"],
             "approval_months": dashboard_months(district=district, months=period.months()),
             "outcomes": outcome_dashboard(district=district, period=period),
             # A custom range may span two years: its goals are those of the year it ends in.

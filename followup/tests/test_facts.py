@@ -220,3 +220,17 @@ def test_saving_a_contact_keeps_its_facts_in_a_fixed_number_of_queries(work, dja
     # ones deleted, the others updated, the new ones inserted, and the savepoint around them.
     with django_assert_num_queries(27):
         contact_update(contact=contact, user=work["user"], date=datetime.date(2026, 4, 1))
+
+
+def test_a_write_on_rows_loaded_past_the_upkeep_stands_and_the_log_says_to_rebuild(work, caplog):
+    """Rows bulk-written without their rebuild have no facts: deleting one is no server error."""
+    values = {"consultant": work["consultant"], "channel": "phone", "duration_minutes": 5, "district": work["bromma"],
+              "intervention_type": work["advice"], "target_group": "65_plus"}  # fmt: skip
+    values["date"] = datetime.date(2026, 3, 3)
+    (loaded,) = Contact.objects.bulk_create([Contact(**values)])
+
+    loaded.delete()
+
+    assert not Contact.objects.exists()
+    assert facts_as_stored() == {}
+    assert "out of step with the rows: run rebuild_figures" in caplog.text

@@ -1,0 +1,227 @@
+"""Benchmark: the figures engine (issue 16), each figure beside the bare SQL for the same figure.
+
+Run by hand on a quiet machine (not in CI), on PostgreSQL:
+
+    .venv/bin/python bench/figures.py --contacts 1000000 [--reuse] [--requests 60] [--http-seconds 15]
+
+It builds ``anhorigstod_bench_<contacts>`` unless ``--reuse`` finds it (``_setup.prepare``: contacts
+over two years, the facts rebuilt and timed, the follow-up cycle), then prints one row per measure:
+ours (p95 unless said), the bare SQL that computes the same figure straight from the contacts (the
+median of 5 runs), and the ratio. Ratios, not milliseconds, are what survive a noisy machine.
+
+- dashboard (a manager's GET, in process) for the year, a month, a custom 30 days and 13 months;
+  its SQL: contacts and unique caregivers per district over the range (the district's figures and
+  the city median's input);
+- city overview, year; the same SQL;
+- over HTTP: gunicorn (gthread, 2 workers x 4 threads), 8 clients for ``--http-seconds`` on the
+  year's dashboard: requests per second and p95;
+- saving a contact through the service (facts upkeep included); its SQL: one INSERT of a contact;
+- the quick log form GET and the contacts list; their SQL: the list's first page straight;
+- rebuilding the facts from the rows; its SQL: the GROUP BY of all contacts by district, day,
+  target group and caregiver (what the rebuild reads).
+"""
+
+import argparse
+import datetime
+import http.client
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from _setup import BASE_DIR, database_url, prepare
+
+
+def p95(values: list[float]) -> float:
+    values = sorted(values)
+    return values[max(0, int(len(values) * 0.95) - 1)]
+
+
+def bare(sql: str, params=(), runs: int = 5) -> float:
+    from django.db import connection
+
+    timings = []
+    with connection.cursor() as cursor:
+        for _ in range(runs):
+            started = time.perf_counter()
+            cursor.execute(sql, params)
+            cursor.fetchall()
+            timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def timed(call, runs: int) -> list[float]:
+    call()  # warm up
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+ROWS: list[tuple[str, str, float, float]] = []
+
+
+def row(label: str, ours: float, sql_ms: float, unit: str = "ms") -> None:
+    ROWS.append((label, unit, ours, sql_ms))
+    ratio = f"{ours / sql_ms:6.2f}x" if sql_ms else "    -"
+    print(f"  {label:<46} {ours:9.1f} {unit:<5} bare SQL {sql_ms:8.1f} ms  ratio {ratio}", flush=True)
+
+
+RANGE_SQL = (
+    "SELECT district_id, count(*), count(DISTINCT caregiver_id) FROM interventions_contact "
+    "WHERE deleted_at IS NULL AND date BETWEEN %s AND %s GROUP BY district_id"
+)
+
+
+def http_load(base: str, cookie: str, path: str, clients: int, seconds: float) -> tuple[float, float, int]:
+    host, port = base.removeprefix("http://").split(":")
+    timings: list[float] = []
+    errors = [0]
+    stop_at = time.monotonic() + seconds
+
+    def client():
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        while time.monotonic() < stop_at:
+            started = time.perf_counter()
+            connection.request("GET", path, headers={"Cookie": cookie})
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                errors[0] += 1
+            timings.append((time.perf_counter() - started) * 1000)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return len(timings) / (time.monotonic() - started), p95(timings), errors[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--contacts", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--http-seconds", type=float, default=15)
+    parser.add_argument("--reuse", action="store_true")
+    args = parser.parse_args()
+    prepare(args.contacts, reuse=args.reuse)
+    from django.conf import settings
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import Client
+    from django.utils import timezone
+
+    from accounts.models import User
+    from districts.models import District
+    from followup.occasions import facts_rebuild
+    from interventions.models import Contact, InterventionType
+    from interventions.services import contact_log
+
+    total = Contact.objects.count()
+    today = timezone.localdate()
+    print(f"{total:,} contacts; p95 of {args.requests} requests unless said", flush=True)
+    manager = User.objects.get(username="chef.bromma")
+    client = Client()
+    client.force_login(manager)
+    thirty = (today - datetime.timedelta(days=29), today)
+    thirteen = ((today.replace(day=1) - datetime.timedelta(days=365)).replace(day=1), today)
+    views = {
+        "year": ({"kind": "year", "year": today.year}, (today.replace(month=1, day=1), today)),
+        "month": ({"kind": "month", "year": today.year, "month": today.month}, (today.replace(day=1), today)),
+        "custom 30 days": ({"kind": "custom", "start": thirty[0], "end": thirty[1]}, thirty),
+        "custom 13 months": ({"kind": "custom", "start": thirteen[0], "end": thirteen[1]}, thirteen),
+    }
+    for label, (params, (start, end)) in views.items():
+        timings = timed(lambda p=params: client.get("/dashboard/bromma/", p), args.requests)
+        row(f"dashboard, {label}", p95(timings), bare(RANGE_SQL, [start, end]))
+
+    strategist = Client()
+    strategist.force_login(User.objects.get(username="strateg"))
+    year_params, (start, end) = views["year"]
+    timings = timed(lambda: strategist.get("/city/", year_params), args.requests)
+    row("city overview, year", p95(timings), bare(RANGE_SQL, [start, end]))
+
+    consultant = User.objects.get(username="konsulent.bromma")
+    worker = Client()
+    worker.force_login(consultant)
+    list_sql = (
+        "SELECT * FROM interventions_contact WHERE deleted_at IS NULL AND district_id = %s "
+        "ORDER BY date DESC, id DESC LIMIT 50"
+    )
+    bromma = District.objects.get(code="bromma")
+    row("quick log form GET", p95(timed(lambda: worker.get("/log/"), args.requests)), bare(list_sql, [bromma.pk]))
+    row("contacts list", p95(timed(lambda: worker.get("/contacts/"), args.requests)), bare(list_sql, [bromma.pk]))
+
+    advice = InterventionType.objects.get(code="advice")
+    own = consultant.consultant
+    save = {"user": consultant, "consultant": own, "date": today, "channel": "phone", "duration_minutes": 10,
+            "intervention_type": advice, "district": bromma, "target_group": own.target_group}  # fmt: skip
+    insert_sql = (
+        "WITH c AS (INSERT INTO interventions_contact (date, channel, duration_minutes, intervention_type_id, "
+        "consultant_id, district_id, target_group, created_at, updated_at, notes) "
+        "SELECT date, channel, duration_minutes, intervention_type_id, consultant_id, district_id, target_group, "
+        "now(), now(), '' FROM interventions_contact WHERE district_id = %s LIMIT 1 RETURNING id) "
+        "DELETE FROM interventions_contact WHERE id IN (SELECT id FROM c) RETURNING id"
+    )
+    saved = timed(lambda: contact_log(**save), args.requests)
+    row("saving a contact (facts kept in it)", p95(saved), bare(insert_sql, [bromma.pk]))
+
+    # A new contact on the dashboard: the facts are kept in the saving transaction.
+    def shown() -> int:
+        headline = client.get("/dashboard/bromma/", year_params).context["headline"]
+        return next(figure["value"] for figure in headline if figure["name"] == "contacts")
+
+    before = shown()
+    started = time.perf_counter()
+    contact_log(**save)
+    after = shown()
+    print(f"  a logged contact is on the next dashboard read: {after == before + 1} "
+          f"({(time.perf_counter() - started) * 1000:.0f} ms from the save to the page)", flush=True)  # fmt: skip
+
+    started = time.perf_counter()
+    cells = facts_rebuild()
+    rebuild = time.perf_counter() - started
+    rebuild_sql = (
+        "SELECT district_id, date, target_group, caregiver_id, count(*) FROM interventions_contact "
+        "WHERE deleted_at IS NULL GROUP BY 1, 2, 3, 4"
+    )
+    row(f"rebuilding the facts ({cells:,} cells)", rebuild, bare(rebuild_sql, runs=1) / 1000, unit="s")
+
+    # Over HTTP: gunicorn gthread, 8 clients on the year's dashboard.
+    session = SessionStore()
+    session["_auth_user_id"] = str(manager.pk)
+    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_hash"] = manager.get_session_auth_hash()
+    session.create()
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    port = 18_716
+    env = os.environ | {"DJANGO_SETTINGS_MODULE": "anhorigstod.settings.local",
+                        "DATABASE_URL": database_url(args.contacts), "DEBUG": "false",
+                        "ALLOWED_HOSTS": "127.0.0.1", "CONN_MAX_AGE": "60", "CELERY_BROKER_URL": "",
+                        "LOG_LEVEL": "WARNING"}  # fmt: skip
+    command = [sys.executable, "-m", "gunicorn", "anhorigstod.wsgi:application", "--bind", f"127.0.0.1:{port}",
+               "--worker-class", "gthread", "--workers", "2", "--threads", "4", "--timeout", "60"]  # fmt: skip
+    log = Path("/tmp/bench_figures_gunicorn.log")  # noqa: S108 - a bench's own log
+    with log.open("wb") as out:
+        server = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+    try:
+        time.sleep(4)
+        path = f"/dashboard/bromma/?kind=year&year={today.year}"
+        http_load(f"http://127.0.0.1:{port}", cookie, path, 8, 3)  # warm up every worker and thread
+        rate, tail, errors = http_load(f"http://127.0.0.1:{port}", cookie, path, 8, args.http_seconds)
+        sql_ms = bare(RANGE_SQL, [start, end])
+        row(f"HTTP dashboard, 8 clients: req/s ({errors} errors)", rate, 1000 / sql_ms, unit="req/s")
+        row("HTTP dashboard, 8 clients: p95", tail, sql_ms)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()
