@@ -58,9 +58,10 @@ def test_city_overview_query_count_does_not_grow(city, login, django_assert_num_
     figures_rebuild()
     client = login(UserFactory(role=Role.STRATEGIST))
 
-    # 11 (the follow-up figures, summed from the facts: 10 (the facts of the range; the consultants', intervention types' and caregivers' attribute maps; 2 each for the talks, referrals and groups)), 2 for the outcomes per district (precomputed), 1 for the goals
-    # (the districts are the page's), 5 for the collaboration section (per district and for the city as
-    # one, from the same rows).
+    # 19 (the follow-up figures, summed from the facts: the range's facts, the consultants', the
+    # intervention types' and the caregivers' attribute maps, 2 each for the talks, referrals and
+    # groups), 2 for the outcomes per district (precomputed), 1 for the goals (the districts are the
+    # page's), 5 for the collaboration section (per district and for the city as one, from the same rows).
     with django_assert_num_queries(27):
         client.get("/city/", {"kind": "year", "year": 2026})
 

@@ -95,9 +95,10 @@ def test_dashboard_query_count_does_not_grow_with_the_data(city, login, django_a
     figures_rebuild()
     client = login(UserFactory(role=Role.MANAGER, districts=[city["bromma"]]))
 
-    # 19 (the follow-up figures, summed from the facts, of this period and the previous one: 10 (the facts of the range; the consultants', intervention types' and caregivers' attribute maps; 2 each for the talks, referrals and groups) a
-    # period), 2 for the months' approval section (the lock setting,
-    # the months), 5 for the outcomes (precomputed: 2 for this period, 2 for the previous, and the
+    # 35 (the follow-up figures of this period and the previous one, summed from the facts: 10 a period
+    # for the range's facts, the consultants', the intervention types' and the caregivers' attribute
+    # maps, 2 each for the talks, referrals and groups), 2 for the months' approval section (the lock
+    # setting, the months), 5 for the outcomes (precomputed: 2 for this period, 2 for the previous, and the
     # intervention types' names), 1 for the goals, 3 for the representatives' section (register, 2018
     # reference, trainings, trained; it replaces the profile's 1), 5 for the collaboration section
     # (this period and the previous one read together).

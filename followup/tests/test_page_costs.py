@@ -51,7 +51,9 @@ def test_dashboard_and_city_overview_query_counts_do_not_grow(db, login, django_
     # intervention types' names), 1 for the goals, 3 for the representatives' section (register, 2018
     # reference, trainings, trained; it replaces the profile's 1), 5 for the collaboration section
     # (this period and the previous one read together).
-    # The follow-up figures are summed from the facts: 10 (the facts of the range; the consultants', intervention types' and caregivers' attribute maps; 2 each for the talks, referrals and groups) a period.
+    # The follow-up figures are summed from the facts: 10 queries a period (the range's facts, the
+    # consultants', the intervention types' and the caregivers' attribute maps, 2 each for the talks,
+    # referrals and groups).
     with django_assert_num_queries(51):  # the period's budget is one
         manager.get("/dashboard/d0/", {"kind": "year", "year": 2026})
     strategist = login(UserFactory(role=Role.STRATEGIST))
