@@ -2,7 +2,7 @@
 
 Run by hand on a quiet machine (not in CI), on PostgreSQL:
 
-    .venv/bin/python bench/figures.py --contacts 1000000 [--reuse] [--requests 60] [--http-seconds 15]
+    .venv/bin/python bench/figures_engine.py --contacts 1000000 [--reuse] [--requests 60] [--http-seconds 15]
 
 It builds ``anhorigstod_bench_<contacts>`` unless ``--reuse`` finds it (``_setup.prepare``: contacts
 over two years, the facts rebuilt and timed, the follow-up cycle), then prints one row per measure:
