@@ -143,15 +143,20 @@ def facts_read(
     end: datetime.date,
     district_ids: Sequence[int] | None,
     target_groups: Sequence[str] | None,
-    totals_only: bool = False,
+    dimensions: Sequence[str] | None = None,
+    totals: bool = True,
 ) -> RangeFacts:
-    """The facts of every district (or those given) for a range and target groups (None: all); with
-    ``totals_only`` the cell totals alone. One query."""
-    totals = _tiling_q(tiling(start, end, coarsest=Grain.MONTH)) & Q(dimension=TOTAL)
-    if totals_only:
-        facts = OccasionFact.objects.filter(totals)
-    else:
-        facts = OccasionFact.objects.filter((_tiling_q(tiling(start, end)) & ~Q(dimension=TOTAL)) | totals)
+    """The facts of every district (or those given) for a range and target groups (None: all): the
+    cell totals (unless ``totals`` is off) and the dimensions' cells (only ``dimensions``, if given;
+    none if empty). One query."""
+    q = Q(pk__in=[])
+    if totals:
+        q |= _tiling_q(tiling(start, end, coarsest=Grain.MONTH)) & Q(dimension=TOTAL)
+    if dimensions is None:
+        q |= _tiling_q(tiling(start, end)) & ~Q(dimension=TOTAL)
+    elif dimensions:
+        q |= _tiling_q(tiling(start, end)) & Q(dimension__in=list(dimensions))
+    facts = OccasionFact.objects.filter(q)
     if district_ids is not None:
         facts = facts.filter(district_id__in=list(district_ids))
     if target_groups is not None:

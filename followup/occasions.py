@@ -1,66 +1,171 @@
 """Logged contacts as the figures engine's occasions (``figures.facts``), and caregivers' attributes as
-its attribute sets: the one translation, used by the upkeep and by the rebuild alike."""
+its attribute sets: the one translation, used by the upkeep and by the rebuild alike.
+
+A contact's keys say what it counts in besides its cell total:
+
+- ``cc``: the consultant and channel (role and target group are read with the figures, so a
+  consultant's new role needs no rewrite); ``it``: its intervention type;
+- ``talk``: a guidance talk with its caregiver; ``rank``: its place in the caregiver's series of talks
+  in the district (1 for the first), and ``cap``: the cap in force for it. A caregiver has used *k*
+  talks by a day when their rank-*k* talk is on or before it;
+- ``referral``: each referral's destination; ``after_cap``: each referral to healthcare from a contact
+  that is not a talk, on or after the day the caregiver's series reached its cap;
+- ``meeting``: a group meeting's attendance, keyed by the group's kind, the group and the meeting.
+
+Rank and ``after_cap`` depend on the caregiver's other contacts in the district (their *series*):
+the upkeep recomputes a series' occasions before and after each write that touches it.
+"""
 
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from django.db.models import Q
 
 from caregivers.models import Caregiver
 from districts.models import District
 from figures.facts import Occasion, attributes_rebuild, facts_rebuild_district
-from interventions.models import Contact
+from interventions.models import HEALTHCARE_DESTINATIONS, Contact, Referral
 
-# A contact's keys in the facts' dimensions: who logged it on which channel (their role and target group
-# are read when the figures are, so a consultant's change of role needs no rewrite), and its intervention type.
 CONSULTANT_CHANNEL = "cc"
 INTERVENTION = "it"
-# The fields an occasion is made of.
-OCCASION_FIELDS = (
-    "district_id", "date", "target_group", "caregiver_id", "duration_minutes", "consultant_id", "channel",
-    "intervention_type_id", "deleted_at",
-)  # fmt: skip
+TALK = "talk"
+TALK_RANK = "rank"
+TALK_CAP = "cap"
+REFERRAL = "referral"
+AFTER_CAP = "after_cap"
+MEETING = "meeting"
 # The caregivers' attributes the figures break unique caregivers down by.
 CAREGIVER_ATTRIBUTES = ("gender", "age_band", "relation", "condition")
 
+ROW_FIELDS = (
+    "pk", "district_id", "date", "target_group", "caregiver_id", "duration_minutes", "consultant_id", "channel",
+    "intervention_type_id", "talk_number", "talk_cap", "meeting_id", "meeting__group_id", "meeting__group__kind",
+)  # fmt: skip
 
-def _occasion(district_id, day, target_group, caregiver_id, minutes, consultant_id, channel, type_id) -> Occasion:
-    return Occasion(
-        district_id=district_id,
-        day=day,
-        target_group=target_group,
-        caregiver_id=caregiver_id,
-        minutes=minutes,
-        keys=((CONSULTANT_CHANNEL, f"{consultant_id}:{channel}"), (INTERVENTION, str(type_id))),
+
+@dataclass(frozen=True)
+class ContactRow:
+    pk: int
+    district_id: int
+    date: datetime.date
+    target_group: str
+    caregiver_id: int | None
+    duration_minutes: int
+    consultant_id: int
+    channel: str
+    intervention_type_id: int
+    talk_number: int | None
+    talk_cap: int | None
+    meeting_id: int | None
+    group_id: int | None
+    group_kind: str | None
+
+    @property
+    def is_talk(self) -> bool:
+        return self.talk_number is not None and self.caregiver_id is not None
+
+
+def occasions_of(rows: Iterable[ContactRow], referrals: dict[int, list[str]]) -> Iterator[Occasion]:
+    """The occasions of live contacts, with their referrals' destinations by contact. A named contact's
+    whole series (its caregiver's live contacts in its district) must be among the rows."""
+    rows = list(rows)
+    series: dict[tuple[int, int], list[ContactRow]] = defaultdict(list)
+    for row in rows:
+        if row.caregiver_id is not None:
+            series[(row.caregiver_id, row.district_id)].append(row)
+    rank: dict[int, int] = {}
+    capped_on: dict[tuple[int, int], datetime.date] = {}
+    for pair, contacts in series.items():
+        talks = sorted((r for r in contacts if r.is_talk), key=lambda r: (r.date, r.pk))
+        for place, talk in enumerate(talks, start=1):
+            rank[talk.pk] = place
+        capped = [t.date for t in talks if t.talk_number == t.talk_cap]
+        if capped:
+            capped_on[pair] = min(capped)
+    for row in rows:
+        keys = [
+            (CONSULTANT_CHANNEL, f"{row.consultant_id}:{row.channel}"),
+            (INTERVENTION, str(row.intervention_type_id)),
+        ]
+        if row.is_talk:
+            keys += [(TALK, ""), (TALK_RANK, str(rank[row.pk])), (TALK_CAP, str(row.talk_cap))]
+        capped = capped_on.get((row.caregiver_id, row.district_id))
+        for destination in referrals.get(row.pk, ()):
+            keys.append((REFERRAL, destination))
+            if destination in HEALTHCARE_DESTINATIONS and not row.is_talk and capped and capped <= row.date:
+                keys.append((AFTER_CAP, ""))
+        if row.meeting_id is not None:
+            keys.append((MEETING, f"{row.group_kind}:{row.group_id}:{row.meeting_id}"))
+        yield Occasion(
+            district_id=row.district_id,
+            day=row.date,
+            target_group=row.target_group,
+            caregiver_id=row.caregiver_id,
+            minutes=row.duration_minutes,
+            keys=tuple(sorted(keys)),
+        )
+
+
+def _rows(contacts, *, live: bool = True) -> list[ContactRow]:
+    if live:
+        contacts = contacts.filter(deleted_at__isnull=True)
+    return [ContactRow(*values) for values in contacts.values_list(*ROW_FIELDS)]
+
+
+def _referrals(contact_ids) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = defaultdict(list)
+    for contact_id, destination in Referral.objects.filter(contact_id__in=contact_ids).values_list(
+        "contact_id", "destination"
+    ):
+        found[contact_id].append(destination)
+    return found
+
+
+def _series_q(pairs: Iterable[tuple[int, int]]) -> Q:
+    q = Q(pk__in=[])
+    for caregiver_id, district_id in pairs:
+        q |= Q(caregiver_id=caregiver_id, district_id=district_id)
+    return q
+
+
+def series_occasions(
+    *, pairs: Iterable[tuple[int | None, int]] = (), contact_ids: Iterable[int | None] = (), deleted: bool = False
+) -> list[Occasion]:
+    """The occasions, as the rows are now, of the series of these (caregiver, district) pairs and of
+    the contacts given (anonymous ones have no series); with ``deleted``, of the contacts given as
+    they counted before their deletion (bulk deletions: meetings' attendees, in no talk series).
+    Two queries."""
+    pairs = {(c, d) for c, d in pairs if c is not None}
+    ids = [pk for pk in contact_ids if pk is not None]
+    if not pairs and not ids:
+        return []
+    contacts = (
+        Contact.objects.filter(pk__in=ids) if deleted else Contact.objects.filter(_series_q(pairs) | Q(pk__in=ids))
     )
-
-
-def occasion_of(values: dict) -> Occasion | None:
-    """The occasion of a contact's ``OCCASION_FIELDS`` values; None for a deleted contact (it counts nowhere)."""
-    if values.get("deleted_at") is not None:
-        return None
-    return _occasion(*(values[name] for name in OCCASION_FIELDS[:-1]))
-
-
-def contact_values(contact: Contact) -> dict:
-    return {name: getattr(contact, name) for name in OCCASION_FIELDS}
+    rows = _rows(contacts, live=not deleted)
+    return list(occasions_of(rows, _referrals([r.pk for r in rows])))
 
 
 def occasions_still_met(pairs: set[tuple[int, int]], first: datetime.date, last: datetime.date) -> list[Occasion]:
     """The live contacts of these (caregiver, district) pairs between two days, as occasions."""
-    q = Q(pk__in=[])
-    for caregiver_id, district_id in pairs:
-        q |= Q(caregiver_id=caregiver_id, district_id=district_id)
-    rows = Contact.objects.filter(q, deleted_at__isnull=True, date__range=(first, last))
-    return [_occasion(*row) for row in rows.values_list(*OCCASION_FIELDS[:-1])]
+    return [o for o in series_occasions(pairs=pairs) if first <= o.day <= last]
 
 
 def _occasions_of_district(contacts, district_id: int) -> Iterator[Occasion]:
-    rows = contacts.filter(district_id=district_id, deleted_at__isnull=True).values_list(*OCCASION_FIELDS[:-1])
-    for row in rows.order_by().iterator(chunk_size=20_000):
-        yield _occasion(*row)
+    rows = _rows(contacts.filter(district_id=district_id).order_by())
+    referrals: dict[int, list[str]] = defaultdict(list)
+    for contact_id, destination in (
+        Referral.objects.filter(contact__district_id=district_id, contact__deleted_at__isnull=True)
+        .values_list("contact_id", "destination")
+        .order_by()
+        .iterator(chunk_size=20_000)
+    ):
+        referrals[contact_id].append(destination)
+    return occasions_of(rows, referrals)
 
 
 def caregiver_attributes(caregiver: Caregiver | dict) -> dict[str, str]:
@@ -68,16 +173,13 @@ def caregiver_attributes(caregiver: Caregiver | dict) -> dict[str, str]:
     return {name: str(get(name)) for name in CAREGIVER_ATTRIBUTES}
 
 
-def facts_rebuild(*, district_ids: Iterable[int] | None = None, contacts=None, caregivers=None, districts=None) -> int:
+def facts_rebuild(*, district_ids: Iterable[int] | None = None) -> int:
     """Recompute the facts from the rows: every district's occasions (or those given) and the
-    caregivers' attribute sets. Return the cells written. The managers can be a migration's models."""
-    contacts = Contact.objects if contacts is None else contacts
-    caregivers = Caregiver.objects if caregivers is None else caregivers
-    districts = District.objects if districts is None else districts
+    caregivers' attribute sets. Return the cells written."""
     if district_ids is None:
-        district_ids = list(districts.order_by("pk").values_list("pk", flat=True))
-    cells = sum(facts_rebuild_district(d, _occasions_of_district(contacts, d)) for d in district_ids)
-    rows = caregivers.values_list("pk", *CAREGIVER_ATTRIBUTES).order_by().iterator(chunk_size=20_000)
+        district_ids = list(District.objects.order_by("pk").values_list("pk", flat=True))
+    cells = sum(facts_rebuild_district(d, _occasions_of_district(Contact.objects, d)) for d in district_ids)
+    rows = Caregiver.objects.values_list("pk", *CAREGIVER_ATTRIBUTES).order_by().iterator(chunk_size=20_000)
     attributes_rebuild(
         (name, str(value), pk) for pk, *values in rows for name, value in zip(CAREGIVER_ATTRIBUTES, values, strict=True)
     )

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Count, Exists, F, Max, OuterRef, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pyroaring import BitMap
@@ -24,18 +24,15 @@ from figures.facts import TOTAL, RangeFacts, Tally, attribute_sets, facts_read
 from figures.periods import Period
 from figures.snapshots import figures_for
 from interventions.models import (
-    HEALTHCARE_DESTINATIONS,
-    Contact,
     DistrictOffering,
     Group,
     GroupKind,
     InterventionType,
-    Referral,
 )
 from interventions.selectors import coverage_matrix
 from representatives.selectors import representative_figures
 
-from .occasions import CONSULTANT_CHANNEL, INTERVENTION
+from .occasions import AFTER_CAP, CONSULTANT_CHANNEL, INTERVENTION, MEETING, REFERRAL, TALK, TALK_CAP, TALK_RANK
 
 
 @dataclass(frozen=True)
@@ -88,17 +85,8 @@ def consultant_facts(*, user, on: datetime.date | None = None) -> ConsultantFact
 DEFINITIONS_VERSION = 3
 
 TargetGroups = str | Sequence[str] | None  # one target group, several, or (None) all
-
-
-def _contacts_in(*, period: Period, target_group: TargetGroups, district_ids: Iterable[int] | None):
-    contacts = Contact.objects.filter(deleted_at__isnull=True, date__range=(period.start, period.end))
-    if district_ids is not None:
-        contacts = contacts.filter(district_id__in=list(district_ids))
-    if isinstance(target_group, str):
-        contacts = contacts.filter(target_group=target_group)
-    elif target_group:
-        contacts = contacts.filter(target_group__in=list(target_group))
-    return contacts
+# Before the first day any talk series can have begun: a series' history is read from here.
+HISTORY_START = datetime.date(2000, 1, 1)
 
 
 def empty_figures() -> dict:
@@ -154,12 +142,9 @@ def district_figures(
     """
     if district_ids is not None:
         district_ids = list(district_ids)
-    contacts = _contacts_in(period=period, target_group=target_group, district_ids=district_ids)
     figures: dict[int, dict] = defaultdict(empty_figures)
     _occasion_figures(figures, period=period, target_group=target_group, district_ids=district_ids, combined=combined)
-    _talk_figures(figures, contacts=contacts, period=period, district_ids=district_ids, combined=combined)
-    _referral_figures(figures, contacts=contacts, combined=combined)
-    _group_figures(figures, contacts=contacts, period=period, district_ids=district_ids, combined=combined)
+    _circles_at_max(figures, period=period, district_ids=district_ids, combined=combined)
     return dict(figures)
 
 
@@ -187,11 +172,18 @@ def _per_unit(facts: RangeFacts, *, combined: bool) -> dict[int, tuple[dict, dic
 def _occasion_figures(figures, *, period: Period, target_group: TargetGroups, district_ids, combined: bool) -> None:
     """The figures of the occasions themselves, summed from the facts (``figures.facts``) of the range:
     contacts, minutes, anonymous contacts and unique caregivers, in all and by channel, consultant,
-    role, target group, intervention type and month, and the unique caregivers by their attributes.
-    Four queries, whatever the number of contacts."""
+    role, target group, intervention type and month, and the unique caregivers by their attributes;
+    the guidance talks, referrals and group meetings (``_series_figures``). Five queries, whatever the
+    number of contacts."""
     facts = facts_read(
         start=period.start, end=period.end, district_ids=district_ids, target_groups=_target_groups(target_group)
     )
+    # The talk series up to the period's end, of every target group: what each caregiver has used.
+    history = facts_read(
+        start=HISTORY_START, end=period.end, district_ids=district_ids, target_groups=None,
+        dimensions=(TALK_RANK, TALK_CAP), totals=False,
+    )  # fmt: skip
+    _series_figures(figures, facts=facts, history=history, combined=combined)
     consultants = {
         str(pk): (role, group) for pk, role, group in Consultant.objects.values_list("pk", "role", "target_group")
     }
@@ -225,6 +217,68 @@ def _occasion_figures(figures, *, period: Period, target_group: TargetGroups, di
             f["caregivers_by"][attribute] = {value: n for value, n in counts.items() if n}
 
 
+def _groups_by_kind(groups: dict, kinds: dict) -> None:
+    for kind, found in kinds.items():
+        counts = {"groups": len(found["groups"]), "meetings": len(found["meetings"]), "attendance": found["attendance"]}
+        groups["by_kind"][kind] = counts
+        # A meeting belongs to one group of one kind, so the kinds add up.
+        groups["meetings"] += counts["meetings"]
+        groups["attendance"] += counts["attendance"]
+
+
+def _kinds() -> dict:
+    return defaultdict(lambda: {"groups": set(), "meetings": set(), "attendance": 0})
+
+
+def _series_figures(figures, *, facts: RangeFacts, history: RangeFacts, combined: bool) -> None:
+    """The guidance talks, referrals and group meetings of the range, from the facts. Talks stay counted
+    per district even for the scope as one (the cap is a district's: a caregiver's talks in two
+    districts are two series); a group meeting is one meeting however many districts are read."""
+    scope_kinds = _kinds()
+    for district_id, cells in facts.cells.items():
+        f = figures[SCOPE if combined else district_id]
+        kinds = scope_kinds if combined else _kinds()
+        talked = BitMap()
+        for (_group, dimension, key), tally in cells.items():
+            if dimension == TALK:
+                f["talks"]["talks"] += tally.contacts
+                talked |= tally.caregivers
+            elif dimension == REFERRAL:
+                f["referrals"][key] = f["referrals"].get(key, 0) + tally.contacts
+            elif dimension == AFTER_CAP:
+                f["talks"]["referrals_after_cap"] += tally.contacts
+            elif dimension == MEETING:
+                kind, group_id, meeting_id = key.split(":")
+                kinds[kind]["groups"].add(group_id)
+                kinds[kind]["meetings"].add(meeting_id)
+                kinds[kind]["attendance"] += tally.contacts
+        if talked:
+            _talks_used(f["talks"], talked, history.cells.get(district_id, {}))
+        if not combined:
+            _groups_by_kind(f["groups"], kinds)
+    if combined and scope_kinds:
+        _groups_by_kind(figures[SCOPE]["groups"], scope_kinds)
+
+
+def _talks_used(talks: dict, talked: BitMap, history: dict) -> None:
+    """Caregivers with a talk in the period, by the talks they have used up to its end, and those at the
+    cap in force by then: a caregiver has used *k* when their rank-*k* talk is on or before the end."""
+    ranks: dict[int, BitMap] = defaultdict(BitMap)
+    caps: dict[int, BitMap] = defaultdict(BitMap)
+    for (_group, dimension, key), tally in history.items():
+        (ranks if dimension == TALK_RANK else caps)[int(key)] |= tally.caregivers
+    reached = [talked.intersection_cardinality(ranks[k]) for k in range(1, max(ranks, default=0) + 1)]
+    for k, n in enumerate(reached, start=1):
+        used = n - (reached[k] if k < len(reached) else 0)
+        if used:
+            talks["used"][str(k)] = talks["used"].get(str(k), 0) + used
+    talks["caregivers"] += len(talked)
+    higher = BitMap()
+    for cap in sorted(caps, reverse=True):  # each caregiver at the highest cap of their talks
+        talks["at_cap"] += len(talked & (caps[cap] - higher) & ranks.get(cap, BitMap()))
+        higher |= caps[cap]
+
+
 def caregivers_reached(
     *, period: Period, target_group: TargetGroups, district_ids: Iterable[int] | None, combined: bool = False
 ) -> dict[int, dict]:
@@ -235,7 +289,7 @@ def caregivers_reached(
         end=period.end,
         district_ids=None if district_ids is None else list(district_ids),
         target_groups=_target_groups(target_group),
-        totals_only=True,
+        dimensions=(),
     )
     return {
         unit: {"caregivers": len(BitMap.union(BitMap(), *(t.caregivers for t in cells.values())))}
@@ -259,71 +313,9 @@ def city_figures(*, period: Period) -> dict:
     }
 
 
-def _talk_figures(figures, *, contacts, period: Period, district_ids, combined: bool) -> None:
-    """Caregivers with a guidance talk in the period, by the talks they have used up to its end."""
-    talked = contacts.filter(talk_number__isnull=False, caregiver__isnull=False)
-    for row in _grouped(talked, combined=combined, n=Count("pk")):
-        figures[row["unit"]]["talks"]["talks"] = row["n"]
-    history = Contact.objects.filter(
-        deleted_at__isnull=True,
-        talk_number__isnull=False,
-        date__lte=period.end,
-        caregiver_id__in=talked.values("caregiver_id"),
-    )
-    if district_ids is not None:
-        history = history.filter(district_id__in=district_ids)
-    per_caregiver = (
-        history.filter(
-            Exists(talked.filter(caregiver_id=OuterRef("caregiver_id"), district_id=OuterRef("district_id")))
-        )
-        .values("district_id", "caregiver_id")
-        .annotate(used=Count("pk"), cap=Max("talk_cap"))
-        .order_by()
-    )
-    # One row per caregiver and district: streamed, never held in memory at once (millions at scale).
-    for row in per_caregiver.values("district_id", "used", "cap").iterator(chunk_size=10_000):
-        talks = figures[SCOPE if combined else row["district_id"]]["talks"]
-        used = str(row["used"])  # text keys: the figures are stored as JSON as they are
-        talks["used"][used] = talks["used"].get(used, 0) + 1
-        talks["caregivers"] += 1
-        talks["at_cap"] += row["used"] >= row["cap"]
-
-
-def _referral_figures(figures, *, contacts, combined: bool) -> None:
-    referrals = Referral.objects.filter(contact__in=contacts)
-    in_district = "contact__district_id"
-    for row in _grouped(referrals, "destination", combined=combined, district_field=in_district, n=Count("pk")):
-        figures[row["unit"]]["referrals"][row["destination"]] = row["n"]
-    # A referral to healthcare for a caregiver who had used every talk of the cap by that day.
-    capped = Contact.objects.filter(
-        deleted_at__isnull=True,
-        caregiver_id=OuterRef("contact__caregiver_id"),
-        district_id=OuterRef("contact__district_id"),
-        talk_number=F("talk_cap"),
-        date__lte=OuterRef("contact__date"),
-    )
-    after_cap = referrals.filter(destination__in=HEALTHCARE_DESTINATIONS, contact__talk_number__isnull=True)
-    after_cap = after_cap.filter(Exists(capped))
-    for row in _grouped(after_cap, combined=combined, district_field=in_district, n=Count("pk")):
-        figures[row["unit"]]["talks"]["referrals_after_cap"] = row["n"]
-
-
-def _group_figures(figures, *, contacts, period: Period, district_ids, combined: bool) -> None:
-    """Groups and circles that met in the period, their meetings and attendance, by kind."""
-    meeting_contacts = contacts.filter(meeting__isnull=False)
-    for row in _grouped(
-        meeting_contacts,
-        combined=combined,
-        expressions={"kind": F("meeting__group__kind")},
-        groups=Count("meeting__group_id", distinct=True),
-        meetings=Count("meeting_id", distinct=True),
-        attendance=Count("pk"),
-    ):
-        groups = figures[row["unit"]]["groups"]
-        groups["by_kind"][row["kind"]] = {k: row[k] for k in ("groups", "meetings", "attendance")}
-        # A meeting belongs to one group of one kind, so the kinds add up.
-        groups["meetings"] += row["meetings"]
-        groups["attendance"] += row["attendance"]
+def _circles_at_max(figures, *, period: Period, district_ids, combined: bool) -> None:
+    """Circles that met in the period and have held all the meetings they may (from the groups' own
+    rows: a few per district)."""
     circles = Group.objects.filter(deleted_at__isnull=True, kind=GroupKind.CIRCLE, max_meetings__isnull=False).annotate(
         held=Count("meetings", filter=Q(meetings__deleted_at__isnull=True, meetings__date__lte=period.end)),
         in_period=Count(

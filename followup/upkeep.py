@@ -10,7 +10,7 @@ writing transaction, so a refused or rolled-back write leaves none.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections import Counter
 
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
@@ -22,7 +22,7 @@ from approvals.signals import month_reopened
 from caregivers.models import Caregiver, SupportContactOffer
 from consultants.models import Consultant
 from figures.facts import attributes_change, facts_change
-from interventions.models import Contact
+from interventions.models import Contact, Referral
 from interventions.signals import contacts_bulk_written
 from outcomes.models import FollowUpAnswer, TalkScore
 
@@ -35,68 +35,112 @@ from .marks import (
     figures_mark_talk_score,
 )
 from .models import FollowupReport, ReportStatus
-from .occasions import (
-    OCCASION_FIELDS,
-    caregiver_attributes,
-    contact_values,
-    occasion_of,
-    occasions_still_met,
-)
+from .occasions import caregiver_attributes, occasions_still_met, series_occasions
 
 # --- Contacts -----------------------------------------------------------------------------------
-# A contact is an occasion in the facts, kept here in the writing transaction: where it counted before
-# the write (``pre_save``, from the stored row) it no longer does, and where it counts after it does.
-# It also marks the months its other figures reach (talk series, meetings): a new contact where it is
-# dated (and on, if it is a talk or a meeting's); an edited or deleted one also moves its talk series'
-# scored months (``figures_mark_contact(series=True)``).
+# A contact is an occasion in the facts, kept here in the writing transaction. Its keys depend on its
+# caregiver's other contacts in the district (its series: a talk's rank, a referral after the cap), so
+# a write recomputes the occasions of the series it touches before the write (``pre_save``) and after
+# it, and the facts take the difference. A contact also marks the months its other figures reach (the
+# outcome figures): a new contact where it is dated (and on, if it is a talk or a meeting's); an edited
+# or deleted one also moves its talk series' scored months (``figures_mark_contact(series=True)``).
 _CONTACT_FIELDS = ("district_id", "date", "talk_number", "meeting_id", "caregiver_id")
-_STORED_FIELDS = tuple(dict.fromkeys((*_CONTACT_FIELDS, *OCCASION_FIELDS)))
 
 
 def _keep_facts(*, added: list, removed: list) -> None:
-    added, removed = [o for o in added if o is not None], [o for o in removed if o is not None]
-    if added != removed:  # an edit that moves nothing (a note, a talk's number) changes no fact
+    # What both sides share counts as it did: an edit of a note, or the rest of a series, changes no fact.
+    after, before = Counter(added), Counter(removed)
+    added, removed = list((after - before).elements()), list((before - after).elements())
+    if added or removed:
         facts_change(added=added, removed=removed, still_met=occasions_still_met)
+
+
+def _before(instance, pairs: set, contact_ids: list) -> None:
+    instance._facts_before = (pairs, contact_ids, series_occasions(pairs=pairs, contact_ids=contact_ids))
+
+
+def _after(instance) -> None:
+    if "_facts_before" in instance.__dict__:
+        pairs, contact_ids, before = instance.__dict__.pop("_facts_before")
+        _keep_facts(added=series_occasions(pairs=pairs, contact_ids=contact_ids), removed=before)
 
 
 @receiver(pre_save, sender=Contact)
 def _contact_before(sender, instance: Contact, raw: bool = False, **kwargs) -> None:
-    if raw or not instance.pk:
+    if raw:
         return
-    stored = Contact.objects.filter(pk=instance.pk).values(*_STORED_FIELDS).first()
-    if stored is not None:
-        instance._occasion_before = occasion_of(stored)
-        figures_mark_contact(Contact(**{name: stored[name] for name in _CONTACT_FIELDS}), series=True)
+    pairs = {(instance.caregiver_id, instance.district_id)}
+    if instance.pk:
+        stored = Contact.objects.filter(pk=instance.pk).values(*_CONTACT_FIELDS).first()
+        if stored is not None:
+            pairs.add((stored["caregiver_id"], stored["district_id"]))
+            figures_mark_contact(Contact(**stored), series=True)
+    _before(instance, pairs, [instance.pk])
 
 
 @receiver(post_save, sender=Contact)
 def _contact_saved(sender, instance: Contact, raw: bool = False, created: bool = False, **kwargs) -> None:
     if raw:
         return
-    _keep_facts(
-        added=[occasion_of(contact_values(instance))], removed=[instance.__dict__.pop("_occasion_before", None)]
-    )
+    pairs, contact_ids, before = instance._facts_before
+    instance._facts_before = (pairs, [*contact_ids, instance.pk], before)  # a new contact has its id now
+    _after(instance)
     figures_mark_contact(instance, series=not created)
+
+
+@receiver(pre_delete, sender=Contact)
+def _contact_deleting(sender, instance: Contact, **kwargs) -> None:
+    _before(instance, {(instance.caregiver_id, instance.district_id)}, [instance.pk])
 
 
 @receiver(post_delete, sender=Contact)
 def _contact_deleted(sender, instance: Contact, **kwargs) -> None:
-    _keep_facts(added=[], removed=[occasion_of(contact_values(instance))])
+    _after(instance)
     figures_mark_contact(instance, series=True)
 
 
 @receiver(contacts_bulk_written, sender=Contact)
 def _contacts_bulk(sender, contacts: list[Contact], action: str, **kwargs) -> None:
-    # Created contacts count from now on; deleted ones (their deletion already written) no longer do.
-    occasions = [occasion_of(contact_values(c) | {"deleted_at": None}) for c in contacts]
-    _keep_facts(added=occasions if action == "create" else [], removed=occasions if action == "delete" else [])
-    # A meeting's attendees: one contact per attendee on one day; mark each distinct place once.
+    # A meeting's attendees: in no talk series and with no referral, so their own occasions are all
+    # that changes. Created ones count from now on; deleted ones (already written so) no longer do.
+    ids = [contact.pk for contact in contacts]
+    if action == "create":
+        _keep_facts(added=series_occasions(contact_ids=ids), removed=[])
+    elif action == "delete":
+        _keep_facts(added=[], removed=series_occasions(contact_ids=ids, deleted=True))
+    # One contact per attendee on one day; mark each distinct place once.
     seen = set()
     for contact in contacts:
         key = tuple(getattr(contact, name) for name in _CONTACT_FIELDS[:4])
         if key not in seen:
             seen.add(key)
             figures_mark_contact(contact)
+
+
+# A referral changes its contact's keys (and, to healthcare, its series' after the cap).
+def _referral_series(instance: Referral) -> tuple[set, list]:
+    contact = Contact.objects.filter(pk=instance.contact_id).values("caregiver_id", "district_id").first() or {}
+    return {(contact.get("caregiver_id"), contact.get("district_id"))}, [instance.contact_id]
+
+
+@receiver(pre_save, sender=Referral)
+def _referral_before(sender, instance: Referral, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        _before(instance, *_referral_series(instance))
+
+
+@receiver(pre_delete, sender=Referral)
+def _referral_deleting(sender, instance: Referral, origin=None, **kwargs) -> None:
+    # Deleted with its contact: the contact's own receivers count the change once.
+    if not isinstance(origin, Contact) and getattr(origin, "model", None) is not Contact:
+        _before(instance, *_referral_series(instance))
+
+
+@receiver(post_save, sender=Referral)
+@receiver(post_delete, sender=Referral)
+def _referral_after(sender, instance: Referral, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        _after(instance)
 
 
 # --- Caregivers and their support-contact offers ------------------------------------------------
@@ -124,15 +168,14 @@ def _caregiver_saved(sender, instance: Caregiver, raw: bool = False, created: bo
 
 @receiver(pre_delete, sender=Caregiver)
 def _caregiver_deleting(sender, instance: Caregiver, **kwargs) -> None:
-    # Their contacts stay, anonymous (SET_NULL, by an UPDATE that sends no signal): remember them.
-    contacts = Contact.objects.filter(caregiver_id=instance.pk, deleted_at__isnull=True)
-    instance._occasions_before = [occasion_of(values) for values in contacts.values(*OCCASION_FIELDS)]
+    # Their contacts stay, anonymous (SET_NULL, by an UPDATE that sends no signal).
+    contacts = list(Contact.objects.filter(caregiver_id=instance.pk).values_list("pk", "district_id"))
+    _before(instance, {(instance.pk, district_id) for _pk, district_id in contacts}, [pk for pk, _d in contacts])
 
 
 @receiver(post_delete, sender=Caregiver)
 def _caregiver_deleted(sender, instance: Caregiver, **kwargs) -> None:
-    before = instance.__dict__.pop("_occasions_before", [])
-    _keep_facts(added=[replace(o, caregiver_id=None) for o in before], removed=before)
+    _after(instance)
     attributes_change(caregiver_id=instance.pk, before=caregiver_attributes(instance), after=None)
 
 

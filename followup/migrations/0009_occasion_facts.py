@@ -1,6 +1,9 @@
-"""The occasion figures are summed from the facts (figures 0002) from now on. They are
-built here from the rows already logged (with the rebuild of today, on the migration's own models of
-the rows), and the upkeep keeps them in every writing transaction from then on."""
+"""The occasion figures are summed from the facts (figures 0002) from now on. They are built here from
+the rows already logged, and the upkeep keeps them in every writing transaction from then on.
+
+The build is today's rebuild (``followup.occasions.facts_rebuild``) on today's models: run in order
+on a database at this migration, they match its tables; ``rebuild_figures`` builds them anew at any time.
+"""
 
 from django.db import migrations
 
@@ -8,11 +11,7 @@ from django.db import migrations
 def build_facts(apps, schema_editor):
     from followup.occasions import facts_rebuild
 
-    facts_rebuild(
-        contacts=apps.get_model("interventions", "Contact").objects,
-        caregivers=apps.get_model("caregivers", "Caregiver").objects,
-        districts=apps.get_model("districts", "District").objects,
-    )
+    facts_rebuild()
 
 
 class Migration(migrations.Migration):

@@ -116,6 +116,21 @@ def test_the_kept_facts_equal_a_rebuild_after_every_kind_of_write(work):
     group_meeting_delete(meeting=meeting, user=user)
     _assert_kept_equals_a_rebuild()
 
+    # A talk series: a talk's rank and a referral after the cap hang on the caregiver's other contacts.
+    talks = [log(caregiver=bo, intervention_type=work["talks"], date=datetime.date(2026, 4, day)) for day in (1, 2, 3)]
+    after_cap = log(caregiver=bo, date=datetime.date(2026, 4, 9), referral_destination="doctor")
+    _assert_kept_equals_a_rebuild()
+    assert district_figures(period=Period.month(2026, 4))[bromma.pk]["talks"]["referrals_after_cap"] == 1
+    contact_update(contact=talks[1], user=user, date=datetime.date(2026, 4, 20))  # moved after the referral
+    _assert_kept_equals_a_rebuild()
+    contact_delete(contact=talks[0], user=user)  # the later talks move up a rank
+    _assert_kept_equals_a_rebuild()
+    april = district_figures(period=Period.month(2026, 4))[bromma.pk]["talks"]
+    # Two talks used of three; the referral still follows the talk numbered at the cap (on April 3).
+    assert (april["used"], april["at_cap"], april["referrals_after_cap"]) == ({"2": 1}, 0, 1)
+    contact_update(contact=after_cap, user=user, referral_destination="")  # its referral withdrawn
+    _assert_kept_equals_a_rebuild()
+
     caregiver_update(caregiver=bo, user=user, districts=[bromma, farsta], gender="woman", relation="child")
     _assert_kept_equals_a_rebuild()
     talk_score_record(talk=talk, user=user, ors=12, srs=30)
@@ -216,9 +231,10 @@ def test_saving_a_contact_keeps_its_facts_in_a_fixed_number_of_queries(work, dja
     contact_log(**values, caregiver=anna, date=datetime.date(2026, 3, 5))
 
     # 19 for the update itself (its checks, the stored row, the audit entry, the save, the stale marks);
-    # 8 for the facts: the caregiver's remaining contacts, the district's lock, the cells, the emptied
-    # ones deleted, the others updated, the new ones inserted, and the savepoint around them.
-    with django_assert_num_queries(27):
+    # 13 for the facts: the caregiver's series with its referrals before the save and after it, the
+    # caregiver's remaining contacts (2), the district's lock, the cells, the emptied ones deleted, the
+    # others updated, the new ones inserted, and the savepoint around them.
+    with django_assert_num_queries(32):
         contact_update(contact=contact, user=work["user"], date=datetime.date(2026, 4, 1))
 
 

@@ -63,7 +63,7 @@ def test_a_worker_killed_mid_compile_is_told_and_the_next_worker_finishes_the_re
         consultant = ConsultantFactory(home_district=district)
         for day in range(n):
             ContactFactory(district=district, consultant=consultant, date=datetime.date(2025, 3, 1 + day))
-    figures_rebuild()  # the districts' figures are precomputed; the scope's are read from the contacts
+    figures_rebuild()
     client.force_login(UserFactory(role=Role.STRATEGIST))
 
     def status() -> dict:
@@ -71,10 +71,10 @@ def test_a_worker_killed_mid_compile_is_told_and_the_next_worker_finishes_the_re
 
     queue = f"test-{uuid.uuid4().hex[:8]}"  # this test's own queue: no other test's messages
     app.conf.task_default_queue = queue
-    # Hold the contacts table so the first worker stops at the districts' figures (progress 5 %), after
-    # it has claimed the report and opened its snapshot: in the middle of the compile.
+    # Hold the facts table so the first worker stops at the districts' figures (progress 5 %), after it
+    # has claimed the report and opened its snapshot: in the middle of the compile.
     lock = psycopg.connect(database_url().replace("postgres://", "postgresql://"), autocommit=False)
-    lock.execute("LOCK TABLE interventions_contact IN ACCESS EXCLUSIVE MODE")
+    lock.execute("LOCK TABLE figures_occasionfact IN ACCESS EXCLUSIVE MODE")
     log = tmp_path / "workers.log"
     first = _start_worker(app.conf.broker_url, queue, log)
     try:
