@@ -10,7 +10,8 @@ A contact's keys say what it counts in besides its cell total:
   talks by a day when their rank-*k* talk is on or before it;
 - ``referral``: each referral's destination; ``after_cap``: each referral to healthcare from a contact
   that is not a talk, on or after the day the caregiver's series reached its cap;
-- ``meeting``: a group meeting's attendance, keyed by the group's kind, the group and the meeting.
+- ``meeting``: a group meeting's attendance, keyed by the group's kind (the meetings and groups
+  themselves are counted from their own rows: a few thousand a year).
 
 Rank and ``after_cap`` depend on the caregiver's other contacts in the district (their *series*):
 the upkeep recomputes a series' occasions before and after each write that touches it.
@@ -99,7 +100,7 @@ def occasions_of(rows: Iterable[ContactRow], referrals: dict[int, list[str]]) ->
             if destination in HEALTHCARE_DESTINATIONS and not row.is_talk and capped and capped <= row.date:
                 keys.append((AFTER_CAP, ""))
         if row.meeting_id is not None:
-            keys.append((MEETING, f"{row.group_kind}:{row.group_id}:{row.meeting_id}"))
+            keys.append((MEETING, row.group_kind))
         yield Occasion(
             district_id=row.district_id,
             day=row.date,

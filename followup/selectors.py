@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pyroaring import BitMap
@@ -24,9 +24,11 @@ from figures.facts import TOTAL, RangeFacts, Tally, attribute_sets, facts_read
 from figures.periods import Period
 from figures.snapshots import figures_for
 from interventions.models import (
+    Contact,
     DistrictOffering,
     Group,
     GroupKind,
+    GroupMeeting,
     InterventionType,
 )
 from interventions.selectors import coverage_matrix
@@ -144,6 +146,7 @@ def district_figures(
         district_ids = list(district_ids)
     figures: dict[int, dict] = defaultdict(empty_figures)
     _occasion_figures(figures, period=period, target_group=target_group, district_ids=district_ids, combined=combined)
+    _meeting_figures(figures, period=period, target_group=target_group, district_ids=district_ids, combined=combined)
     _circles_at_max(figures, period=period, district_ids=district_ids, combined=combined)
     return dict(figures)
 
@@ -173,8 +176,8 @@ def _occasion_figures(figures, *, period: Period, target_group: TargetGroups, di
     """The figures of the occasions themselves, summed from the facts (``figures.facts``) of the range:
     contacts, minutes, anonymous contacts and unique caregivers, in all and by channel, consultant,
     role, target group, intervention type and month, and the unique caregivers by their attributes;
-    the guidance talks, referrals and group meetings (``_series_figures``). Five queries, whatever the
-    number of contacts."""
+    the guidance talks, referrals and group meetings' attendance (``_series_figures``). Five queries,
+    whatever the number of contacts."""
     facts = facts_read(
         start=period.start, end=period.end, district_ids=district_ids, target_groups=_target_groups(target_group)
     )
@@ -217,27 +220,30 @@ def _occasion_figures(figures, *, period: Period, target_group: TargetGroups, di
             f["caregivers_by"][attribute] = {value: n for value, n in counts.items() if n}
 
 
-def _groups_by_kind(groups: dict, kinds: dict) -> None:
-    for kind, found in kinds.items():
-        counts = {"groups": len(found["groups"]), "meetings": len(found["meetings"]), "attendance": found["attendance"]}
-        groups["by_kind"][kind] = counts
-        # A meeting belongs to one group of one kind, so the kinds add up.
-        groups["meetings"] += counts["meetings"]
-        groups["attendance"] += counts["attendance"]
-
-
-def _kinds() -> dict:
-    return defaultdict(lambda: {"groups": set(), "meetings": set(), "attendance": 0})
+def _meeting_figures(figures, *, period: Period, target_group: TargetGroups, district_ids, combined: bool) -> None:
+    """Groups and meetings held in the period by kind: a meeting with an attendee's live contact of the
+    target groups (from the meetings' own rows, a few thousand a year; the attendance is the facts')."""
+    attended = Contact.objects.filter(meeting_id=OuterRef("pk"), deleted_at__isnull=True)
+    if groups := _target_groups(target_group):
+        attended = attended.filter(target_group__in=groups)
+    meetings = GroupMeeting.objects.filter(date__range=(period.start, period.end)).filter(Exists(attended))
+    if district_ids is not None:
+        meetings = meetings.filter(group__district_id__in=district_ids)
+    unit = {} if combined else {"unit": F("group__district_id")}
+    rows = meetings.values("group__kind", **unit).annotate(meetings=Count("pk"), groups=Count("group", distinct=True))
+    for row in rows.order_by():
+        groups = figures[row.get("unit", SCOPE)]["groups"]
+        kind = groups["by_kind"].setdefault(row["group__kind"], {"groups": 0, "meetings": 0, "attendance": 0})
+        kind["groups"], kind["meetings"] = row["groups"], row["meetings"]
+        groups["meetings"] += row["meetings"]  # a meeting belongs to one group of one kind: the kinds add up
 
 
 def _series_figures(figures, *, facts: RangeFacts, history: RangeFacts, combined: bool) -> None:
     """The guidance talks, referrals and group meetings of the range, from the facts. Talks stay counted
     per district even for the scope as one (the cap is a district's: a caregiver's talks in two
     districts are two series); a group meeting is one meeting however many districts are read."""
-    scope_kinds = _kinds()
     for district_id, cells in facts.cells.items():
         f = figures[SCOPE if combined else district_id]
-        kinds = scope_kinds if combined else _kinds()
         talked = BitMap()
         for (_group, dimension, key), tally in cells.items():
             if dimension == TALK:
@@ -248,16 +254,11 @@ def _series_figures(figures, *, facts: RangeFacts, history: RangeFacts, combined
             elif dimension == AFTER_CAP:
                 f["talks"]["referrals_after_cap"] += tally.contacts
             elif dimension == MEETING:
-                kind, group_id, meeting_id = key.split(":")
-                kinds[kind]["groups"].add(group_id)
-                kinds[kind]["meetings"].add(meeting_id)
-                kinds[kind]["attendance"] += tally.contacts
+                kind = f["groups"]["by_kind"].setdefault(key, {"groups": 0, "meetings": 0, "attendance": 0})
+                kind["attendance"] += tally.contacts
+                f["groups"]["attendance"] += tally.contacts
         if talked:
             _talks_used(f["talks"], talked, history.cells.get(district_id, {}))
-        if not combined:
-            _groups_by_kind(f["groups"], kinds)
-    if combined and scope_kinds:
-        _groups_by_kind(figures[SCOPE]["groups"], scope_kinds)
 
 
 def _talks_used(talks: dict, talked: BitMap, history: dict) -> None:

@@ -156,6 +156,6 @@ def test_target_group_and_district_filters(dataset):
 
 def test_figures_take_a_fixed_number_of_queries(dataset, django_assert_num_queries):
     # The facts of the range and the talk series' history, the consultants', the intervention types'
-    # and the caregivers' attribute maps, the circles.
-    with django_assert_num_queries(6):
+    # and the caregivers' attribute maps, the meetings, the circles.
+    with django_assert_num_queries(7):
         district_figures(period=PERIOD)

@@ -51,16 +51,16 @@ def test_dashboard_and_city_overview_query_counts_do_not_grow(db, login, django_
     # intervention types' names), 1 for the goals, 3 for the representatives' section (register, 2018
     # reference, trainings, trained; it replaces the profile's 1), 5 for the collaboration section
     # (this period and the previous one read together).
-    # The follow-up figures are summed from the facts: 6 queries a period (the range's facts, the talk
+    # The follow-up figures are summed from the facts: 7 queries a period (the range's facts, the talk
     # series' history, the consultants', the intervention types' and the caregivers' attribute maps,
-    # the circles).
-    with django_assert_num_queries(43):  # the period's budget is one
+    # the meetings, the circles).
+    with django_assert_num_queries(45):  # the period's budget is one
         manager.get("/dashboard/d0/", {"kind": "year", "year": 2026})
     strategist = login(UserFactory(role=Role.STRATEGIST))
     # 11 (the precomputed figures: 2), 2 for the outcomes per district (precomputed), 1 for the goals
     # (the districts are the page's), 5 for the collaboration section (per district and for the city as
     # one, from the same rows).
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(24):
         strategist.get("/city/", {"kind": "year", "year": 2026})
 
 
