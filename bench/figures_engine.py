@@ -83,7 +83,7 @@ RANGE_SQL = (
 def http_load(base: str, cookie: str, path: str, clients: int, seconds: float) -> tuple[float, float, int]:
     host, port = base.removeprefix("http://").split(":")
     timings: list[float] = []
-    errors = [0]
+    errors: list = [0, set()]
     stop_at = time.monotonic() + seconds
 
     def client():
@@ -95,6 +95,7 @@ def http_load(base: str, cookie: str, path: str, clients: int, seconds: float) -
             response.read()
             if response.status != 200:
                 errors[0] += 1
+                errors[1].add((response.status, response.getheader("Location")))
             timings.append((time.perf_counter() - started) * 1000)
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
@@ -103,6 +104,8 @@ def http_load(base: str, cookie: str, path: str, clients: int, seconds: float) -
         t.start()
     for t in threads:
         t.join()
+    if errors[1]:
+        print(f"  HTTP answers other than 200: {sorted(errors[1], key=str)[:3]}", flush=True)
     return len(timings) / (time.monotonic() - started), p95(timings), errors[0]
 
 
