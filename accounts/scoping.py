@@ -60,6 +60,19 @@ def forget_scope(user) -> None:
         delattr(user, _CACHE_ATTR)
 
 
+def _crosses_to_many(model, path: str) -> bool:
+    """Whether a district path passes a to-many relation (a caregiver's districts), where a join would
+    repeat a row once per related row."""
+    for name in path.split("__"):
+        field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+        if field.many_to_many or field.one_to_many:
+            return True
+        model = field.related_model
+        if model is None:
+            return False
+    return False
+
+
 def scope_to_user(queryset: models.QuerySet, user, *, personal_data: bool | None = None) -> models.QuerySet:
     """Narrow ``queryset`` to the rows ``user`` may see, through the model's district paths.
 
@@ -81,7 +94,10 @@ def scope_to_user(queryset: models.QuerySet, user, *, personal_data: bool | None
         # City-wide rows (a district path that is empty) are visible to everyone.
         for path in paths:
             condition |= Q(**{f"{path}__isnull": True})
-    visible = model._default_manager.filter(condition)
+    direct = not any(_crosses_to_many(model, path) for path in paths)
+    # Paths along foreign keys only (a contact's district) filter the rows themselves, which lets the
+    # database use the district's indexes; a path across a to-many relation needs the subquery below.
+    visible = queryset.filter(condition) if direct else model._default_manager.filter(condition)
     if getattr(model, "district_scope_requires_all", False):
         # A row about several districts at once (a report) is seen only by a user who may see all of
         # them: it must reach no district outside the scope. (A separate exclude(): within one
@@ -90,6 +106,8 @@ def scope_to_user(queryset: models.QuerySet, user, *, personal_data: bool | None
         outside = district.objects.exclude(pk__in=ids).values("pk")
         for path in paths:
             visible = visible.exclude(**{f"{path}__in": outside})
+    if direct:
+        return visible
     # A subquery rather than a join keeps one row per object when a path crosses a to-many relation.
     return queryset.filter(pk__in=visible.values("pk"))
 

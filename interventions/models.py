@@ -363,6 +363,7 @@ class Contact(LoggedEntry):
             models.Index(fields=["district", "date"], name="contact_district_date"),
             models.Index(fields=["consultant", "date"], name="contact_consultant_date"),
             models.Index(fields=["caregiver", "district"], name="contact_caregiver_district"),
+            models.Index(fields=["caregiver", "date"], name="contact_caregiver_date"),
         ]
         constraints = [
             # The database's own guard for the talk cap: one live talk per number per caregiver and district.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,8 +96,14 @@ def recent_caregivers(*, user, limit: int = 300):
     return (
         Caregiver.objects.visible_to(user)
         .not_erased()
-        .annotate(last_contact=Max("contacts__date"))
-        .order_by("-last_contact", "label")
+        # The caregiver's latest contact by their own index (contact_caregiver_date), not a join of
+        # every contact of the district's caregivers.
+        .annotate(
+            last_contact=Subquery(
+                Contact.objects.filter(caregiver_id=OuterRef("pk")).order_by("-date").values("date")[:1]
+            )
+        )
+        .order_by(F("last_contact").desc(nulls_last=True), "label")
         .only("pk", "label")[:limit]
     )
 
