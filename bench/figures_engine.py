@@ -116,6 +116,8 @@ def main() -> None:
     parser.add_argument("--http-seconds", type=float, default=15)
     parser.add_argument("--reuse", action="store_true")
     args = parser.parse_args()
+    # One key for this process and gunicorn: the session made here must be valid there.
+    os.environ.setdefault("SECRET_KEY", "bench-figures-not-secret")
     prepare(args.contacts, reuse=args.reuse)
     from django.conf import settings
     from django.contrib.sessions.backends.db import SessionStore
