@@ -120,7 +120,6 @@ def main() -> None:
     os.environ.setdefault("SECRET_KEY", "bench-figures-not-secret")
     prepare(args.contacts, reuse=args.reuse)
     from django.conf import settings
-    from django.contrib.sessions.backends.db import SessionStore
     from django.test import Client
     from django.utils import timezone
 
@@ -206,12 +205,8 @@ def main() -> None:
     row(f"rebuilding the facts ({cells:,} cells)", rebuild, bare(rebuild_sql, runs=1) / 1000, unit="s")
 
     # Over HTTP: gunicorn gthread, 8 clients on the year's dashboard.
-    session = SessionStore()
-    session["_auth_user_id"] = str(manager.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-    session["_auth_user_hash"] = manager.get_session_auth_hash()
-    session.create()
-    cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    # The manager's session, made by Django's own login (its backend, its hash) in the shared database.
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
     port = 18_716
     env = os.environ | {"DJANGO_SETTINGS_MODULE": "anhorigstod.settings.local",
                         "DATABASE_URL": database_url(args.contacts), "DEBUG": "false",
