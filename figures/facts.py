@@ -253,27 +253,20 @@ def facts_change(
             fact = OccasionFact(
                 grain=grain, start=start, district_id=district_id, target_group=group, dimension=dimension, key=key
             )
-            new.append(fact)
-            caregivers = BitMap()
-        else:
-            caregivers = BitMap.deserialize(bytes(fact.caregivers))
+        caregivers = BitMap.deserialize(bytes(fact.caregivers)) if fact.pk else BitMap()
         fact.contacts += change.contacts
         fact.minutes += change.minutes
         fact.anonymous += change.anonymous
-        caregivers = (caregivers - BitMap(change.left)) | BitMap(change.met)
-        fact.caregivers = caregivers.serialize()
+        fact.caregivers = ((caregivers - BitMap(change.left)) | BitMap(change.met)).serialize()
         if min(fact.contacts, fact.minutes, fact.anonymous) < 0:
             # Rows written past the upkeep (a bulk load without its rebuild): the user's write stands,
             # the cell goes, and the log says to rebuild.
             logger.warning("The facts of district %s are out of step with the rows: run rebuild_figures", cell[2])
             fact.contacts = 0
-        if fact.contacts == 0:
-            if fact.pk:
-                emptied.append(fact.pk)
-            elif fact in new:
-                new.remove(fact)
+        if fact.contacts > 0:
+            (updated if fact.pk else new).append(fact)
         elif fact.pk:
-            updated.append(fact)
+            emptied.append(fact.pk)
     if emptied:
         OccasionFact.objects.filter(pk__in=emptied).delete()
     if updated:
@@ -357,6 +350,7 @@ def attributes_change(*, caregiver_id: int, before: dict[str, str] | None, after
     for attribute, value in moves:
         q |= Q(attribute=attribute, value=value)
     facts = list(CaregiverAttributeFact.objects.select_for_update().filter(q).order_by("attribute", "value"))
+    kept, emptied = [], []
     for fact in facts:
         members = BitMap.deserialize(bytes(fact.caregivers)) if fact.caregivers else BitMap()
         if after.get(fact.attribute) == fact.value:
@@ -364,13 +358,10 @@ def attributes_change(*, caregiver_id: int, before: dict[str, str] | None, after
         else:
             members.discard(caregiver_id)
         fact.caregivers = members.serialize()
-    CaregiverAttributeFact.objects.bulk_update(
-        [f for f in facts if BitMap.deserialize(bytes(f.caregivers))], ["caregivers"]
-    )
-    # An empty set is no fact: a rebuild would not write it.
-    CaregiverAttributeFact.objects.filter(
-        pk__in=[f.pk for f in facts if not BitMap.deserialize(bytes(f.caregivers))]
-    ).delete()
+        # An empty set is no fact: a rebuild would not write it.
+        (kept if members else emptied).append(fact)
+    CaregiverAttributeFact.objects.bulk_update(kept, ["caregivers"])
+    CaregiverAttributeFact.objects.filter(pk__in=[f.pk for f in emptied]).delete()
 
 
 def attributes_rebuild(rows: Iterable[tuple[str, str, int]]) -> None:

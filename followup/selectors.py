@@ -111,21 +111,6 @@ def empty_figures() -> dict:
     }
 
 
-def _add(bucket: dict, key, field: str, value: int) -> None:
-    bucket.setdefault(key, {"contacts": 0, "caregivers": 0})[field] += value
-
-
-def _grouped(queryset, *fields, combined: bool, district_field: str = "district_id", expressions=None, **aggregates):
-    """``aggregates`` grouped by ``fields`` and by district, or (``combined``) the scope as one;
-    each row says its unit (a district's id, or SCOPE)."""
-    expressions = expressions or {}
-    if not combined:
-        return queryset.values(*fields, unit=F(district_field), **expressions).annotate(**aggregates)
-    if not fields and not expressions:
-        return [queryset.aggregate(**aggregates) | {"unit": SCOPE}]
-    return (row | {"unit": SCOPE} for row in queryset.values(*fields, **expressions).annotate(**aggregates))
-
-
 def district_figures(
     *,
     period: Period,
