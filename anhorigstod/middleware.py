@@ -1,4 +1,5 @@
 import logging
+import time
 
 from django.conf import settings
 from django.contrib.sessions.exceptions import SessionInterrupted
@@ -45,18 +46,28 @@ class PermissionsPolicyMiddleware:
         return response
 
 
-class OutageTolerantSessionMiddleware(SessionMiddleware):
-    """Django's session middleware, except that a session that cannot be saved because the database
-    went away after the view answered does not replace the view's answer.
+# Where a session keeps when it was last renewed (seconds since the epoch).
+RENEWED_AT = "_renewed_at"
 
-    Every request renews the session (SESSION_SAVE_EVERY_REQUEST). When the database drops between
-    the view and that save, Django reports "the session was deleted" (SessionInterrupted, a 400),
-    although the view's work may be committed: a contact saved would be shown as a request that
-    "could not be read". The view's answer is the truth, so it is kept; only the session's renewal
-    is lost. A session really deleted meanwhile (a logout in another tab) still gets Django's 400.
+
+class OutageTolerantSessionMiddleware(SessionMiddleware):
+    """Django's session middleware, renewing a signed-in session at most once a minute, and not letting
+    a renewal lost to a database outage replace the view's answer.
+
+    A session ends SESSION_COOKIE_AGE after its last renewal, so it ends after that long without a
+    request (give or take SESSION_RENEW_SECONDS). Renewing on every request (Django's
+    SESSION_SAVE_EVERY_REQUEST) would write the database on every read, and a page of figures is
+    served again only while nothing was written (``figures.moment_cache``).
+
+    When the database drops between the view and that save, Django reports "the session was deleted"
+    (SessionInterrupted, a 400), although the view's work may be committed: a contact saved would be
+    shown as a request that "could not be read". The view's answer is the truth, so it is kept; only
+    the session's renewal is lost. A session really deleted meanwhile (a logout in another tab) still
+    gets Django's 400.
     """
 
     def process_response(self, request, response):
+        self._renew_when_due(request)
         try:
             return super().process_response(request, response)
         except SessionInterrupted as exc:
@@ -65,6 +76,16 @@ class OutageTolerantSessionMiddleware(SessionMiddleware):
             logger.warning("Session not renewed: the database went away after %s %s answered", request.method,
                            request.path)  # fmt: skip
             return response
+
+    @staticmethod
+    def _renew_when_due(request) -> None:
+        session = getattr(request, "session", None)
+        # Only a session that exists and holds something: an anonymous visitor gets none made.
+        if session is None or session.session_key is None or session.modified or session.is_empty():
+            return
+        now = int(time.time())
+        if now - session.get(RENEWED_AT, 0) >= settings.SESSION_RENEW_SECONDS:
+            session[RENEWED_AT] = now  # modified: saved, with a new expiry and cookie
 
 
 def _causes(exc: BaseException):

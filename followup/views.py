@@ -5,7 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import formats, timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,6 +15,7 @@ from approvals.selectors import dashboard_months, report_reopenings
 from collaboration.selectors import collaboration_city, collaboration_dashboard
 from districts.access import access_district_by_code
 from districts.models import District, TargetGroup
+from figures.moment_cache import kept_while_unchanged
 from goals.selectors import city_goals, dashboard_goals
 from operations.selectors import Liveness, liveness
 from outcomes.selectors import outcome_city, outcome_dashboard
@@ -52,43 +55,55 @@ def dashboard_home(request):
     return redirect("followup:dashboard", code=district.code)
 
 
-def _dashboard_data(request, code: str):
-    district = access_district_by_code(request.user, code)
-    form = PeriodForm(request.GET or PeriodForm.initial_for_today())
-    if not form.is_valid():
-        return district, form, None, None
+def _dashboard_figures(district: District, form: PeriodForm) -> tuple[dict, list]:
+    """The dashboard's figures and tables for a valid period form."""
     period, target_group = form.cleaned_data["period"], form.cleaned_data["target_group"] or None
     data = district_dashboard(district=district, period=period, target_group=target_group)
-    return district, form, data, dashboard_tables(data=data, period=period)
+    return data, dashboard_tables(data=data, period=period)
+
+
+def _dashboard_body(request, district: District, form: PeriodForm) -> str:
+    """Everything the dashboard shows below its period form (the same for every reader of the district)."""
+    data, tables = _dashboard_figures(district, form)
+    period = form.cleaned_data["period"]
+    target_group = form.cleaned_data["target_group"]
+    context = {
+        "district": district,
+        "period": period,
+        "previous": period.previous(),
+        "target_label": dict(TargetGroup.choices).get(target_group) if target_group else None,
+        "headline": [row | {"label": HEADLINE_LABELS[row["name"]]} for row in data["headline"]],
+        "tables": tables,
+        "profile": data["profile"],
+        "as_of": data["as_of"],
+        "approval_months": dashboard_months(district=district, months=period.months()),
+        "outcomes": outcome_dashboard(district=district, period=period),
+        # A custom range may span two years: its goals are those of the year it ends in.
+        "goals_year": period.end.year,
+        "goals": dashboard_goals(district=district, year=period.end.year),
+        "collaboration": collaboration_dashboard(district=district, period=period),
+    }
+    return render_to_string("followup/_dashboard_body.html", context, request=request)
 
 
 @login_required
 def dashboard(request, code: str):
-    district, form, data, tables = _dashboard_data(request, code)
-    context = {"district": district, "form": form}
-    if data is not None:
-        period = form.cleaned_data["period"]
-        target_group = form.cleaned_data["target_group"]
-        context |= {
-            "period": period,
-            "previous": period.previous(),
-            "target_label": dict(TargetGroup.choices).get(target_group) if target_group else None,
-            "headline": [row | {"label": HEADLINE_LABELS[row["name"]]} for row in data["headline"]],
-            "tables": tables,
-            "profile": data["profile"],
-            "as_of": data["as_of"],
-            "approval_months": dashboard_months(district=district, months=period.months()),
-            "outcomes": outcome_dashboard(district=district, period=period),
-            # A custom range may span two years: its goals are those of the year it ends in.
-            "goals_year": period.end.year,
-            "goals": dashboard_goals(district=district, year=period.end.year),
-            "collaboration": collaboration_dashboard(district=district, period=period),
-        }
-    return render(request, "followup/dashboard.html", context)
+    """A district's figures. The part below the form is kept while the data is unchanged
+    (``kept_while_unchanged``): readers of the same district, period and query share it."""
+    district = access_district_by_code(request.user, code)
+    form = PeriodForm(request.GET or PeriodForm.initial_for_today())
+    body = ""
+    if form.is_valid():
+        body = kept_while_unchanged(
+            "dashboard", (district.pk, request.GET.urlencode()), lambda: _dashboard_body(request, district, form)
+        )
+    return render(request, "followup/dashboard.html", {"district": district, "form": form, "body": mark_safe(body)})  # noqa: S308 - our own template's output
 
 
 def _dashboard_csv(request, code: str, table: str, *, publication: bool):
-    district, form, data, tables = _dashboard_data(request, code)
+    district = access_district_by_code(request.user, code)
+    form = PeriodForm(request.GET or PeriodForm.initial_for_today())
+    data, tables = _dashboard_figures(district, form) if form.is_valid() else (None, None)
     if tables and publication:
         # Over all the dashboard's tables at once: a breakdown's hidden cell must not be given away
         # by the headline's total in another download.
@@ -149,22 +164,33 @@ def city_publication_csv(request, table: str):
     return _city_csv(request, table, publication=True)
 
 
+def _city_body(request, form: PeriodForm) -> str:
+    """Everything the city page shows below its period form (the same for every strategist)."""
+    period, target_group = form.cleaned_data["period"], form.cleaned_data["target_group"] or None
+    overview = city_overview(period=period, target_group=target_group)
+    districts = [r["district"] for r in overview["rows"]]  # read once, for every section
+    context = {
+        "figure_names": [(n, HEADLINE_LABELS[n]) for n in CITY_FIGURES],
+        "period": period,
+        "overview": overview,
+        "outcomes": outcome_city(period=period, districts=districts),
+        "city_goals": city_goals(year=period.end.year, districts=districts),
+        "collaboration": collaboration_city(period=period, districts=districts),
+    }
+    return render_to_string("followup/_city_body.html", context, request=request)
+
+
 @login_required
 def city(request):
-    """Every district side by side, for the strategists (and administrators)."""
-    form, figure_names, overview = _city_data(request)
-    context = {"form": form, "figure_names": figure_names}
-    if overview is not None:
-        period = form.cleaned_data["period"]
-        districts = [r["district"] for r in overview["rows"]]  # read once, for every section
-        context |= {
-            "period": period,
-            "overview": overview,
-            "outcomes": outcome_city(period=period, districts=districts),
-            "city_goals": city_goals(year=period.end.year, districts=districts),
-            "collaboration": collaboration_city(period=period, districts=districts),
-        }
-    return render(request, "followup/city.html", context)
+    """Every district side by side, for the strategists (and administrators); the part below the
+    form is kept while the data is unchanged, as the dashboard's is."""
+    if not request.user.is_city_wide:
+        raise Http404
+    form = PeriodForm(request.GET or PeriodForm.initial_for_today())
+    body = ""
+    if form.is_valid():
+        body = kept_while_unchanged("city", (request.GET.urlencode(),), lambda: _city_body(request, form))
+    return render(request, "followup/city.html", {"form": form, "body": mark_safe(body)})  # noqa: S308 - our own template's output
 
 
 # --- Follow-up reports -----------------------------------------------------------------------------

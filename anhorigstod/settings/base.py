@@ -174,6 +174,18 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# The cache of figure pages (figures.moment_cache, keyed by the data itself, so never stale): in Redis
+# when CACHE_URL is set (several web nodes share it), else in each process's memory.
+_cache_url = env.str("CACHE_URL", default="").strip()
+CACHES = {
+    "default": env.cache_url_config(_cache_url)
+    if _cache_url
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 500}}
+}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis gone away must cost a page half a second, not hang it: the page is then computed.
+    CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=0.5, socket_timeout=0.5)
+
 # Celery: unset broker means tasks run in-process, so the embedded default needs no services.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="").strip()
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -227,9 +239,11 @@ HEARTBEAT_STALE_SECONDS = env.int("HEARTBEAT_STALE_SECONDS", default=120)
 REPORT_HEARTBEAT_SECONDS = env.int("REPORT_HEARTBEAT_SECONDS", default=5)
 REPORT_STALE_SECONDS = env.int("REPORT_STALE_SECONDS", default=30)
 
-# Sessions end after this many seconds without a request (every request renews the session).
+# Sessions end after this many seconds without a request. A request renews its session when the
+# last renewal is SESSION_RENEW_SECONDS old (anhorigstod.middleware), not each time: a read writes
+# nothing, so pages of figures can be served again while the data is unchanged.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = env.int("SESSION_RENEW_SECONDS", default=60)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
