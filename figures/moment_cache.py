@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
@@ -45,6 +46,9 @@ KEEP_FORMAT = 1
 # Kept at most this long: a snapshot that stays the same for longer is rare (heartbeats write), and
 # nothing is lost by computing again.
 KEEP_SECONDS = 600
+# How long readers wait for another reader computing the same page, and how often they look.
+WAIT_SECONDS = 5
+WAIT_STEP = 0.01
 
 
 def data_moment() -> str | None:
@@ -72,21 +76,54 @@ def _key(name: str, parts: tuple[Hashable, ...], moment: str) -> str:
 def kept_while_unchanged(name: str, parts: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
     """``compute()``'s result, kept under the data's current name (``data_moment``) and ``parts``, and
     served again until any write changes the data. ``parts`` must hold everything else the result
-    depends on; the result must be picklable."""
+    depends on; the result must be picklable.
+
+    After a write, the readers that arrive together all miss at once. One of them computes (it holds
+    a short lock in the cache); the others wait for its result rather than all computing the same
+    page, and compute it themselves only if it does not come (the computing one failed or is slow).
+    """
     moment = data_moment()
     if moment is None:
         return compute()
     key = _key(name, parts, moment)
+    computing = f"{key}:computing"
+    holding = False  # the lock that says "computing": only its holder removes it
     try:
         kept = cache.get(key)
+        if kept is None:
+            holding = cache.add(computing, 1, WAIT_SECONDS)
+            kept = None if holding else _wait_for(key, computing)
     except Exception:  # any backend's failure: the page is still served, computed
         logger.warning("The figures cache could not be read; computing %s", name, exc_info=True)
         return compute()
     if kept is not None:
         return kept
-    value = compute()
     try:
-        cache.set(key, value, KEEP_SECONDS)
-    except Exception:
-        logger.warning("The figures cache could not be written (%s)", name, exc_info=True)
+        value = compute()
+        _quietly(cache.set, key, value, KEEP_SECONDS)  # before the lock goes: waiters find it
+    finally:
+        if holding:
+            _quietly(cache.delete, computing)
     return value
+
+
+def _wait_for(key: str, computing: str):
+    """The result another reader is computing under ``key``, or None if it does not come in time (or
+    the computing reader gave up: its lock is gone without a result)."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(WAIT_STEP)
+        found = cache.get_many([key, computing])
+        if key in found:
+            return found[key]
+        if computing not in found:
+            return None
+    return None
+
+
+def _quietly(write: Callable, *args) -> None:
+    """A write to the cache whose failure only costs speed."""
+    try:
+        write(*args)
+    except Exception:
+        logger.warning("The figures cache could not be written (%s)", write.__name__, exc_info=True)
