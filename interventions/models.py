@@ -364,6 +364,8 @@ class Contact(LoggedEntry):
             models.Index(fields=["consultant", "date"], name="contact_consultant_date"),
             models.Index(fields=["caregiver", "district"], name="contact_caregiver_district"),
             models.Index(fields=["caregiver", "date"], name="contact_caregiver_date"),
+            # The quick form starts from the user's last contact (contact_defaults).
+            models.Index(fields=["created_by", "created_at"], name="contact_creator_created"),
         ]
         constraints = [
             # The database's own guard for the talk cap: one live talk per number per caregiver and district.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -91,21 +91,34 @@ def talk_status(*, caregiver, district: District) -> tuple[int, int]:
     return used, talk_cap(district=district, intervention_type=talks)
 
 
-def recent_caregivers(*, user, limit: int = 300):
-    """Caregivers of the user's districts, the most recently contacted first, for the label picker."""
-    return (
-        Caregiver.objects.visible_to(user)
-        .not_erased()
-        # The caregiver's latest contact by their own index (contact_caregiver_date), not a join of
-        # every contact of the district's caregivers.
-        .annotate(
-            last_contact=Subquery(
-                Contact.objects.filter(caregiver_id=OuterRef("pk")).order_by("-date").values("date")[:1]
-            )
-        )
-        .order_by(F("last_contact").desc(nulls_last=True), "label")
-        .only("pk", "label")[:limit]
+# The label picker reads the scope's contacts newest first in batches of this many, at most this many
+# batches, by the contacts' (district, date) index: a district's whole history is never sorted.
+RECENT_BATCH = 2000
+RECENT_BATCHES = 5
+
+
+def recent_caregivers(*, user, limit: int = 300) -> list[Caregiver]:
+    """Caregivers of the user's districts for the label picker: those met most recently in the user's
+    districts first (their latest live contact there), then the others by label, ``limit`` in all."""
+    contacts = (
+        Contact.objects.visible_to(user)
+        .alive()
+        .filter(caregiver__isnull=False)
+        .order_by("-date", "-pk")
+        .values_list("caregiver_id", flat=True)
     )
+    met: dict[int, None] = {}  # in order of their latest contact
+    for batch in range(RECENT_BATCHES):
+        ids = list(contacts[batch * RECENT_BATCH : (batch + 1) * RECENT_BATCH])
+        met.update(dict.fromkeys(ids))
+        if len(met) >= limit or len(ids) < RECENT_BATCH:
+            break
+    visible = Caregiver.objects.visible_to(user).not_erased().only("pk", "label")
+    chosen = {c.pk: c for c in visible.filter(pk__in=list(met)[: limit * 2])}
+    recent = [chosen[pk] for pk in met if pk in chosen][:limit]
+    if len(recent) < limit:
+        recent += list(visible.exclude(pk__in=[c.pk for c in recent]).order_by("label")[: limit - len(recent)])
+    return recent
 
 
 def contact_list(*, user):

@@ -260,3 +260,25 @@ def test_a_contact_of_an_erased_caregiver_can_still_be_edited_and_stays_theirs(m
     contact.refresh_from_db()
     assert response.status_code == 302
     assert (contact.date, contact.caregiver_id) == (today, caregiver.pk)
+
+
+def test_the_label_picker_offers_my_districts_caregivers_most_recently_met_first(me, bromma, types, monkeypatch):
+    from interventions import selectors
+
+    monkeypatch.setattr(selectors, "RECENT_BATCH", 2)  # several batches, as a busy district has
+    elsewhere = DistrictFactory()
+    old, recent, never, erased, theirs = (
+        CaregiverFactory(label=label, districts=[bromma]) for label in ("OLD", "RECENT", "ANEW", "ERASED", "X")
+    )
+    theirs.districts.set([elsewhere])
+    day = timezone.localdate()
+    for caregiver, days_ago in ((old, 30), (recent, 1), (old, 20), (erased, 0)):
+        ContactFactory(district=bromma, caregiver=caregiver, date=day - datetime.timedelta(days=days_ago))
+    ContactFactory(district=elsewhere, caregiver=theirs, date=day)
+    erased.erased_at = timezone.now()
+    erased.save()
+
+    labels = [c.label for c in selectors.recent_caregivers(user=me)]
+
+    assert labels == ["RECENT", "OLD", "ANEW"]  # then the never-met by label; nobody erased or elsewhere
+    assert [c.label for c in selectors.recent_caregivers(user=me, limit=1)] == ["RECENT"]
