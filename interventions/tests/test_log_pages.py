@@ -267,7 +267,7 @@ def test_the_label_picker_offers_my_districts_caregivers_most_recently_met_first
 
     monkeypatch.setattr(selectors, "RECENT_BATCH", 2)  # several batches, as a busy district has
     elsewhere = DistrictFactory()
-    old, recent, never, erased, theirs = (
+    old, recent, _never, erased, theirs = (
         CaregiverFactory(label=label, districts=[bromma]) for label in ("OLD", "RECENT", "ANEW", "ERASED", "X")
     )
     theirs.districts.set([elsewhere])
