@@ -55,6 +55,11 @@ def dashboard_home(request):
     return redirect("followup:dashboard", code=district.code)
 
 
+def _period_form(request) -> PeriodForm:
+    """The dashboards' period form: the query's, or today's defaults."""
+    return PeriodForm(request.GET or PeriodForm.initial_for_today())
+
+
 def _dashboard_figures(district: District, form: PeriodForm) -> tuple[dict, list]:
     """The dashboard's figures and tables for a valid period form."""
     period, target_group = form.cleaned_data["period"], form.cleaned_data["target_group"] or None
@@ -65,8 +70,7 @@ def _dashboard_figures(district: District, form: PeriodForm) -> tuple[dict, list
 def _dashboard_body(request, district: District, form: PeriodForm) -> str:
     """Everything the dashboard shows below its period form (the same for every reader of the district)."""
     data, tables = _dashboard_figures(district, form)
-    period = form.cleaned_data["period"]
-    target_group = form.cleaned_data["target_group"]
+    period, target_group = form.cleaned_data["period"], form.cleaned_data["target_group"]
     context = {
         "district": district,
         "period": period,
@@ -91,7 +95,7 @@ def dashboard(request, code: str):
     """A district's figures. The part below the form is kept while the data is unchanged
     (``kept_while_unchanged``): readers of the same district, period and query share it."""
     district = access_district_by_code(request.user, code)
-    form = PeriodForm(request.GET or PeriodForm.initial_for_today())
+    form = _period_form(request)
     body = ""
     if form.is_valid():
         body = kept_while_unchanged(
@@ -102,7 +106,7 @@ def dashboard(request, code: str):
 
 def _dashboard_csv(request, code: str, table: str, *, publication: bool):
     district = access_district_by_code(request.user, code)
-    form = PeriodForm(request.GET or PeriodForm.initial_for_today())
+    form = _period_form(request)
     data, tables = _dashboard_figures(district, form) if form.is_valid() else (None, None)
     if tables and publication:
         # Over all the dashboard's tables at once: a breakdown's hidden cell must not be given away
@@ -128,20 +132,25 @@ def dashboard_publication_csv(request, code: str, table: str):
     return _dashboard_csv(request, code, table, publication=True)
 
 
-def _city_data(request):
+def _city_form(request) -> PeriodForm:
+    """The city page's period form, for the city-wide only (others get a 404)."""
     if not request.user.is_city_wide:
         raise Http404
-    form = PeriodForm(request.GET or PeriodForm.initial_for_today())
-    figure_names = [(n, HEADLINE_LABELS[n]) for n in CITY_FIGURES]
-    if not form.is_valid():
-        return form, figure_names, None
+    return _period_form(request)
+
+
+def _city_overview(form: PeriodForm) -> dict:
     period, target_group = form.cleaned_data["period"], form.cleaned_data["target_group"] or None
-    return form, figure_names, city_overview(period=period, target_group=target_group)
+    return city_overview(period=period, target_group=target_group)
+
+
+def _city_figure_names() -> list[tuple[str, str]]:
+    return [(n, HEADLINE_LABELS[n]) for n in CITY_FIGURES]
 
 
 def _city_csv(request, table: str, *, publication: bool):
-    form, figure_names, overview = _city_data(request)
-    tables = city_tables(overview=overview, figure_names=figure_names) if overview else []
+    form = _city_form(request)
+    tables = city_tables(overview=_city_overview(form), figure_names=_city_figure_names()) if form.is_valid() else []
     if publication:
         tables = suppress_tables_for_publication(tables)
     chosen = next((t for t in tables if t.id == table), None)
@@ -166,11 +175,11 @@ def city_publication_csv(request, table: str):
 
 def _city_body(request, form: PeriodForm) -> str:
     """Everything the city page shows below its period form (the same for every strategist)."""
-    period, target_group = form.cleaned_data["period"], form.cleaned_data["target_group"] or None
-    overview = city_overview(period=period, target_group=target_group)
+    period = form.cleaned_data["period"]
+    overview = _city_overview(form)
     districts = [r["district"] for r in overview["rows"]]  # read once, for every section
     context = {
-        "figure_names": [(n, HEADLINE_LABELS[n]) for n in CITY_FIGURES],
+        "figure_names": _city_figure_names(),
         "period": period,
         "overview": overview,
         "outcomes": outcome_city(period=period, districts=districts),
@@ -184,9 +193,7 @@ def _city_body(request, form: PeriodForm) -> str:
 def city(request):
     """Every district side by side, for the strategists (and administrators); the part below the
     form is kept while the data is unchanged, as the dashboard's is."""
-    if not request.user.is_city_wide:
-        raise Http404
-    form = PeriodForm(request.GET or PeriodForm.initial_for_today())
+    form = _city_form(request)
     body = ""
     if form.is_valid():
         body = kept_while_unchanged("city", (request.GET.urlencode(),), lambda: _city_body(request, form))
