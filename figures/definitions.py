@@ -38,3 +38,15 @@ def report_role(role: str, target_group: str) -> str:
 # The section of unique caregivers reached alone (summed from the facts' cell totals): what the goals
 # measure, without the rest of the follow-up figures.
 REACH_SECTION = "reach"
+
+# The facts' dimensions of the outcome figures (``outcomes.selectors``), kept by the follow-up app's
+# upkeep (``followup.occasions``), which the outcomes app may not import:
+# - OUTCOME_TALK, "<consultant>:<intervention type>:<1 if scored else 0>": a guidance talk;
+# - ORS, "<consultant>:<intervention type>:<change>": a series' last talk with an ORS, with the change;
+# - REACH, "<intervention type>": a named caregiver's talk or group meeting (the followed-up share's base);
+# - ANSWER, "<consultant>:<intervention type>:<result>": a follow-up answer (no contact, no cell total).
+OUTCOME_TALK = "ot"
+ORS = "ors"
+REACH = "reach"
+ANSWER = "answer"
+OUTCOME_DIMENSIONS = (OUTCOME_TALK, ORS, REACH, ANSWER)

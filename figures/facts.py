@@ -49,25 +49,50 @@ class Occasion:
     caregiver_id: int | None
     minutes: int
     keys: tuple[tuple[str, str], ...]
+    # Off for an occasion that is not logged work (a follow-up answer): it counts in its keys' cells
+    # only, never in the cell totals (the contacts).
+    in_total: bool = True
 
 
 CellKey = tuple[str, datetime.date, int, str, str, str]  # grain, start, district, target group, dimension, key
 
 
-@dataclass
 class Tally:
-    """The sum of some cells: occasions, minutes, anonymous occasions and the caregivers met."""
+    """The sum of some cells: occasions, minutes, anonymous occasions and the caregivers met.
 
-    contacts: int = 0
-    minutes: int = 0
-    anonymous: int = 0
-    caregivers: BitMap = field(default_factory=BitMap)
+    The caregivers' sets are gathered as they are added and united once, when first asked for (one
+    union of many sets costs far less than many unions of two: a range's figures add thousands)."""
+
+    __slots__ = ("_owned", "_sets", "anonymous", "contacts", "minutes")
+
+    def __init__(self, contacts: int = 0, minutes: int = 0, anonymous: int = 0, caregivers: BitMap | None = None):
+        self.contacts, self.minutes, self.anonymous = contacts, minutes, anonymous
+        self._sets: list[BitMap] = [] if caregivers is None else [caregivers]
+        self._owned = True  # the one set in _sets is this tally's own (not another's, added)
+
+    @property
+    def caregivers(self) -> BitMap:
+        if len(self._sets) != 1 or not self._owned:
+            self._sets, self._owned = [BitMap.union(BitMap(), *self._sets)], True
+        return self._sets[0]
 
     def add(self, other: Tally) -> None:
         self.contacts += other.contacts
         self.minutes += other.minutes
         self.anonymous += other.anonymous
-        self.caregivers |= other.caregivers
+        if other._sets:
+            self._sets.extend(other._sets)
+            self._owned = False
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Tally) and (self.contacts, self.minutes, self.anonymous, self.caregivers) == (
+            other.contacts, other.minutes, other.anonymous, other.caregivers,
+        )  # fmt: skip
+
+    __hash__ = None  # mutable
+
+    def __repr__(self) -> str:
+        return f"Tally({self.contacts}, {self.minutes}, {self.anonymous}, {len(self.caregivers)} caregivers)"
 
 
 def _starts(day: datetime.date) -> tuple[tuple[str, datetime.date], ...]:
@@ -80,8 +105,12 @@ def cells_of(occasion: Occasion) -> list[CellKey]:
     return [
         (grain, start, o.district_id, o.target_group, dimension, key)
         for grain, start in _starts(o.day)
-        for dimension, key in ((TOTAL, ""), *o.keys)
+        for dimension, key in _keys_of(o)
     ]
+
+
+def _keys_of(occasion: Occasion) -> tuple[tuple[str, str], ...]:
+    return ((TOTAL, ""), *occasion.keys) if occasion.in_total else occasion.keys
 
 
 def _month_after(day: datetime.date) -> datetime.date:
@@ -175,6 +204,27 @@ def facts_read(
         else:
             result.cells[district_id][(group, dimension, key)].add(tally)
     return result
+
+
+def facts_keys(
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    district_ids: Sequence[int] | None,
+    target_groups: Sequence[str] | None,
+    dimension: str,
+) -> dict[int, set[str]]:
+    """The keys a dimension has in a range, per district, without the cells' sums: what counts distinct
+    things of their own (the meetings held, say, one key each). One query."""
+    facts = OccasionFact.objects.filter(_tiling_q(tiling(start, end)), dimension=dimension)
+    if district_ids is not None:
+        facts = facts.filter(district_id__in=list(district_ids))
+    if target_groups is not None:
+        facts = facts.filter(target_group__in=list(target_groups))
+    keys: dict[int, set[str]] = defaultdict(set)
+    for district_id, key in facts.values_list("district_id", "key").distinct().order_by():
+        keys[district_id].add(key)
+    return keys
 
 
 # --- Upkeep ----------------------------------------------------------------------------------------
@@ -299,14 +349,23 @@ def _write(cells: dict[CellKey, Tally]) -> int:
 
 
 @transaction.atomic
-def facts_rebuild_district(district_id: int, occasions: Iterable[Occasion]) -> int:
+def facts_rebuild_district(
+    district_id: int, occasions: Iterable[Occasion], *, dimensions: Sequence[str] | None = None
+) -> int:
     """Replace a district's facts by those of its occasions (all of them); return the cells written.
-    Summed by day first, then rolled up, with the upkeep's own ``cells_of``."""
+    Summed by day first, then rolled up, with the upkeep's own ``cells_of``. With ``dimensions``, only
+    those dimensions' cells are replaced (the occasions' other cells are left as they are)."""
     _lock_districts([district_id])
-    OccasionFact.objects.filter(district_id=district_id).delete()
+    stored = OccasionFact.objects.filter(district_id=district_id)
+    if dimensions is not None:
+        stored = stored.filter(dimension__in=list(dimensions))
+    stored.delete()
     days: dict[CellKey, Tally] = {}
     for occasion in occasions:
-        for cell in cells_of(occasion)[: 1 + len(occasion.keys)]:  # the day's cells
+        for dimension, key in _keys_of(occasion):  # the day's cells
+            if dimensions is not None and dimension not in dimensions:
+                continue
+            cell = (Grain.DAY, occasion.day, district_id, occasion.target_group, dimension, key)
             tally = days.get(cell)
             if tally is None:
                 tally = days[cell] = Tally()

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pyroaring import BitMap
@@ -20,21 +20,29 @@ from consultants.selectors import consultant_list, consultants_with_current_desc
 from districts.models import District, TargetGroup
 from districts.selectors import budget_by_district
 from figures.definitions import SCOPE, report_role
-from figures.facts import TOTAL, RangeFacts, Tally, attribute_sets, facts_read
+from figures.facts import TOTAL, RangeFacts, Tally, attribute_sets, facts_keys, facts_read
 from figures.periods import Period
 from figures.snapshots import figures_for
 from interventions.models import (
-    Contact,
     DistrictOffering,
     Group,
     GroupKind,
-    GroupMeeting,
     InterventionType,
 )
 from interventions.selectors import coverage_matrix
 from representatives.selectors import representative_figures
 
-from .occasions import AFTER_CAP, CONSULTANT_CHANNEL, INTERVENTION, MEETING, REFERRAL, TALK, TALK_CAP, TALK_RANK
+from .occasions import (
+    AFTER_CAP,
+    CONSULTANT_CHANNEL,
+    INTERVENTION,
+    MEETING,
+    MEETING_HELD,
+    REFERRAL,
+    TALK,
+    TALK_CAP,
+    TALK_RANK,
+)
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,8 @@ DEFINITIONS_VERSION = 3
 TargetGroups = str | Sequence[str] | None  # one target group, several, or (None) all
 # Before the first day any talk series can have begun: a series' history is read from here.
 HISTORY_START = datetime.date(2000, 1, 1)
+# The dimensions the occasions' own figures read (the talk series' history reads rank and cap).
+OCCASION_DIMENSIONS = (CONSULTANT_CHANNEL, INTERVENTION, TALK, REFERRAL, AFTER_CAP, MEETING)
 
 
 def empty_figures() -> dict:
@@ -164,8 +174,9 @@ def _occasion_figures(figures, *, period: Period, target_group: TargetGroups, di
     the guidance talks, referrals and group meetings' attendance (``_series_figures``). Five queries,
     whatever the number of contacts."""
     facts = facts_read(
-        start=period.start, end=period.end, district_ids=district_ids, target_groups=_target_groups(target_group)
-    )
+        start=period.start, end=period.end, district_ids=district_ids, target_groups=_target_groups(target_group),
+        dimensions=OCCASION_DIMENSIONS,
+    )  # fmt: skip
     # The talk series up to the period's end, of every target group: what each caregiver has used.
     history = facts_read(
         start=HISTORY_START, end=period.end, district_ids=district_ids, target_groups=None,
@@ -207,20 +218,26 @@ def _occasion_figures(figures, *, period: Period, target_group: TargetGroups, di
 
 def _meeting_figures(figures, *, period: Period, target_group: TargetGroups, district_ids, combined: bool) -> None:
     """Groups and meetings held in the period by kind: a meeting with an attendee's live contact of the
-    target groups (from the meetings' own rows, a few thousand a year; the attendance is the facts')."""
-    attended = Contact.objects.filter(meeting_id=OuterRef("pk"), deleted_at__isnull=True)
-    if groups := _target_groups(target_group):
-        attended = attended.filter(target_group__in=groups)
-    meetings = GroupMeeting.objects.filter(date__range=(period.start, period.end)).filter(Exists(attended))
-    if district_ids is not None:
-        meetings = meetings.filter(group__district_id__in=district_ids)
-    unit = {} if combined else {"unit": F("group__district_id")}
-    rows = meetings.values("group__kind", **unit).annotate(meetings=Count("pk"), groups=Count("group", distinct=True))
-    for row in rows.order_by():
-        groups = figures[row.get("unit", SCOPE)]["groups"]
-        kind = groups["by_kind"].setdefault(row["group__kind"], {"groups": 0, "meetings": 0, "attendance": 0})
-        kind["groups"], kind["meetings"] = row["groups"], row["meetings"]
-        groups["meetings"] += row["meetings"]  # a meeting belongs to one group of one kind: the kinds add up
+    target groups in it, counted from the keys of the facts' ``held`` cells (the attendance is summed
+    with the other occasions)."""
+    held = facts_keys(start=period.start, end=period.end, district_ids=district_ids,
+                      target_groups=_target_groups(target_group), dimension=MEETING_HELD)  # fmt: skip
+    for district_id, keys in held.items():
+        groups = figures[SCOPE if combined else district_id]["groups"]
+        for kind, members in _by_kind(keys).items():
+            entry = groups["by_kind"].setdefault(kind, {"groups": 0, "meetings": 0, "attendance": 0})
+            # A meeting belongs to one group of one district: the districts' counts add up to the scope's.
+            entry["groups"] += len({group for group, _meeting in members})
+            entry["meetings"] += len(members)
+            groups["meetings"] += len(members)
+
+
+def _by_kind(keys: set[str]) -> dict[str, set[tuple[str, str]]]:
+    kinds: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for key in keys:
+        kind, group, meeting = key.split(":")
+        kinds[kind].add((group, meeting))
+    return kinds
 
 
 def _series_figures(figures, *, facts: RangeFacts, history: RangeFacts, combined: bool) -> None:

@@ -22,7 +22,7 @@ from approvals.signals import month_reopened
 from caregivers.models import Caregiver, SupportContactOffer
 from consultants.models import Consultant
 from figures.facts import attributes_change, facts_change
-from interventions.models import Contact, Referral
+from interventions.models import Contact, Group, Referral
 from interventions.signals import contacts_bulk_written
 from outcomes.models import FollowUpAnswer, TalkScore
 
@@ -35,7 +35,13 @@ from .marks import (
     figures_mark_talk_score,
 )
 from .models import FollowupReport, ReportStatus
-from .occasions import caregiver_attributes, occasions_still_met, series_occasions
+from .occasions import (
+    answer_occasions,
+    answers_still_met,
+    caregiver_attributes,
+    occasions_still_met,
+    series_occasions,
+)
 
 # --- Contacts -----------------------------------------------------------------------------------
 # A contact is an occasion in the facts, kept here in the writing transaction. Its keys depend on its
@@ -47,12 +53,12 @@ from .occasions import caregiver_attributes, occasions_still_met, series_occasio
 _CONTACT_FIELDS = ("district_id", "date", "talk_number", "meeting_id", "caregiver_id")
 
 
-def _keep_facts(*, added: list, removed: list) -> None:
+def _keep_facts(*, added: list, removed: list, still_met=occasions_still_met) -> None:
     # What both sides share counts as it did: an edit of a note, or the rest of a series, changes no fact.
     after, before = Counter(added), Counter(removed)
     added, removed = list((after - before).elements()), list((before - after).elements())
     if added or removed:
-        facts_change(added=added, removed=removed, still_met=occasions_still_met)
+        facts_change(added=added, removed=removed, still_met=still_met)
 
 
 def _before(instance, pairs: set, contact_ids: list) -> None:
@@ -143,6 +149,25 @@ def _referral_after(sender, instance: Referral, raw: bool = False, **kwargs) -> 
         _after(instance)
 
 
+# --- Groups -------------------------------------------------------------------------------------
+# A meeting's occasions carry its group's kind: a change of kind (an admin's edit) re-keys them.
+@receiver(pre_save, sender=Group)
+def _group_before(sender, instance: Group, raw: bool = False, **kwargs) -> None:
+    if raw or not instance.pk:
+        return
+    stored = Group.objects.filter(pk=instance.pk).values_list("kind", flat=True).first()
+    if stored is not None and stored != instance.kind:
+        _before(
+            instance, set(), list(Contact.objects.filter(meeting__group_id=instance.pk).values_list("pk", flat=True))
+        )
+
+
+@receiver(post_save, sender=Group)
+def _group_after(sender, instance: Group, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        _after(instance)
+
+
 # --- Caregivers and their support-contact offers ------------------------------------------------
 # Figures break caregivers down by these; a change moves every month the caregiver was met in.
 _CAREGIVER_FIELDS = ("gender", "age_band", "relation", "condition")
@@ -168,14 +193,23 @@ def _caregiver_saved(sender, instance: Caregiver, raw: bool = False, created: bo
 
 @receiver(pre_delete, sender=Caregiver)
 def _caregiver_deleting(sender, instance: Caregiver, **kwargs) -> None:
-    # Their contacts stay, anonymous (SET_NULL, by an UPDATE that sends no signal).
+    # Their contacts and answers stay, anonymous (SET_NULL, by UPDATEs that send no signal).
     contacts = list(Contact.objects.filter(caregiver_id=instance.pk).values_list("pk", "district_id"))
     _before(instance, {(instance.pk, district_id) for _pk, district_id in contacts}, [pk for pk, _d in contacts])
+    answers = FollowUpAnswer.objects.filter(caregiver_id=instance.pk)
+    instance._answers_before = (list(answers.values_list("pk", flat=True)), answer_occasions(answers))
 
 
 @receiver(post_delete, sender=Caregiver)
 def _caregiver_deleted(sender, instance: Caregiver, **kwargs) -> None:
     _after(instance)
+    answer_ids, before = instance.__dict__.pop("_answers_before", ([], []))
+    if answer_ids:
+        _keep_facts(
+            added=answer_occasions(FollowUpAnswer.objects.filter(pk__in=answer_ids)),
+            removed=before,
+            still_met=answers_still_met,
+        )
     attributes_change(caregiver_id=instance.pk, before=caregiver_attributes(instance), after=None)
 
 
@@ -224,40 +258,74 @@ def _consultant_changed(sender, instance: Consultant, raw: bool = False, **kwarg
 
 
 # --- Outcome scores and follow-up answers -------------------------------------------------------
+# A score changes its talk's keys (scored, and its series' ORS change): the talk's series is recomputed
+# as for a referral. An answer is an occasion of its own (``answer_occasions``). Both also mark the
+# months of their precomputed outcome figures.
 def _mark_talk(talk_id: int) -> None:
     talk = Contact.objects.filter(pk=talk_id).only("district_id", "caregiver_id", "date").first()
     if talk is not None:  # gone with its talk: the talk's own deletion marks its months
         figures_mark_talk_score(talk)
 
 
+def _talk_series(talk_ids: list[int]) -> tuple[set, list]:
+    talks = Contact.objects.filter(pk__in=talk_ids).values_list("caregiver_id", "district_id")
+    return set(talks), talk_ids
+
+
 @receiver(pre_save, sender=TalkScore)
 def _talk_score_before(sender, instance: TalkScore, raw: bool = False, **kwargs) -> None:
-    if instance.pk and not raw:
+    if raw:
+        return
+    talk_ids = [instance.talk_id]
+    if instance.pk:
         old = TalkScore.objects.filter(pk=instance.pk).values_list("talk_id", flat=True).first()
         if old is not None and old != instance.talk_id:
             _mark_talk(old)
+            talk_ids.append(old)
+    _before(instance, *_talk_series(talk_ids))
+
+
+@receiver(pre_delete, sender=TalkScore)
+def _talk_score_deleting(sender, instance: TalkScore, origin=None, **kwargs) -> None:
+    # Deleted with its talk: the talk's own receivers count the change once.
+    if not isinstance(origin, Contact) and getattr(origin, "model", None) is not Contact:
+        _before(instance, *_talk_series([instance.talk_id]))
 
 
 @receiver(post_save, sender=TalkScore)
 @receiver(post_delete, sender=TalkScore)
 def _talk_score_after(sender, instance: TalkScore, raw: bool = False, **kwargs) -> None:
     if not raw:
+        _after(instance)
         _mark_talk(instance.talk_id)
 
 
 @receiver(pre_save, sender=FollowUpAnswer)
 def _answer_before(sender, instance: FollowUpAnswer, raw: bool = False, **kwargs) -> None:
-    if instance.pk and not raw:
-        old = FollowUpAnswer.objects.filter(pk=instance.pk).values_list("district_id", "caregiver_id", "date").first()
-        if old is not None and old != (instance.district_id, instance.caregiver_id, instance.date):
-            figures_mark_followup(district_id=old[0], caregiver_id=old[1], day=old[2])
+    if raw:
+        return
+    before = answer_occasions(FollowUpAnswer.objects.filter(pk=instance.pk)) if instance.pk else []
+    instance._facts_before = before
+    for old in before:  # the stored answer, moved: its old place's months too
+        if (old.district_id, old.caregiver_id, old.day) != (instance.district_id, instance.caregiver_id, instance.date):
+            figures_mark_followup(district_id=old.district_id, caregiver_id=old.caregiver_id, day=old.day)
+
+
+@receiver(pre_delete, sender=FollowUpAnswer)
+def _answer_deleting(sender, instance: FollowUpAnswer, **kwargs) -> None:
+    instance._facts_before = answer_occasions(FollowUpAnswer.objects.filter(pk=instance.pk))
 
 
 @receiver(post_save, sender=FollowUpAnswer)
 @receiver(post_delete, sender=FollowUpAnswer)
 def _answer_after(sender, instance: FollowUpAnswer, raw: bool = False, **kwargs) -> None:
-    if not raw:
-        figures_mark_followup(district_id=instance.district_id, caregiver_id=instance.caregiver_id, day=instance.date)
+    if raw:
+        return
+    before = instance.__dict__.pop("_facts_before", [])
+    saved = kwargs.get("signal") is post_save
+    after = answer_occasions(FollowUpAnswer.objects.filter(pk=instance.pk)) if saved else []
+    _keep_facts(added=after, removed=before, still_met=answers_still_met)
+    figures_mark_followup(district_id=instance.district_id, caregiver_id=instance.caregiver_id, day=instance.date)
 
 
 # --- Compiled reports ---------------------------------------------------------------------------

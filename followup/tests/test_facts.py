@@ -5,7 +5,7 @@ import datetime
 import random
 
 import pytest
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from accounts.models import Role
@@ -22,7 +22,7 @@ from figures.periods import Period
 from figures.snapshots import figures_rebuild, figures_refresh
 from followup.occasions import facts_rebuild
 from followup.selectors import caregivers_reached, city_figures, district_figures
-from interventions.models import Contact
+from interventions.models import Contact, GroupMeeting
 from interventions.services import (
     contact_delete,
     contact_log,
@@ -37,7 +37,10 @@ from interventions.tests.factories import (
     InterventionTypeFactory,
     OrganiserFactory,
 )
+from outcomes.models import FollowUpAnswer, TalkScore
+from outcomes.selectors import outcome_figures
 from outcomes.services import followup_answer_record, talk_score_record
+from outcomes.tests.recount import outcome_recount
 
 TODAY = datetime.date(2026, 6, 20)
 
@@ -113,8 +116,22 @@ def test_the_kept_facts_equal_a_rebuild_after_every_kind_of_write(work):
     meeting = group_meeting_record(group=circle, user=user, consultant=work["consultant"], duration_minutes=90,
                                    date=datetime.date(2026, 3, 3), attendees=[anna, bo], unnamed_count=2)  # fmt: skip
     _assert_kept_equals_a_rebuild()
+    assert (
+        _meetings(Period.month(2026, 3))
+        == _meetings_recount(Period.month(2026, 3))
+        == {
+            bromma.pk: (1, {"circle": (1, 1, 4)})  # one meeting of one circle, anna, bo and two unnamed
+        }
+    )
+    circle.kind = "own_group"  # an admin's change of the group's kind
+    circle.save()
+    _assert_kept_equals_a_rebuild()
+    assert _meetings(Period.month(2026, 3)) == _meetings_recount(Period.month(2026, 3))
+    circle.kind = "circle"
+    circle.save()
     group_meeting_delete(meeting=meeting, user=user)
     _assert_kept_equals_a_rebuild()
+    assert _meetings(Period.month(2026, 3)) == _meetings_recount(Period.month(2026, 3)) == {}
 
     # A talk series: a talk's rank and a referral after the cap hang on the caregiver's other contacts.
     talks = [log(caregiver=bo, intervention_type=work["talks"], date=datetime.date(2026, 4, day)) for day in (1, 2, 3)]
@@ -134,10 +151,32 @@ def test_the_kept_facts_equal_a_rebuild_after_every_kind_of_write(work):
     caregiver_update(caregiver=bo, user=user, districts=[bromma, farsta], gender="woman", relation="child")
     _assert_kept_equals_a_rebuild()
     talk_score_record(talk=talk, user=user, ors=12, srs=30)
-    followup_answer_record(user=user, district=bromma, consultant=work["consultant"],
-                           date=datetime.date(2026, 5, 20), result="yes", caregiver=anna)  # fmt: skip
+    answer = followup_answer_record(user=user, district=bromma, consultant=work["consultant"],
+                                    date=datetime.date(2026, 5, 20), result="yes", caregiver=anna)  # fmt: skip
     support_contact_record(caregiver=bo, user=user, offered_on=datetime.date(2026, 2, 3), status="offered")
     _assert_kept_equals_a_rebuild()
+    # Scores: a series' ORS change counts at its last talk with an ORS, which moves as scores come and go.
+    talk_score_record(talk=talks[2], user=user, ors=20, srs=None)
+    talk_score_record(talk=talks[1], user=user, ors=14, srs=None)
+    _assert_kept_equals_a_rebuild()
+    talk_score_record(talk=talks[2], user=user, ors=25, srs=None)  # a score changed
+    _assert_kept_equals_a_rebuild()
+    TalkScore.objects.get(talk=talks[2]).delete()  # a score withdrawn (the admin)
+    _assert_kept_equals_a_rebuild()
+    # Answers: moved in time, to another result, and deleted; a second one of the caregiver stays.
+    stored = FollowUpAnswer.objects.get(pk=answer.pk)
+    stored.date, stored.result = datetime.date(2026, 6, 2), "partly"
+    stored.save()
+    _assert_kept_equals_a_rebuild()
+    FollowUpAnswer.objects.create(
+        district=bromma, consultant=work["consultant"], intervention_type=work["circles"], group=circle,
+        caregiver=anna, date=datetime.date(2026, 6, 3), result="no",
+    )  # fmt: skip
+    stored.delete()
+    _assert_kept_equals_a_rebuild()
+    for period in (Period.year(2026), Period.custom(datetime.date(2026, 4, 2), datetime.date(2026, 6, 2))):
+        assert outcome_figures(period=period) == outcome_recount(period=period)
+    assert outcome_figures(period=Period.year(2026))[bromma.pk]["talks_scored"] == 2  # anna's talk, bo's second
     # A caregiver deleted in the admin: their contacts stay, anonymous.
     Caregiver.objects.filter(pk=anna.pk).get().delete()
     facts = _assert_kept_equals_a_rebuild()
@@ -145,6 +184,36 @@ def test_the_kept_facts_equal_a_rebuild_after_every_kind_of_write(work):
     december = district_figures(period=Period.month(2025, 12))[farsta.pk]  # where the edits left anna's contact
     assert (december["contacts"], december["anonymous"], december["caregivers"]) == (1, 1, 0)
     assert all(value[0] > 0 for value in facts.values())  # a cell emptied by a move is gone
+
+
+def _meetings(period: Period) -> dict:
+    """The meetings held and their groups by kind, per district, as the figures count them."""
+    return {
+        district_id: (f["groups"]["meetings"], {k: (v["meetings"], v["groups"], v["attendance"])
+                                                for k, v in f["groups"]["by_kind"].items()})
+        for district_id, f in district_figures(period=period).items() if f["groups"]["meetings"]
+    }  # fmt: skip
+
+
+def _meetings_recount(period: Period) -> dict:
+    """The same from the rows: a meeting of the period with a live attendee's contact."""
+    attended = Contact.objects.filter(meeting_id=OuterRef("pk"), deleted_at__isnull=True)
+    rows = (
+        GroupMeeting.objects.filter(date__range=(period.start, period.end))
+        .filter(Exists(attended))
+        .values("group__district_id", "group__kind")
+        .annotate(meetings=Count("pk"), groups=Count("group", distinct=True))
+    )
+    counted: dict = {}
+    for row in rows.order_by():
+        attendance = Contact.objects.filter(
+            meeting__group__kind=row["group__kind"], meeting__group__district_id=row["group__district_id"],
+            meeting__date__range=(period.start, period.end), deleted_at__isnull=True,
+        ).count()  # fmt: skip
+        total, kinds = counted.setdefault(row["group__district_id"], (0, {}))
+        kinds[row["group__kind"]] = (row["meetings"], row["groups"], attendance)
+        counted[row["group__district_id"]] = (total + row["meetings"], kinds)
+    return counted
 
 
 def _recount(contacts, district_id=None):
