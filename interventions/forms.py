@@ -98,9 +98,13 @@ class ContactForm(forms.Form):
             field.disabled = True
             field.initial = str(erased_caregiver)
             field.help_text = _("The caregiver was erased; the contact stays theirs, as an anonymous occasion.")
-        self.fields["intervention_type"].queryset = intervention_types()
         # Logging is personal work: only the districts the user serves themselves.
-        self.fields["district"].queryset = user.districts.order_by("name")
+        choices = {"intervention_type": intervention_types(), "district": user.districts.order_by("name")}
+        for name, queryset in choices.items():
+            field = self.fields[name]
+            field.queryset = queryset  # what a submitted value is checked against
+            # Read once here, not by a server-side cursor each time the field is rendered.
+            field.choices = [(choice.pk, field.label_from_instance(choice)) for choice in queryset]
         self.fields["caregiver"].widget.attrs["autofocus"] = True
 
     def clean(self):
