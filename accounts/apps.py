@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and roles")
 
     def ready(self):
+        # Imported here: two_factor reads the models, which load only once the apps are ready.
         from django.contrib.auth.signals import user_logged_in
 
         from .two_factor import on_user_logged_in

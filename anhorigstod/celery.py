@@ -25,6 +25,7 @@ app.autodiscover_tasks()
 @signals.after_setup_logger.connect
 @signals.after_setup_task_logger.connect
 def _json_logs(logger=None, **kwargs):
+    # Imported here, as in the handlers below: this module loads before Django's app registry.
     from anhorigstod.request_log import worker_logs_as_json
 
     worker_logs_as_json(logger)

@@ -18,6 +18,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from kombu import Connection
 
+from operations.selectors import liveness, tasks_in_process
+
 BROKER_TIMEOUT_SECONDS = 1
 
 
@@ -41,7 +43,6 @@ def _broker_ok(url: str) -> bool:
 
 
 def _heartbeats(database_ok: bool) -> dict:
-    from operations.selectors import liveness, tasks_in_process  # the app registry is ready by now
 
     if tasks_in_process():
         return {"worker": "in-process", "beat": "in-process", "worker_age_seconds": None, "beat_age_seconds": None}

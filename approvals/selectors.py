@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from consultants.selectors import consultants_serving
 from districts.models import District
 from figures.periods import Period
 
@@ -189,7 +190,6 @@ def dashboard_months(
 
 def month_page(*, district: District, month: datetime.date, today: datetime.date | None = None) -> dict:
     """Everything the district-month page shows."""
-    from consultants.selectors import consultants_serving
 
     today = today or timezone.localdate()
     cell = district_months(districts=[district], months=[month], today=today)[0]["months"][0]

@@ -7,6 +7,7 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit log")
 
     def ready(self):
+        # Imported here: the registry reads the apps' models, which load only once the apps are ready.
         from .registry import register_audited_models
 
         register_audited_models()

@@ -26,7 +26,7 @@ class AuditEntryManager(LogEntryManager.from_queryset(AuditEntryQuerySet)):
     """auditlog's writer, made to keep no caregiver's label and to file soft deletes as deletes."""
 
     def log_create(self, instance, force_log: bool = False, **kwargs):
-        from .registry import audit_repr
+        from .registry import audit_repr  # the registry imports these models: the cycle
 
         kwargs.setdefault("object_repr", audit_repr(instance))
         changes = kwargs.get("changes") or {}
@@ -51,7 +51,7 @@ class AuditEntryManager(LogEntryManager.from_queryset(AuditEntryQuerySet)):
     def log_m2m_changes(self, changed_queryset, instance, operation, field_name, **kwargs):
         """As auditlog's, but the related objects are named by ``audit_repr`` (a caregiver by id),
         and the entry is tied to the districts of the object and of any district added or removed."""
-        from .registry import (
+        from .registry import (  # the registry imports these models: the cycle
             audit_districts,
             audit_repr,
             cleared_objects,

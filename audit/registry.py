@@ -127,7 +127,7 @@ def _log_bulk_contacts(sender, contacts, action, **kwargs) -> None:
     """One entry per contact a bulk write made (a group meeting's attendees), as a save would log it."""
     from auditlog.receivers import log_create
 
-    from .models import AuditEntry
+    from .models import AuditEntry  # audit.models imports this module (its writer's audit_repr): the cycle
 
     for contact in contacts:
         if action == "create":

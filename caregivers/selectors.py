@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from interventions.models import Contact, GroupMeeting, Referral
 from interventions.selectors import talk_status
 
@@ -113,7 +114,6 @@ def _moment(value: datetime.datetime | None) -> str | None:
 
 def _audit_entries(caregiver: Caregiver) -> list[dict]:
     """The audit log's entries about the caregiver: when, what and by which role (never by whom)."""
-    from audit.models import AuditEntry
 
     entries = (
         AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(Caregiver), object_id=caregiver.pk)

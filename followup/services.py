@@ -15,12 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
-from accounts.scoping import district_ids_in_scope
+from accounts.scoping import SYSTEM, district_ids_in_scope
 from districts.models import District, Network
 from figures.periods import TERTIAL, YEAR, Period
 from operations.heartbeats import process_name
 
 from .models import FollowupReport, ReportOrigin, ReportScope, ReportStatus
+from .reports import report_content
 
 logger = logging.getLogger(__name__)
 # Errors worth another try: the database went away or refused a connection for a moment.
@@ -210,7 +211,6 @@ def report_compile(report_id: int, *, run: uuid.UUID | str | None = None) -> Fol
     exactly once. Transient database errors are raised for the task to retry; any other error fails
     the report with a reason. Returns the report, or None when there was nothing to do.
     """
-    from .reports import report_content  # reports reads the figures of selectors and snapshots
 
     run = uuid.UUID(str(run)) if run else uuid.uuid4()
     now = timezone.now()
@@ -373,7 +373,6 @@ def last_complete_period(kind: str, today: datetime.date | None = None) -> Perio
 
 def report_schedule(*, kind: str, today: datetime.date | None = None) -> FollowupReport:
     """The city-wide report of the last complete year or tertial, ordered by the schedule (once)."""
-    from accounts.scoping import SYSTEM
 
     period = last_complete_period(kind, today)
     key = f"scheduled:{period.key}:city"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import DistrictScopedQuerySet
 from districts.models import District
+from interventions.models import InterventionType
 
 # Goals are followed up from the 2018 mapping on; a few years ahead may be planned.
 FIRST_YEAR = 2018
@@ -150,8 +151,6 @@ class Goal(models.Model):
         if self.unit == Unit.COUNT and not 1 <= self.target <= MAX_COUNT_TARGET:
             return ValidationError(_("Give a target from 1 to %(max)d."), params={"max": MAX_COUNT_TARGET})
         if self.measure == Measure.COMPONENTS_OFFERED:
-            from interventions.models import InterventionType
-
             components = InterventionType.objects.count()
             if self.target > components:
                 return ValidationError(

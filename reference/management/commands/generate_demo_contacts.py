@@ -4,6 +4,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from figures.snapshots import figures_rebuild
 from interventions.models import Contact
 from reference.demo_contacts import generate
 
@@ -39,7 +40,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         seconds = time.perf_counter() - started
         # A bulk load bypasses the services' stale marks: recompute the dashboards' figures.
-        from figures.snapshots import figures_rebuild
 
         started = time.perf_counter()
         periods = figures_rebuild()
