@@ -19,9 +19,10 @@ class SnapshotSection(models.TextChoices):
 
 
 class FigureSnapshot(models.Model):
-    """A selector's figures of one district for one standard period, precomputed: ``district_figures``
-    per target group (section FIGURES); ``outcome_figures`` and the support contacts offered
-    (sections OUTCOMES and OFFERS, all target groups).
+    """A selector's figures of one district for one standard period, precomputed, for the sections
+    registered as precomputed (``figures.registry``): today the support contacts offered (OFFERS, all
+    target groups). The follow-up and outcome figures (FIGURES, OUTCOMES) are summed from the facts
+    at any range instead, and kept here no more.
 
     A cache of the selector's output, never a second definition: rebuilt from the same function.
     An empty ``target_group`` means all target groups.

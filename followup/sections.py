@@ -46,10 +46,11 @@ def _history() -> list[datetime.date | None]:
 
 def register() -> None:
     # The outcome figures and the offers are of all target groups only.
-    # The follow-up figures are summed from the facts at any range: read as they are, never precomputed.
+    # The follow-up and outcome figures are summed from the facts at any range: read as they are (true
+    # to the moment of the page beside them), never precomputed.
     registry.register_section(SnapshotSection.FIGURES, district_figures, TARGET_GROUPS, precomputed=False)
     registry.register_section(REACH_SECTION, caregivers_reached, TARGET_GROUPS, precomputed=False)
-    registry.register_section(SnapshotSection.OUTCOMES, _outcome_figures, ("",))
+    registry.register_section(SnapshotSection.OUTCOMES, _outcome_figures, ("",), precomputed=False)
     registry.register_section(SnapshotSection.OFFERS, _offer_figures, ("",))
     registry.register_city(city_figures)
     registry.register_history(_history)

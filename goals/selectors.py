@@ -3,8 +3,9 @@
 Every measure reads the selector that defines its figure on the dashboards and in the reports:
 - caregivers reached: ``followup`` figures (the precomputed ``figures_for`` per district;
   ``city_figures_for`` for the city, where a caregiver met in two districts counts once);
-- guidance talks followed up with an outcome score: ``outcomes.selectors.outcome_figures``, precomputed
-  (talks_scored of talks dated in the year; per district, or the districts added up for the city);
+- guidance talks followed up with an outcome score: ``outcomes.selectors.outcome_figures``, summed
+  from the facts (talks_scored of talks dated in the year; per district, or the districts added up
+  for the city);
 - consultants with a current assignment description: ``consultants.selectors.description_coverage``
   (the consultants allocated to the district, or to any district for the city) on the last day of the
   year (today, while the year runs), as the report's consultants table counts them;

@@ -9,9 +9,9 @@ The figures of a unit (a district, or the scope as one under ``followup.selector
     by_role: {report role: part}         the same counts by the consultant's report role
     by_type: {intervention code: part}   the same counts by intervention type (names are the pages')
 
-Sums rather than means are kept, so figures add up and survive a round trip through JSON (the
-dashboards read them precomputed, ``figures.snapshots``); the means and shares are worked out by the
-functions below (``mean_ors_change``, ``share_scored``...).
+Sums rather than means are kept, so figures add up and survive a round trip through JSON (a compiled
+report keeps them); the means and shares are worked out by the functions below (``mean_ors_change``,
+``share_scored``...). Every figure is summed from the facts (``figures.facts``) at any range.
 """
 
 from __future__ import annotations
@@ -26,9 +26,7 @@ from consultants.models import Consultant
 from districts.models import District
 from figures.definitions import ANSWER, ORS, OUTCOME_DIMENSIONS, OUTCOME_TALK, REACH, SCOPE, ReportRole, report_role
 from figures.facts import RangeFacts, facts_read
-from figures.models import SnapshotSection
 from figures.periods import Period
-from figures.snapshots import figures_for
 from interventions.models import InterventionType
 
 from .models import FollowUpResult
@@ -254,18 +252,10 @@ def outcome_rows(unit: dict, previous: dict | None = None, *, names: dict[str, s
     }
 
 
-def _precomputed(*, period: Period, district_ids: list[int] | None = None) -> dict[int, dict]:
-    figures, _as_of = figures_for(
-        period=period, target_group=None, district_ids=district_ids, section=SnapshotSection.OUTCOMES
-    )
-    return figures
-
-
 def outcome_dashboard(*, district: District, period: Period) -> dict:
-    """A district's outcomes for the dashboard, with the previous period beside: precomputed for the
-    standard periods (two queries each), live for a custom range."""
-    now = _precomputed(period=period, district_ids=[district.pk]).get(district.pk) or empty_outcomes()
-    before = _precomputed(period=period.previous(), district_ids=[district.pk]).get(district.pk)
+    """A district's outcomes for the dashboard, with the previous period beside (four queries each)."""
+    now = outcome_figures(period=period, district_ids=[district.pk]).get(district.pk) or empty_outcomes()
+    before = outcome_figures(period=period.previous(), district_ids=[district.pk]).get(district.pk)
     return outcome_rows(now, before, names=type_names())
 
 
@@ -274,5 +264,5 @@ def outcome_city(*, period: Period, districts: list[dict]) -> list[dict]:
 
     ``districts`` are the city page's district rows (pk, code, name), read once for all its sections.
     """
-    figures = _precomputed(period=period)
+    figures = outcome_figures(period=period)
     return [{"district": d, "now": _measures(flat(figures.get(d["pk"]) or empty_outcomes()))} for d in districts]

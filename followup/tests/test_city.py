@@ -59,10 +59,11 @@ def test_city_overview_query_count_does_not_grow(city, login, django_assert_num_
     client = login(UserFactory(role=Role.STRATEGIST))
 
     # 16 (the follow-up figures, summed from the facts: the range's facts, the talk series' history,
-    # the consultants', the intervention types' and the caregivers' attribute maps, the meetings, the circles), 2 for
-    # the outcomes per district (precomputed), 1 for the goals (the districts are the page's), 5 for the
+    # the consultants', the intervention types' and the caregivers' attribute maps, the meetings, the circles), 4 for
+    # the outcomes (summed from the facts: the range's, the answers' from its first day, the consultants' roles and
+    # the intervention types'), 1 for the goals (the districts are the page's), 5 for the
     # collaboration section (per district and for the city as one, from the same rows).
-    with django_assert_num_queries(24 + moment_queries):
+    with django_assert_num_queries(26 + moment_queries):
         client.get("/city/", {"kind": "year", "year": 2026})
 
 

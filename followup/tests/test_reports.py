@@ -242,7 +242,7 @@ def test_a_failing_report_says_why_and_can_be_ordered_again(two_districts, monke
         raise ZeroDivisionError
 
     report = report_order(user=SYSTEM, period=Period.year(2025), scope=ReportScope.CITY, enqueue=False)
-    monkeypatch.setattr("followup.reports.report_content", broken)
+    monkeypatch.setattr("followup.services.report_content", broken)
     report_compile(report.pk)
     report.refresh_from_db()
     assert (report.status, report.content) == (ReportStatus.FAILED, None)

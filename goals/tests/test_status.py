@@ -255,12 +255,12 @@ def test_the_status_of_many_goals_costs_the_same_queries_as_of_few(city):
     _queries(few)  # the first read brings the precomputed figures up to date
 
     assert len(many) == 8 * 6 + 6
-    # Per year: the districts' caregivers (summed from the facts, 1 query); every other figure
-    # precomputed (2 queries a read): the city's (read once for both city-wide measures), the outcome
-    # figures, the offers; 2 for descriptions
-    # (and the allocations), 3 for the coverage.
-    assert _queries(few) == 14
-    assert _queries(many) == 14
+    # Per year: the districts' caregivers (summed from the facts, 1 query); the outcome figures (summed
+    # from the facts: the year's, the answers' from its first day, the consultants' roles and the
+    # intervention types', 4); the other figures precomputed (2 queries a read): the city's (read once
+    # for both city-wide measures), the offers; 2 for descriptions (and the allocations), 3 for the coverage.
+    assert _queries(few) == 16
+    assert _queries(many) == 16
 
 
 def test_goals_of_two_years_cost_each_selector_once_per_year(city):
@@ -269,4 +269,4 @@ def test_goals_of_two_years_cost_each_selector_once_per_year(city):
     _queries(two_years)
 
     # The second year reads everything again but the allocations and the coverage (not dated).
-    assert (_queries(one_year), _queries(two_years)) == (14, 14 + 11)
+    assert (_queries(one_year), _queries(two_years)) == (16, 16 + 13)
