@@ -21,9 +21,9 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as PdfTable
 
 from accounts.models import Role
-from districts.models import District, TargetGroup
-from interventions.models import Channel, InterventionType, ReferralDestination
+from districts.models import TargetGroup
 
+from .extensions import holdings
 from .models import AgeBand, Condition, Gender, Relation, SupportContactStatus
 
 FORMATS = {
@@ -40,7 +40,8 @@ def write_extract_json(extract: dict, out: BinaryIO) -> None:
     out.write(json.dumps(extract, ensure_ascii=False, indent=2).encode())
 
 
-def _day(value: str | None) -> str:
+def day_words(value: str | None) -> str:
+    """An extract's ISO day in the reader's words (the apps' extract sections use these too)."""
     return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT") if value else ""
 
 
@@ -50,11 +51,11 @@ def _moment(value: str | None) -> str:
     return formats.date_format(datetime.datetime.fromisoformat(value), "SHORT_DATETIME_FORMAT")
 
 
-def _label(choices, value) -> str:
+def label_words(choices, value) -> str:
     return str(dict(choices).get(value, value or ""))
 
 
-def _yes_no(value: bool) -> str:
+def yes_no_words(value: bool) -> str:
     return _("Yes") if value else _("No")
 
 
@@ -77,13 +78,6 @@ def _sections(extract: dict) -> list[tuple[str, list[str], list[list[str]]]]:
                 ],
             )
         ]
-    codes = {c["district"] for c in extract["contacts"]}
-    districts = dict(District.objects.filter(code__in=codes).values_list("code", "name"))
-    types = dict(
-        InterventionType.objects.filter(code__in={c["intervention_type"] for c in extract["contacts"]}).values_list(
-            "code", "name"
-        )
-    )
     actions = _audit_actions()
     return [
         (
@@ -93,11 +87,11 @@ def _sections(extract: dict) -> list[tuple[str, list[str], list[list[str]]]]:
                 [_("Register number"), str(caregiver["id"])],
                 [_("Label"), caregiver["label"]],
                 [_("Year of birth"), str(caregiver["birth_year"] or "")],
-                [_("Age band"), _label(AgeBand.choices, caregiver["age_band"])],
-                [_("Gender"), _label(Gender.choices, caregiver["gender"])],
-                [_("Relation to the care recipient"), _label(Relation.choices, caregiver["relation"])],
-                [_("The care recipient's condition"), _label(Condition.choices, caregiver["condition"])],
-                [_("Target group"), _label(TargetGroup.choices, caregiver["target_group"])],
+                [_("Age band"), label_words(AgeBand.choices, caregiver["age_band"])],
+                [_("Gender"), label_words(Gender.choices, caregiver["gender"])],
+                [_("Relation to the care recipient"), label_words(Relation.choices, caregiver["relation"])],
+                [_("The care recipient's condition"), label_words(Condition.choices, caregiver["condition"])],
+                [_("Target group"), label_words(TargetGroup.choices, caregiver["target_group"])],
                 [_("Districts"), ", ".join(d["name"] for d in caregiver["districts"])],
                 [_("Registered"), _moment(caregiver["created_at"])],
                 [_("Last changed"), _moment(caregiver["updated_at"])],
@@ -108,48 +102,20 @@ def _sections(extract: dict) -> list[tuple[str, list[str], list[list[str]]]]:
             [_("Offered on"), _("Answer"), _("Answered on"), _("Support contact")],
             [
                 [
-                    _day(o["offered_on"]),
-                    _label(SupportContactStatus.choices, o["status"]),
-                    _day(o["answered_on"]),
+                    day_words(o["offered_on"]),
+                    label_words(SupportContactStatus.choices, o["status"]),
+                    day_words(o["answered_on"]),
                     o["support_contact"] or "",
                 ]
                 for o in extract["support_contact_offers"]
             ],
         ),
-        (
-            _("Contacts"),
-            [
-                _("Date"),
-                _("Intervention"),
-                _("Channel"),
-                _("District"),
-                _("Minutes"),
-                _("Guidance talk"),
-                _("Referrals"),
-            ],
-            [
-                [
-                    _day(c["date"]),
-                    types.get(c["intervention_type"], c["intervention_type"]),
-                    _label(Channel.choices, c["channel"]),
-                    districts.get(c["district"], c["district"]),
-                    str(c["duration_minutes"]),
-                    _yes_no(c["guidance_talk"]),
-                    ", ".join(_label(ReferralDestination.choices, r["destination"]) for r in c["referrals"]),
-                ]
-                for c in extract["contacts"]
-            ],
-        ),
-        (
-            _("Groups and circles"),
-            [_("Group"), _("Date"), _("Meeting")],
-            [[m["group"], _day(m["date"]), str(m["meeting_number"])] for m in extract["group_meetings"]],
-        ),
+        *(section for holding in holdings() for section in holding.extract_sections(extract)),
         (
             _("Who saw or changed the data"),
             [_("When"), _("What"), _("Role")],
             [
-                [_moment(e["at"]), actions.get(e["action"], e["action"]), _label(Role.choices, e["by_role"])]
+                [_moment(e["at"]), actions.get(e["action"], e["action"]), label_words(Role.choices, e["by_role"])]
                 for e in extract["audit_log"]
             ],
         ),

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import operator
+from functools import reduce
 
 from auditlog.models import AbstractLogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from interventions.models import Contact, GroupMeeting, Referral
-from interventions.selectors import talk_status
 
+from .extensions import holdings
 from .models import Caregiver, SupportContactOffer
 
 
@@ -27,38 +28,17 @@ def caregiver_search(*, user, query: str = "") -> QuerySet[Caregiver]:
 
 
 def caregiver_timeline(*, caregiver: Caregiver, user) -> dict:
-    """Everything the caregiver's page shows, in a fixed number of queries."""
-    contacts = list(
-        Contact.objects.visible_to(user)
-        .alive()
-        .filter(caregiver=caregiver)
-        .select_related("intervention_type", "district", "consultant", "caregiver", "meeting__group")
-        .prefetch_related("referrals")
-        .order_by("-date", "-pk")
-    )
+    """Everything the caregiver's page shows, in a fixed number of queries: their districts and
+    support-contact offers, and what the apps above hold about them (``caregivers.extensions``: the
+    contacts, talks used, meetings and referrals the user may see)."""
     districts = list(caregiver.districts.order_by("name"))
-    talks = []
-    for district in districts:
-        used, cap = talk_status(caregiver=caregiver, district=district)
-        talks.append({"district": district, "used": used, "cap": cap})
-    return {
-        "contacts": contacts,
+    page = {
         "districts": districts,
-        "talks": talks,
-        "meetings": list(
-            GroupMeeting.objects.visible_to(user)
-            .alive()
-            .filter(attendees=caregiver)
-            .select_related("group")
-            .order_by("-date")
-        ),
-        "referrals": list(
-            Referral.objects.visible_to(user)
-            .filter(contact__caregiver=caregiver, contact__deleted_at__isnull=True)
-            .select_related("contact")
-        ),
         "offers": list(caregiver.support_contact_offers.select_related("support_person", "support_person__user")),
     }
+    for holding in holdings():
+        page |= holding.page(caregiver=caregiver, user=user, districts=districts)
+    return page
 
 
 # --- Support contacts offered ------------------------------------------------------------------------
@@ -140,14 +120,6 @@ def caregiver_extract(caregiver: Caregiver) -> dict:
     if caregiver.erased_at is not None:
         return {"caregiver": {"id": caregiver.pk, "erased": True, "erased_at": _moment(caregiver.erased_at)}}
     districts = list(caregiver.districts.order_by("name"))
-    contacts = (
-        Contact.objects.alive()
-        .filter(caregiver=caregiver)
-        .select_related("intervention_type", "district")
-        .prefetch_related(Prefetch("referrals", queryset=Referral.objects.order_by("pk")))
-        .order_by("date", "pk")
-    )
-    meetings = GroupMeeting.objects.alive().filter(attendees=caregiver).select_related("group").order_by("date", "pk")
     offers = caregiver.support_contact_offers.select_related("support_person").order_by("offered_on", "pk")
     return {
         "caregiver": {
@@ -174,23 +146,8 @@ def caregiver_extract(caregiver: Caregiver) -> dict:
             }
             for o in offers
         ],
-        "contacts": [
-            {
-                "date": _date(c.date),
-                "intervention_type": c.intervention_type.code,
-                "channel": c.channel,
-                "duration_minutes": c.duration_minutes,
-                "district": c.district.code,
-                "guidance_talk": c.talk_number is not None,
-                "talk_number": c.talk_number,
-                "group_meeting": c.meeting_id is not None,
-                "referrals": [{"destination": r.destination} for r in c.referrals.all()],
-            }
-            for c in contacts
-        ],
-        "group_meetings": [
-            {"group": m.group.name, "date": _date(m.date), "meeting_number": m.number} for m in meetings
-        ],
+        # The contacts and meetings attended (``caregivers.extensions``), before the audit log.
+        **{part: rows for holding in holdings() for part, rows in holding.extract(caregiver=caregiver).items()},
         "audit_log": _audit_entries(caregiver),
     }
 
@@ -209,14 +166,15 @@ def retention_cutoff(*, today: datetime.date, years: int) -> datetime.date:
 def caregivers_past_retention(*, cutoff: datetime.date) -> QuerySet[Caregiver]:
     """The retention rule: caregivers not yet erased with no contact on or after ``cutoff``.
 
-    A contact is a live contact or a live group meeting attended. A caregiver never contacted is
-    past retention when registered before ``cutoff``.
+    A contact is what the apps holding rows about caregivers say (``caregivers.extensions``: a live
+    contact or a live group meeting attended). A caregiver never contacted is past retention when
+    registered before ``cutoff``.
     """
-    contacts = Contact.objects.filter(caregiver=OuterRef("pk"), deleted_at__isnull=True)
-    meetings = GroupMeeting.objects.filter(attendees=OuterRef("pk"), deleted_at__isnull=True)
+    met_since = [met for holding in holdings() for met in holding.met(cutoff)]
+    met_ever = [met for holding in holdings() for met in holding.met(None)]
     registered_before = timezone.make_aware(datetime.datetime.combine(cutoff, datetime.time.min))
     return (
         Caregiver.objects.not_erased()
-        .filter(~Exists(contacts.filter(date__gte=cutoff)), ~Exists(meetings.filter(date__gte=cutoff)))
-        .filter(Exists(contacts) | Exists(meetings) | Q(created_at__lt=registered_before))
+        .filter(*(~met for met in met_since))
+        .filter(reduce(operator.or_, met_ever, Q(created_at__lt=registered_before)))
     )
