@@ -31,17 +31,7 @@ def _part(figures: dict, unit: int, dimension: str, key: str) -> dict:
 def outcome_recount(
     *, period: Period, district_ids: Iterable[int] | None = None, combined: bool = False
 ) -> dict[int, dict]:
-    """The outcome figures of each district for a period, keyed by district id (or SCOPE when combined).
-
-    ``talks``: live guidance talks dated in the period; ``talks_scored``: those of them with an outcome
-    score (ORS, SRS or both). ORS change: see ``ors_change``; a series is a caregiver's talks in one
-    district (the talk cap is a district's), so with the scope as one a caregiver's series in two
-    districts stay two series. Follow-up: see ``share_followed_up`` and ``share_desired``. Breakdowns:
-    by the report role (``followup.selectors.report_role``) of the consultant who gave the talk, gave
-    the last scored talk of a series or asked the follow-up question; by intervention type of the
-    talk, of the meeting (own group or circle) or of the answer. Aggregates only: no personal data.
-    A district without any of these may be absent. Five queries, over the rows.
-    """
+    """``outcomes.selectors.outcome_figures``, the same definition counted over the rows (five queries)."""
     if district_ids is not None:
         district_ids = list(district_ids)
     figures: dict[int, dict] = defaultdict(empty_outcomes)
