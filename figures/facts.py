@@ -361,7 +361,7 @@ def facts_rebuild_district(
     district_id: int, occasions: Iterable[Occasion], *, dimensions: Sequence[str] | None = None
 ) -> int:
     """Replace a district's facts by those of its occasions (all of them); return the cells written.
-    Summed by day first, then rolled up, with the upkeep's own ``cells_of``. With ``dimensions``, only
+    Summed by day first, then rolled up, with the upkeep's own keys (``_keys_of``). With ``dimensions``, only
     those dimensions' cells are replaced (the occasions' other cells are left as they are)."""
     _lock_districts([district_id])
     stored = OccasionFact.objects.filter(district_id=district_id)
