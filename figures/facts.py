@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import CharField, Count, F, Func, Q, Value
 from pyroaring import BitMap
 
 from .models import CaregiverAttributeFact, Grain, OccasionFact
@@ -206,25 +206,45 @@ def facts_read(
     return result
 
 
-def facts_keys(
+def facts_key_counts(
     *,
     start: datetime.date,
     end: datetime.date,
     district_ids: Sequence[int] | None,
     target_groups: Sequence[str] | None,
     dimension: str,
-) -> dict[int, set[str]]:
-    """The keys a dimension has in a range, per district, without the cells' sums: what counts distinct
-    things of their own (the meetings held, say, one key each). One query."""
+) -> dict[int, dict[str, tuple[int, int]]]:
+    """For a dimension whose keys are "<kind>:<owner>:<thing>" (a meeting: its kind, group and id), the
+    number of distinct owners and of distinct keys per district and kind in a range, without the
+    cells' sums: what counts things of its own (the meetings held and their groups). One query,
+    counted by PostgreSQL (only the counts travel); elsewhere from the distinct keys."""
     facts = OccasionFact.objects.filter(_tiling_q(tiling(start, end)), dimension=dimension)
     if district_ids is not None:
         facts = facts.filter(district_id__in=list(district_ids))
     if target_groups is not None:
         facts = facts.filter(target_group__in=list(target_groups))
-    keys: dict[int, set[str]] = defaultdict(set)
+    counts: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
+    if connection.vendor == "postgresql":
+
+        def part(n: int) -> Func:
+            return Func(F("key"), Value(":"), Value(n), function="split_part", output_field=CharField())
+
+        rows = (
+            facts.annotate(kind=part(1), owner=part(2))
+            .values("district_id", "kind")
+            .annotate(owners=Count("owner", distinct=True), things=Count("key", distinct=True))
+            .order_by()
+        )
+        for row in rows:
+            counts[row["district_id"]][row["kind"]] = (row["owners"], row["things"])
+        return counts
+    keys: dict[tuple[int, str], set[tuple[str, str]]] = defaultdict(set)
     for district_id, key in facts.values_list("district_id", "key").distinct().order_by():
-        keys[district_id].add(key)
-    return keys
+        kind, owner, thing = key.split(":")
+        keys[(district_id, kind)].add((owner, thing))
+    for (district_id, kind), members in keys.items():
+        counts[district_id][kind] = (len({owner for owner, _thing in members}), len(members))
+    return counts
 
 
 # --- Upkeep ----------------------------------------------------------------------------------------

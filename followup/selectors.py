@@ -20,7 +20,7 @@ from consultants.selectors import consultant_list, consultants_with_current_desc
 from districts.models import District, TargetGroup
 from districts.selectors import budget_by_district
 from figures.definitions import SCOPE, report_role
-from figures.facts import TOTAL, RangeFacts, Tally, attribute_sets, facts_keys, facts_read
+from figures.facts import TOTAL, RangeFacts, Tally, attribute_sets, facts_key_counts, facts_read
 from figures.periods import Period
 from figures.snapshots import figures_for
 from interventions.models import (
@@ -220,24 +220,16 @@ def _meeting_figures(figures, *, period: Period, target_group: TargetGroups, dis
     """Groups and meetings held in the period by kind: a meeting with an attendee's live contact of the
     target groups in it, counted from the keys of the facts' ``held`` cells (the attendance is summed
     with the other occasions)."""
-    held = facts_keys(start=period.start, end=period.end, district_ids=district_ids,
-                      target_groups=_target_groups(target_group), dimension=MEETING_HELD)  # fmt: skip
-    for district_id, keys in held.items():
+    held = facts_key_counts(start=period.start, end=period.end, district_ids=district_ids,
+                            target_groups=_target_groups(target_group), dimension=MEETING_HELD)  # fmt: skip
+    for district_id, kinds in held.items():
         groups = figures[SCOPE if combined else district_id]["groups"]
-        for kind, members in _by_kind(keys).items():
+        for kind, (held_groups, meetings) in kinds.items():
             entry = groups["by_kind"].setdefault(kind, {"groups": 0, "meetings": 0, "attendance": 0})
             # A meeting belongs to one group of one district: the districts' counts add up to the scope's.
-            entry["groups"] += len({group for group, _meeting in members})
-            entry["meetings"] += len(members)
-            groups["meetings"] += len(members)
-
-
-def _by_kind(keys: set[str]) -> dict[str, set[tuple[str, str]]]:
-    kinds: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for key in keys:
-        kind, group, meeting = key.split(":")
-        kinds[kind].add((group, meeting))
-    return kinds
+            entry["groups"] += held_groups
+            entry["meetings"] += meetings
+            groups["meetings"] += meetings
 
 
 def _series_figures(figures, *, facts: RangeFacts, history: RangeFacts, combined: bool) -> None:
