@@ -14,8 +14,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import formats
+from django.utils.translation import gettext as _
+
 # A section of an extract file: its heading, its columns and its rows, in words.
 ExtractSection = tuple[str, list[str], list[list[str]]]
+
+
+# The words of an extract's values, shared by the caregivers' own sections and the apps' (here, not in
+# the extract files, so that registering a Holding loads no PDF library).
+def day_words(value: str | None) -> str:
+    """An extract's ISO day in the reader's words."""
+    return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT") if value else ""
+
+
+def label_words(choices, value) -> str:
+    return str(dict(choices).get(value, value or ""))
+
+
+def yes_no_words(value: bool) -> str:
+    return _("Yes") if value else _("No")
 
 
 @dataclass(frozen=True)

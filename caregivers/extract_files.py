@@ -23,7 +23,7 @@ from reportlab.platypus import Table as PdfTable
 from accounts.models import Role
 from districts.models import TargetGroup
 
-from .extensions import holdings
+from .extensions import day_words, holdings, label_words
 from .models import AgeBand, Condition, Gender, Relation, SupportContactStatus
 
 FORMATS = {
@@ -40,23 +40,10 @@ def write_extract_json(extract: dict, out: BinaryIO) -> None:
     out.write(json.dumps(extract, ensure_ascii=False, indent=2).encode())
 
 
-def day_words(value: str | None) -> str:
-    """An extract's ISO day in the reader's words (the apps' extract sections use these too)."""
-    return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT") if value else ""
-
-
 def _moment(value: str | None) -> str:
     if not value:
         return ""
     return formats.date_format(datetime.datetime.fromisoformat(value), "SHORT_DATETIME_FORMAT")
-
-
-def label_words(choices, value) -> str:
-    return str(dict(choices).get(value, value or ""))
-
-
-def yes_no_words(value: bool) -> str:
-    return _("Yes") if value else _("No")
 
 
 def _audit_actions() -> dict[str, str]:

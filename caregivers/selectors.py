@@ -94,7 +94,6 @@ def _moment(value: datetime.datetime | None) -> str | None:
 
 def _audit_entries(caregiver: Caregiver) -> list[dict]:
     """The audit log's entries about the caregiver: when, what and by which role (never by whom)."""
-
     entries = (
         AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(Caregiver), object_id=caregiver.pk)
         .select_related("actor")

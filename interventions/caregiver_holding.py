@@ -9,8 +9,7 @@ import datetime
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.translation import gettext as _
 
-from caregivers.extensions import ExtractSection, Holding
-from caregivers.extract_files import day_words, label_words, yes_no_words
+from caregivers.extensions import ExtractSection, Holding, day_words, label_words, yes_no_words
 from caregivers.models import Caregiver
 from districts.models import District
 

@@ -125,12 +125,12 @@ def _part(figures: dict, unit: int, dimension: str, key: str) -> dict:
     return figures[unit][dimension].setdefault(key, _empty_part())
 
 
+ANSWERS_AHEAD_YEARS = 50
+
+
 def _answered_until(period: Period) -> datetime.date:
     # An answer on any day from the period's first counts (it follows the support): read far ahead.
     return datetime.date(period.end.year + ANSWERS_AHEAD_YEARS, 12, 31)
-
-
-ANSWERS_AHEAD_YEARS = 50
 
 
 def outcome_figures(
