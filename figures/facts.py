@@ -29,7 +29,7 @@ from django.db import connection, transaction
 from django.db.models import CharField, Count, F, Func, Q, Value
 from pyroaring import BitMap
 
-from .models import CaregiverAttributeFact, Grain, OccasionFact
+from .models import CaregiverAttributeFact, FactsVersion, Grain, OccasionFact
 
 logger = logging.getLogger(__name__)
 
@@ -259,12 +259,22 @@ class _Change:
 
 def _lock_districts(district_ids: Iterable[int]) -> None:
     """Serialize the upkeep of these districts' facts until the transaction ends, in one order (no
-    deadlock). SQLite has one writer at a time anyway."""
+    deadlock), and record this transaction as their facts' version (``FactsVersion``: what figures kept
+    per district are keyed by). SQLite has one writer at a time anyway, and keeps no figures."""
     if connection.vendor != "postgresql":
         return
+    district_ids = sorted(set(district_ids))
     with connection.cursor() as cursor:
-        for district_id in sorted(set(district_ids)):
+        for district_id in district_ids:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [FACTS_LOCK_KEY, district_id])
+        # Under the district's lock, so the version row is never waited for (and never deadlocks).
+        table = connection.ops.quote_name(FactsVersion._meta.db_table)
+        cursor.execute(
+            f"INSERT INTO {table} (district_id, version) "  # noqa: S608 - our own table's name
+            "SELECT d, pg_current_xact_id()::text::bigint FROM unnest(%s::integer[]) AS d "
+            "ON CONFLICT (district_id) DO UPDATE SET version = EXCLUDED.version",
+            [district_ids],
+        )
 
 
 def _cell_q(keys: Iterable[CellKey]) -> Q:

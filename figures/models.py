@@ -142,3 +142,22 @@ class CaregiverAttributeFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attribute}={self.value}"
+
+
+class FactsVersion(models.Model):
+    """Which transaction last changed a district's facts (its id, ``pg_current_xact_id``), written in
+    that transaction: equal versions mean equal facts, so figures summed from a district's facts can be
+    kept under its version (``figures.moment_cache.kept_per_district``). PostgreSQL only: the embedded
+    SQLite keeps no figures."""
+
+    district = models.OneToOneField(
+        District, verbose_name=_("district"), on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.BigIntegerField(_("version"))
+
+    class Meta:
+        verbose_name = _("facts version")
+        verbose_name_plural = _("facts versions")
+
+    def __str__(self) -> str:
+        return f"{self.district_id}@{self.version}"

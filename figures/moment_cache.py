@@ -21,6 +21,13 @@ The cache is not used (the page is computed as before) when it cannot be sure:
 What the page also depends on beyond the rows goes into the key by the caller (the district, the
 period, the query string) or here: the database (transaction ids are the whole server's, so two
 databases on one server can share a snapshot's name), language, time zone, today and the format.
+
+Any write changes a page's name, and a district's page shows the city median beside its own figures,
+so after a contact is logged every page is computed again. What makes that cheap is the second
+keeper, ``kept_per_district``: the figures summed from one district's facts are kept under that
+district's facts version (``FactsVersion``, the transaction that last changed them) and the versions
+of the few other rows they read. A contact logged in one district leaves the other districts' figures
+kept: the next page recomputes one district's, not fourteen.
 """
 
 from __future__ import annotations
@@ -28,14 +35,17 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone, translation
 
-from .read_snapshot import in_read_snapshot
+from districts.models import District
+
+from .models import FactsVersion
+from .read_snapshot import in_read_snapshot, read_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -127,3 +137,77 @@ def _quietly(write: Callable, *args) -> None:
         write(*args)
     except Exception:
         logger.warning("The figures cache could not be written (%s)", write.__name__, exc_info=True)
+
+
+# --- Per district, under the facts' version ---------------------------------------------------------
+def kept_per_district(
+    name: str,
+    parts: tuple[Hashable, ...],
+    district_ids: Iterable[int] | None,
+    compute: Callable[[list[int] | None], dict[int, T]],
+    *,
+    reads: Sequence[type[models.Model]] = (),
+) -> dict[int, T]:
+    """``compute(district_ids)`` (None: every district), a result per district, with each district's
+    result kept under its facts' version (``FactsVersion``) and the versions of the other rows it reads
+    (``reads``: small tables, such as the consultants), and served again while they are unchanged.
+    ``parts`` must hold everything else the result depends on (the range, the target groups);
+    ``compute`` must read only the district's facts and ``reads``, and give each district's result
+    alone (never the districts as one).
+
+    The versions and the missing districts' results are read in one read-only snapshot, so a kept
+    result is exactly what its versions' facts give. Without a sure name for the data (not
+    PostgreSQL; inside a transaction, whose own writes carry no version yet; inside a report's snapshot)
+    or without the cache, it is ``compute(district_ids)`` as it is.
+    """
+    if district_ids is not None:
+        district_ids = list(district_ids)
+    if connection.vendor != "postgresql" or connection.in_atomic_block or in_read_snapshot():
+        return compute(district_ids)
+    with read_snapshot():
+        keys = {
+            district_id: _district_key(name, parts, district_id, version)
+            for district_id, version in _versions(district_ids, reads).items()
+        }
+        try:
+            found = cache.get_many(list(keys.values()))
+        except Exception:  # any backend's failure: computed
+            logger.warning("The figures cache could not be read; computing %s", name, exc_info=True)
+            found = {}
+        missing = [district_id for district_id, key in keys.items() if key not in found]
+        computed = compute(missing) if missing else {}
+    if missing:
+        # Kept wrapped, so that a district with nothing (absent from the result) is kept too.
+        _quietly(cache.set_many, {keys[d]: (computed.get(d),) for d in missing}, KEEP_SECONDS)
+    results = {d: found[key][0] if key in found else computed.get(d) for d, key in keys.items()}
+    return {d: value for d, value in results.items() if value is not None}
+
+
+def _versions(district_ids: list[int] | None, reads: Sequence[type[models.Model]]) -> dict[int, str]:
+    """Each district's facts version and the versions of ``reads``, as one name per district. One
+    query. A small table's version is the list of its rows' ids and creating transactions (``xmin``):
+    any insert, update or delete changes it."""
+    quote = connection.ops.quote_name
+    pk = quote(District._meta.pk.column)
+    columns = ["coalesce(v.version, 0)"]
+    for model in reads:
+        row_id, table = quote(model._meta.pk.column), quote(model._meta.db_table)
+        listed = f"string_agg(t.xmin::text || ':' || t.{row_id}::text, ',' ORDER BY t.{row_id})"
+        columns.append(f"(SELECT md5(coalesce({listed}, '')) FROM {table} t)")  # noqa: S608 - our own tables
+    versions = quote(FactsVersion._meta.db_table)
+    sql = f"SELECT d.{pk}, {', '.join(columns)} FROM {quote(District._meta.db_table)} d "  # noqa: S608 - ours
+    sql += f"LEFT JOIN {versions} v ON v.district_id = d.{pk}"
+    params: list = []
+    if district_ids is not None:
+        sql += f" WHERE d.{pk} = ANY(%s)"
+        params.append(district_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {district_id: ":".join(map(str, rest)) for district_id, *rest in cursor.fetchall()}
+
+
+def _district_key(name: str, parts: tuple[Hashable, ...], district_id: int, version: str) -> str:
+    # Transaction ids are the whole server's: the database itself is part of the name of its data.
+    database = tuple(connection.settings_dict.get(k) for k in ("HOST", "PORT", "NAME"))
+    described = repr((KEEP_FORMAT, database, name, parts, district_id, version))
+    return f"figures:district:{name}:{hashlib.sha256(described.encode()).hexdigest()}"

@@ -21,6 +21,8 @@ from districts.models import District, TargetGroup
 from districts.selectors import budget_by_district
 from figures.definitions import SCOPE, report_role
 from figures.facts import TOTAL, RangeFacts, Tally, attribute_sets, facts_key_counts, facts_read
+from figures.models import CaregiverAttributeFact
+from figures.moment_cache import kept_per_district
 from figures.periods import Period
 from figures.snapshots import figures_for
 from interventions.models import (
@@ -139,10 +141,33 @@ def district_figures(
     """
     if district_ids is not None:
         district_ids = list(district_ids)
+    if combined:
+        figures = defaultdict(empty_figures, _facts_figures(period, target_group, district_ids, combined=True))
+    else:
+        # Each district's figures from its facts, kept under their version: after a write in one
+        # district, the city median beside another's recomputes only the one.
+        kept = kept_per_district(
+            "district_figures", (period.start, period.end, _target_groups(target_group)), district_ids,
+            lambda ids: _facts_figures(period, target_group, ids, combined=False), reads=FACTS_FIGURES_READ,
+        )  # fmt: skip
+        figures = defaultdict(empty_figures, kept)
+    # The circles' own rows, not facts: read as they are.
+    _circles_at_max(figures, period=period, district_ids=district_ids, combined=combined)
+    return dict(figures)
+
+
+# What ``_facts_figures`` reads beside the facts: the consultants' roles and target groups, the
+# intervention types' codes and the caregivers' attribute sets.
+FACTS_FIGURES_READ = (Consultant, InterventionType, CaregiverAttributeFact)
+
+
+def _facts_figures(
+    period: Period, target_group: TargetGroups, district_ids: list[int] | None, *, combined: bool
+) -> dict[int, dict]:
+    """``district_figures`` but the circles: everything summed from the facts (and ``FACTS_FIGURES_READ``)."""
     figures: dict[int, dict] = defaultdict(empty_figures)
     _occasion_figures(figures, period=period, target_group=target_group, district_ids=district_ids, combined=combined)
     _meeting_figures(figures, period=period, target_group=target_group, district_ids=district_ids, combined=combined)
-    _circles_at_max(figures, period=period, district_ids=district_ids, combined=combined)
     return dict(figures)
 
 

@@ -26,6 +26,7 @@ from consultants.models import Consultant
 from districts.models import District
 from figures.definitions import ANSWER, ORS, OUTCOME_DIMENSIONS, OUTCOME_TALK, REACH, SCOPE, ReportRole, report_role
 from figures.facts import RangeFacts, facts_read
+from figures.moment_cache import kept_per_district
 from figures.periods import Period
 from interventions.models import InterventionType
 
@@ -150,8 +151,17 @@ def outcome_figures(
     Summed from the facts (``figures.facts``, the outcome dimensions of ``figures.definitions``), so
     any range costs what a standard period does. Four queries.
     """
-    if district_ids is not None:
-        district_ids = list(district_ids)
+    if combined:
+        return _outcome_figures(period, None if district_ids is None else list(district_ids), combined=True)
+    # Each district's kept under its facts' version: after a write in one, the others' are not recomputed.
+    return kept_per_district(
+        "outcome_figures", (period.start, period.end), district_ids,
+        lambda ids: _outcome_figures(period, ids, combined=False), reads=(Consultant, InterventionType),
+    )  # fmt: skip
+
+
+def _outcome_figures(period: Period, district_ids: list[int] | None, *, combined: bool) -> dict[int, dict]:
+    """``outcome_figures``, computed."""
     facts = facts_read(
         start=period.start, end=period.end, district_ids=district_ids, target_groups=None,
         dimensions=OUTCOME_DIMENSIONS, totals=False,
