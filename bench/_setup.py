@@ -2,7 +2,7 @@
 
 ``prepare`` builds it (unless ``reuse`` finds it filled): reference data, demo users, the contacts
 over two years, the follow-up cycle's data on them (outcome scores and answers, approvals, goals,
-collaboration: what the dashboards show beside the contacts), and the precomputed figures. Django is
+collaboration: what the dashboards show beside the contacts), and the facts rebuilt. Django is
 set up on it either way.
 """
 
@@ -42,7 +42,6 @@ def prepare(contacts: int, *, reuse: bool) -> None:
     from django.core.management import call_command
 
     from districts.models import District
-    from figures.snapshots import figures_refresh
     from followup.occasions import facts_rebuild
     from reference.demo_contacts import generate
     from reference.demo_cycle import generate_cycle
@@ -60,10 +59,6 @@ def prepare(contacts: int, *, reuse: bool) -> None:
         cells = facts_rebuild()  # a bulk load bypasses the upkeep: the full rebuild, timed
         print(f"rebuilt the facts ({cells:,} cells) in {time.perf_counter() - started:.1f} s", flush=True)
         started = time.perf_counter()
-        cycle = generate_cycle(seed=1)
-        # The cycle marks every month with contacts stale (its scores are bulk-written) and its goals
-        # refresh the years they read; this refreshes what is left, as the beat would. Together they
-        # precompute every period once (figures_rebuild would do it all a second time).
-        figures_refresh()
-        print(f"generated the follow-up cycle ({cycle}) and precomputed the figures in "
+        cycle = generate_cycle(seed=1)  # its bulk-written scores and answers: their facts rebuilt in it
+        print(f"generated the follow-up cycle ({cycle}) in "
               f"{time.perf_counter() - started:.1f} s", flush=True)  # fmt: skip

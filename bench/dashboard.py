@@ -5,11 +5,11 @@ Run by hand (not in CI):
     .venv/bin/python bench/dashboard.py --contacts 1000000 [--requests 100] [--reuse]
 
 It builds the database ``anhorigstod_bench_<contacts>`` (unless ``--reuse`` finds it filled), generates
-the contacts over two years, rebuilds the precomputed figures, then times:
+the contacts over two years, rebuilds the facts, then times:
 - the district dashboard (a manager's GET, full Django request in process) for the current year,
   tertial and month, and for a custom range (computed live);
 - the bare SQL ``GROUP BY district, channel`` over all contacts, for comparison;
-- how long after a newly logged contact the dashboard shows it (the read-time refresh, no worker).
+- how long after a newly logged contact the dashboard shows it (kept in the saving transaction).
 """
 
 import argparse
@@ -101,7 +101,7 @@ def main() -> None:
     cell = re.search(r'data-figure="contacts"><th[^>]*>[^<]*</th><td[^>]*>([^<]+)</td>', response.content.decode())
     shown = int(cell.group(1).replace("\xa0", "").replace(" ", ""))
     print(f"  a new contact shows on the next dashboard read: {shown == before + 1} "
-          f"({(time.perf_counter() - started) * 1000:.0f} ms from the save to the page, refresh included)")  # fmt: skip
+          f"({(time.perf_counter() - started) * 1000:.0f} ms from the save to the page)")  # fmt: skip
 
 
 if __name__ == "__main__":

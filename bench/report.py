@@ -50,7 +50,6 @@ def main() -> None:
     from accounts.scoping import SYSTEM
     from districts.models import District
     from figures.periods import Period
-    from figures.snapshots import figures_refresh
     from followup.models import FollowupReport, ReportScope, ReportStatus
     from followup.selectors import district_figures
     from followup.services import report_compile, report_order
@@ -62,7 +61,6 @@ def main() -> None:
     total = Contact.objects.count()
     in_year = Contact.objects.filter(date__year=year).count()
     print(f"{total:,} contacts, {in_year:,} in {year}; {len(district_ids)} districts", flush=True)
-    figures_refresh()  # the precomputed figures are current, as the beat keeps them
 
     # The floor: the exact SQL of every figure, per district and for the city, this year and last,
     # captured once from the selector and then timed as raw SQL on a cursor (no ORM, no Python).

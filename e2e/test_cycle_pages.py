@@ -27,7 +27,6 @@ from collaboration.tests.factories import (
 from consultants.models import Consultant
 from consultants.services import consultant_link_user
 from districts.models import District, Network
-from figures.snapshots import figures_refresh
 from goals.models import Goal, Measure
 from goals.tests.factories import GoalFactory
 from interventions.models import Contact, InterventionCode, InterventionType
@@ -215,7 +214,6 @@ def test_a_consultant_scores_a_talk_from_the_contact_list_and_the_dashboard_coun
         kim.click(f"main >> text={sv('Follow-up question')}")
     assert serious_violations(kim) == []
 
-    figures_refresh()  # what the beat does within 20 seconds (with a broker, the page waits for it)
     bo = as_user("bo")
     bo.goto("/dashboard/farsta/")
     rows = bo.locator("#outcomes-headline tbody tr")

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 class FiguresConfig(AppConfig):
     """The figures engine, at the bottom of the analytics: periods, the registry of figure sections,
-    the precomputed figures and their refresh, and the one read snapshot per report. It imports no
-    domain app; the apps above register their definitions here (see ``registry``)."""
+    the facts and their upkeep, the figures kept per district, and the one read snapshot per report.
+    It imports no domain app; the apps above register their definitions here (see ``registry``)."""
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "figures"

@@ -9,9 +9,8 @@ and every later statement sees exactly the rows committed before it. The snapsho
 report's as-of. SQLite (the embedded default, in WAL mode) gives a read transaction the same: one
 snapshot from its first read.
 
-While a snapshot is open, figures are computed from the rows it sees (``in_read_snapshot``): the
-precomputed figures are kept by other transactions and may lag behind it, and a snapshot that is
-read-only cannot refresh them.
+While a snapshot is open, figures are computed from the facts it sees (``in_read_snapshot``), never
+taken from a cache kept by other transactions, which may be of another moment.
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ _open: contextvars.ContextVar[bool] = contextvars.ContextVar("read_snapshot_open
 
 def in_read_snapshot() -> bool:
     """Whether the current code reads inside ``read_snapshot`` (and must neither write nor read
-    precomputed figures)."""
+    figures kept by other transactions)."""
     return _open.get()
 
 

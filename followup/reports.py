@@ -1,7 +1,7 @@
 """The follow-up report: its numbers (``report_content``, a read) and its tables (``report_tables``).
 
 The content is compiled from the same selectors as the dashboards (``district_figures`` and the
-precomputed figures kept true to it), so a report never defines a figure twice. It is plain JSON,
+other registered sections), so a report never defines a figure twice. It is plain JSON,
 stored with the report as its snapshot; the tables are built from that snapshot alone, so a report
 reopened later shows the numbers it was compiled with.
 """

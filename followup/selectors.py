@@ -93,7 +93,7 @@ def consultant_facts(*, user, on: datetime.date | None = None) -> ConsultantFact
 # Each is computed for a set of districts in one pass (grouped by district), from live rows only.
 
 # The version of these definitions, recorded with every compiled report. Bump it whenever a figure's
-# meaning changes, with a migration that marks the precomputed figures stale (as followup 0003 does).
+# meaning changes (and, if the facts' keys change with it, rebuild the facts in a migration).
 DEFINITIONS_VERSION = 3
 
 TargetGroups = str | Sequence[str] | None  # one target group, several, or (None) all
@@ -137,7 +137,7 @@ def district_figures(
     unit, returned under the key SCOPE: a caregiver met in two districts counts once. Guidance talks
     stay counted per district even then, since the talk cap is a district's (a caregiver's talks in
     two districts are two series). Aggregates only: no personal data. Keys are text, so the figures
-    survive a round trip through JSON (see FigureSnapshot) unchanged.
+    survive a round trip through JSON (a compiled report's content) unchanged.
     """
     if district_ids is not None:
         district_ids = list(district_ids)
@@ -319,7 +319,7 @@ def caregivers_reached(
 
 def city_figures(*, period: Period) -> dict:
     """The city as one, where its districts' figures can't be added up (the city-wide goals need them
-    on every dashboard, precomputed: CitySnapshot):
+    on every dashboard):
 
     - ``caregivers``: unique caregivers reached, a caregiver met in two districts once (the count of
       ``district_figures(combined=True)``: the union of the districts' caregivers in the facts);

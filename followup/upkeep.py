@@ -1,11 +1,15 @@
-"""Keeping the precomputed figures true: the one way every change of logged work reaches them.
+"""Keeping the facts true: the one way every change of logged work reaches the figures.
 
 The domain apps never call the figures engine. They write their rows, and Django's model signals
 (or, for bulk writes that send none, the app's own signal, ``interventions.signals.contacts_bulk_written``)
-tell the receivers here, which mark the months a change reaches (the rules of ``followup.marks``). Every
-path is caught alike: the services, the admin, the demo generators. A change marks where the row
-counted before it (``pre_save``, from the stored row) and where it counts after. Marks are rows in the
-writing transaction, so a refused or rolled-back write leaves none.
+tell the receivers here, which keep the facts (``figures.facts``) in the writing transaction. Every
+path is caught alike: the services, the admin, the demo generators. A change takes away what the row
+counted before it (``pre_save``, from the stored row) and adds what it counts after, so a refused or
+rolled-back write changes nothing.
+
+What the figures read beside the facts (consultants' roles, intervention types, caregivers' attribute
+sets) needs nothing here: the figures kept per district are keyed by those tables' own versions
+(``figures.moment_cache.kept_per_district``).
 """
 
 from __future__ import annotations
@@ -13,27 +17,18 @@ from __future__ import annotations
 from collections import Counter
 
 from django.db import models
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from approvals.models import MonthReopening, MonthStatus
 from approvals.selectors import month_end
 from approvals.signals import month_reopened
-from caregivers.models import Caregiver, SupportContactOffer
-from consultants.models import Consultant
+from caregivers.models import Caregiver
 from figures.facts import attributes_change, facts_change
 from interventions.models import Contact, Group, Referral
 from interventions.signals import contacts_bulk_written
 from outcomes.models import FollowUpAnswer, TalkScore
 
-from .marks import (
-    figures_mark_caregiver,
-    figures_mark_consultant,
-    figures_mark_contact,
-    figures_mark_followup,
-    figures_mark_offers,
-    figures_mark_talk_score,
-)
 from .models import FollowupReport, ReportStatus
 from .occasions import (
     answer_occasions,
@@ -47,10 +42,7 @@ from .occasions import (
 # A contact is an occasion in the facts, kept here in the writing transaction. Its keys depend on its
 # caregiver's other contacts in the district (its series: a talk's rank, a referral after the cap), so
 # a write recomputes the occasions of the series it touches before the write (``pre_save``) and after
-# it, and the facts take the difference. A contact also marks the months its other figures reach (the
-# outcome figures): a new contact where it is dated (and on, if it is a talk or a meeting's); an edited
-# or deleted one also moves its talk series' scored months (``figures_mark_contact(series=True)``).
-_CONTACT_FIELDS = ("district_id", "date", "talk_number", "meeting_id", "caregiver_id")
+# it, and the facts take the difference.
 
 
 def _keep_facts(*, added: list, removed: list, still_met=occasions_still_met) -> None:
@@ -77,10 +69,9 @@ def _contact_before(sender, instance: Contact, raw: bool = False, **kwargs) -> N
         return
     pairs = {(instance.caregiver_id, instance.district_id)}
     if instance.pk:
-        stored = Contact.objects.filter(pk=instance.pk).values(*_CONTACT_FIELDS).first()
+        stored = Contact.objects.filter(pk=instance.pk).values_list("caregiver_id", "district_id").first()
         if stored is not None:
-            pairs.add((stored["caregiver_id"], stored["district_id"]))
-            figures_mark_contact(Contact(**stored), series=True)
+            pairs.add(stored)
     _before(instance, pairs, [instance.pk])
 
 
@@ -91,7 +82,6 @@ def _contact_saved(sender, instance: Contact, raw: bool = False, created: bool =
     pairs, contact_ids, before = instance._facts_before
     instance._facts_before = (pairs, [*contact_ids, instance.pk], before)  # a new contact has its id now
     _after(instance)
-    figures_mark_contact(instance, series=not created)
 
 
 @receiver(pre_delete, sender=Contact)
@@ -102,7 +92,6 @@ def _contact_deleting(sender, instance: Contact, **kwargs) -> None:
 @receiver(post_delete, sender=Contact)
 def _contact_deleted(sender, instance: Contact, **kwargs) -> None:
     _after(instance)
-    figures_mark_contact(instance, series=True)
 
 
 @receiver(contacts_bulk_written, sender=Contact)
@@ -114,13 +103,6 @@ def _contacts_bulk(sender, contacts: list[Contact], action: str, **kwargs) -> No
         _keep_facts(added=series_occasions(contact_ids=ids), removed=[])
     elif action == "delete":
         _keep_facts(added=[], removed=series_occasions(contact_ids=ids, deleted=True))
-    # One contact per attendee on one day; mark each distinct place once.
-    seen = set()
-    for contact in contacts:
-        key = tuple(getattr(contact, name) for name in _CONTACT_FIELDS[:4])
-        if key not in seen:
-            seen.add(key)
-            figures_mark_contact(contact)
 
 
 # A referral changes its contact's keys (and, to healthcare, its series' after the cap).
@@ -168,8 +150,8 @@ def _group_after(sender, instance: Group, raw: bool = False, **kwargs) -> None:
         _after(instance)
 
 
-# --- Caregivers and their support-contact offers ------------------------------------------------
-# Figures break caregivers down by these; a change moves every month the caregiver was met in.
+# --- Caregivers -----------------------------------------------------------------------------------
+# Figures break caregivers down by these: a change moves the caregiver between the attribute sets.
 _CAREGIVER_FIELDS = ("gender", "age_band", "relation", "condition")
 
 
@@ -180,8 +162,6 @@ def _caregiver_changed(sender, instance: Caregiver, raw: bool = False, **kwargs)
     stored = Caregiver.objects.filter(pk=instance.pk).values(*_CAREGIVER_FIELDS).first()
     if stored is not None:
         instance._attributes_before = caregiver_attributes(stored)
-        if instance._attributes_before != caregiver_attributes(instance):
-            figures_mark_caregiver(instance.pk)
 
 
 @receiver(post_save, sender=Caregiver)
@@ -213,60 +193,9 @@ def _caregiver_deleted(sender, instance: Caregiver, **kwargs) -> None:
     attributes_change(caregiver_id=instance.pk, before=caregiver_attributes(instance), after=None)
 
 
-# An offer counts in each of its caregiver's districts, so both an offer's write and a change of the
-# caregiver's districts move the figures.
-@receiver(pre_save, sender=SupportContactOffer)
-def _offer_before(sender, instance: SupportContactOffer, raw: bool = False, **kwargs) -> None:
-    if instance.pk and not raw:
-        old = SupportContactOffer.objects.filter(pk=instance.pk).values_list("caregiver_id", "offered_on").first()
-        if old is not None and old != (instance.caregiver_id, instance.offered_on):
-            figures_mark_offers(caregiver_ids=[old[0]], day=old[1])
-
-
-@receiver(post_save, sender=SupportContactOffer)
-@receiver(post_delete, sender=SupportContactOffer)
-def _offer_after(sender, instance: SupportContactOffer, raw: bool = False, **kwargs) -> None:
-    if not raw:
-        figures_mark_offers(caregiver_ids=[instance.caregiver_id], day=instance.offered_on)
-
-
-@receiver(m2m_changed, sender=Caregiver.districts.through)
-def _caregiver_districts_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
-    if action not in ("post_add", "post_remove", "pre_clear"):
-        return
-    if reverse:  # from a district's side: pk_set are caregivers (all of them, before a clear)
-        caregiver_ids = instance.caregivers.values_list("pk", flat=True) if action == "pre_clear" else pk_set
-        figures_mark_offers(caregiver_ids=caregiver_ids or (), district_ids=[instance.pk])
-    else:  # pk_set are districts; before a clear, the districts the caregiver has
-        figures_mark_offers(caregiver_ids=[instance.pk], district_ids=None if action == "pre_clear" else pk_set)
-
-
-# --- Consultants --------------------------------------------------------------------------------
-# Figures break work down by the consultant's role and target group (``followup.selectors.report_role``),
-# read at computation time: a change moves every period the consultant worked in. Rare (an admin's
-# edit), so the marks are generous.
-_CONSULTANT_FIELDS = ("role", "target_group")
-
-
-@receiver(pre_save, sender=Consultant)
-def _consultant_changed(sender, instance: Consultant, raw: bool = False, **kwargs) -> None:
-    if raw or not instance.pk:
-        return
-    stored = Consultant.objects.filter(pk=instance.pk).values_list(*_CONSULTANT_FIELDS).first()
-    if stored is not None and stored != tuple(getattr(instance, name) for name in _CONSULTANT_FIELDS):
-        figures_mark_consultant(instance.pk)
-
-
 # --- Outcome scores and follow-up answers -------------------------------------------------------
 # A score changes its talk's keys (scored, and its series' ORS change): the talk's series is recomputed
-# as for a referral. An answer is an occasion of its own (``answer_occasions``). Both also mark the
-# months of their precomputed outcome figures.
-def _mark_talk(talk_id: int) -> None:
-    talk = Contact.objects.filter(pk=talk_id).only("district_id", "caregiver_id", "date").first()
-    if talk is not None:  # gone with its talk: the talk's own deletion marks its months
-        figures_mark_talk_score(talk)
-
-
+# as for a referral. An answer is an occasion of its own (``answer_occasions``).
 def _talk_series(talk_ids: list[int]) -> tuple[set, list]:
     talks = Contact.objects.filter(pk__in=talk_ids).values_list("caregiver_id", "district_id")
     return set(talks), talk_ids
@@ -280,7 +209,6 @@ def _talk_score_before(sender, instance: TalkScore, raw: bool = False, **kwargs)
     if instance.pk:
         old = TalkScore.objects.filter(pk=instance.pk).values_list("talk_id", flat=True).first()
         if old is not None and old != instance.talk_id:
-            _mark_talk(old)
             talk_ids.append(old)
     _before(instance, *_talk_series(talk_ids))
 
@@ -297,18 +225,13 @@ def _talk_score_deleting(sender, instance: TalkScore, origin=None, **kwargs) -> 
 def _talk_score_after(sender, instance: TalkScore, raw: bool = False, **kwargs) -> None:
     if not raw:
         _after(instance)
-        _mark_talk(instance.talk_id)
 
 
 @receiver(pre_save, sender=FollowUpAnswer)
 def _answer_before(sender, instance: FollowUpAnswer, raw: bool = False, **kwargs) -> None:
     if raw:
         return
-    before = answer_occasions(FollowUpAnswer.objects.filter(pk=instance.pk)) if instance.pk else []
-    instance._facts_before = before
-    for old in before:  # the stored answer, moved: its old place's months too
-        if (old.district_id, old.caregiver_id, old.day) != (instance.district_id, instance.caregiver_id, instance.date):
-            figures_mark_followup(district_id=old.district_id, caregiver_id=old.caregiver_id, day=old.day)
+    instance._facts_before = answer_occasions(FollowUpAnswer.objects.filter(pk=instance.pk)) if instance.pk else []
 
 
 @receiver(pre_delete, sender=FollowUpAnswer)
@@ -325,7 +248,6 @@ def _answer_after(sender, instance: FollowUpAnswer, raw: bool = False, **kwargs)
     saved = kwargs.get("signal") is post_save
     after = answer_occasions(FollowUpAnswer.objects.filter(pk=instance.pk)) if saved else []
     _keep_facts(added=after, removed=before, still_met=answers_still_met)
-    figures_mark_followup(district_id=instance.district_id, caregiver_id=instance.caregiver_id, day=instance.date)
 
 
 # --- Compiled reports ---------------------------------------------------------------------------

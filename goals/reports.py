@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from figures.periods import Period
-from figures.snapshots import figures_refresh
 from figures.tables import Table
 
 from .models import Goal, Measure, Status, Unit
@@ -24,8 +23,6 @@ def goals_report_content(*, period: Period, district_ids: Sequence[int], city: b
     scope = Q(district_id__in=list(district_ids))
     if city:
         scope |= Q(district__isnull=True)
-    # The precomputed figures brought up to date first, as the report's own are: as of compilation.
-    figures_refresh(district_ids=district_ids, months=[m for year in years for m in Period.year(year).months()])
     rows = goal_statuses(ordered_goals(Goal.objects.filter(scope, year__in=years)), today=today)
     return {
         "as_of": today.isoformat(),

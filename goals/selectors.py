@@ -1,7 +1,7 @@
 """Goal status: the one rule (``goal_status``) over figures computed by the dashboards' own selectors.
 
 Every measure reads the selector that defines its figure on the dashboards and in the reports:
-- caregivers reached: ``followup`` figures (the precomputed ``figures_for`` per district;
+- caregivers reached: ``followup`` figures (``figures_for`` per district;
   ``city_figures_for`` for the city, where a caregiver met in two districts counts once);
 - guidance talks followed up with an outcome score: ``outcomes.selectors.outcome_figures``, summed
   from the facts (talks_scored of talks dated in the year; per district, or the districts added up
@@ -13,7 +13,7 @@ Every measure reads the selector that defines its figure on the dashboards and i
   group, as the report's coverage table); city-wide, the components offered in every district.
   Offerings are not dated, so the figure is always today's offer, for past years too;
 - support contacts offered: ``caregivers.selectors.support_contact_offer_counts`` (per district of
-  the caregiver) and ``support_contact_offer_total`` (the city, each offer once), precomputed.
+  the caregiver) and ``support_contact_offer_total`` (the city, each offer once).
 
 Statuses of many goals are computed together (``goal_statuses``): one call of each selector per year,
 never one per goal or district.
@@ -89,8 +89,8 @@ def goal_figures(goals: Iterable[Goal], *, today: datetime.date) -> dict[FigureK
     return found
 
 
-def _precomputed(*, year: int, districts: set, today, cache: dict, section: str, field: str, city_field: str) -> dict:
-    """A year's figure of each district (precomputed, ``section``) and of the city as one (None)."""
+def _section_field(*, year: int, districts: set, today, cache: dict, section: str, field: str, city_field: str) -> dict:
+    """A year's figure of each district (a field of a registered ``section``) and of the city as one (None)."""
     period = Period.year(year)
     ids = sorted(d for d in districts if d is not None)
     result: dict = {}
@@ -104,10 +104,10 @@ def _precomputed(*, year: int, districts: set, today, cache: dict, section: str,
     return result
 
 
-# Measures read from a precomputed section: the districts' field, and the city's as one.
-_caregivers_reached = partial(_precomputed, section=REACH_SECTION, field="caregivers", city_field="caregivers")
+# Measures read from a registered section: the districts' field, and the city's as one.
+_caregivers_reached = partial(_section_field, section=REACH_SECTION, field="caregivers", city_field="caregivers")
 _support_contacts_offered = partial(
-    _precomputed, section=SnapshotSection.OFFERS, field="offers", city_field="support_contact_offers"
+    _section_field, section=SnapshotSection.OFFERS, field="offers", city_field="support_contact_offers"
 )
 
 

@@ -36,7 +36,6 @@ from collaboration.models import (
 from consultants.models import Consultant
 from districts.models import District, Network, TargetGroup
 from figures.periods import Period
-from followup.marks import figures_mark_districts
 from followup.occasions import facts_rebuild
 from goals.models import Goal, Measure, Status, Unit
 from goals.selectors import goal_figures
@@ -607,10 +606,8 @@ def generate_cycle(seed: int, today: datetime.date | None = None) -> CycleSummar
         raise ValueError("Generate the demo contacts first (generate_demo_contacts).")
     generator = CycleGenerator(seed=seed, today=today)
     generator.outcomes()
-    # Scores and answers were bulk-written, past the upkeep and the services' marks: the goals below
-    # read them.
+    # Scores and answers were bulk-written, past the upkeep: the goals below read their facts.
     facts_rebuild(district_ids=generator.district_ids, outcomes_only=True)
-    figures_mark_districts(generator.district_ids)
     generator.approvals()
     generator.representatives()
     generator.collaboration()

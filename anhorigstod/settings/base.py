@@ -218,12 +218,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 # Schedules live in the database and are edited in the admin (django-celery-beat); the entries below
 # are written there when beat starts, the report schedules by a migration of followup.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Dashboards read precomputed figures; beat keeps them within a minute of new entries.
 CELERY_BEAT_SCHEDULE = {
-    "refresh-figures": {
-        "task": "followup.refresh_figures",
-        "schedule": env.float("FIGURES_REFRESH_SECONDS", default=20.0),
-    },
     # Erases caregivers past the retention period (CAREGIVER_RETENTION_YEARS), nightly.
     "erase-expired-caregivers": {
         "task": "caregivers.erase_expired_caregivers",

@@ -48,7 +48,7 @@ def test_dashboard_and_city_overview_query_counts_do_not_grow(
     districts = _city_with(contacts)
     assert Contact.objects.count() == contacts
     manager = login(UserFactory(role=Role.MANAGER, districts=[districts[0]]))
-    # 19 (the precomputed figures: 2 a period), 2 for the months' approval section (the lock setting,
+    # 19 for the page and the district's profile, 2 for the months' approval section (the lock setting,
     # the months), 9 for the outcomes (summed from the facts: 4 for this period, 4 for the previous, and
     # the intervention types' names), 1 for the goals, 3 for the representatives' section (register, 2018
     # reference, trainings, trained; it replaces the profile's 1), 5 for the collaboration section
@@ -59,7 +59,7 @@ def test_dashboard_and_city_overview_query_counts_do_not_grow(
     with django_assert_num_queries(49 + moment_queries):  # the period's budget is one
         manager.get("/dashboard/d0/", {"kind": "year", "year": 2026})
     strategist = login(UserFactory(role=Role.STRATEGIST))
-    # 11 (the precomputed figures: 2), 4 for the outcomes (summed from the facts), 1 for the goals
+    # 11 for the page and its districts' rows, 4 for the outcomes (summed from the facts), 1 for the goals
     # (the districts are the page's), 5 for the collaboration section (per district and for the city as
     # one, from the same rows).
     with django_assert_num_queries(26 + moment_queries):

@@ -18,7 +18,6 @@ from consultants.tests.factories import AllocationFactory, ConsultantFactory
 from districts.tests.factories import DistrictFactory
 from figures.periods import Period
 from figures.tables import Line, Table
-from followup.marks import figures_mark_contact
 from followup.models import ReportScope
 from followup.publication import MARK, NOTE, suppress_for_publication, suppress_tables_for_publication
 from followup.reports import report_tables
@@ -254,8 +253,8 @@ def city_report(db, django_capture_on_commit_callbacks):
         AllocationFactory(consultant=consultant, district=district, percent=100)
         for gender in genders:
             caregiver = CaregiverFactory(districts=[district], gender=gender)
-            figures_mark_contact(ContactFactory(district=district, consultant=consultant, caregiver=caregiver,
-                                                channel="phone", date=datetime.date(2025, 2, 3)))  # fmt: skip
+            ContactFactory(district=district, consultant=consultant, caregiver=caregiver, channel="phone",
+                           date=datetime.date(2025, 2, 3))  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         report = report_order(user=SYSTEM, period=Period.year(2025), scope=ReportScope.CITY)
     report.refresh_from_db()

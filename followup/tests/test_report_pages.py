@@ -11,7 +11,6 @@ from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from consultants.tests.factories import ConsultantFactory
 from districts.tests.factories import DistrictFactory, NetworkFactory
-from followup.marks import figures_mark_contact
 from followup.models import FollowupReport, ReportScope, ReportStatus
 from interventions.tests.factories import ContactFactory
 
@@ -22,9 +21,7 @@ def city(db):
     for district, n in ((bromma, 3), (farsta, 2)):
         consultant = ConsultantFactory(home_district=district)
         for day in range(n):
-            figures_mark_contact(
-                ContactFactory(district=district, consultant=consultant, date=datetime.date(2025, 2, 1 + day))
-            )
+            ContactFactory(district=district, consultant=consultant, date=datetime.date(2025, 2, 1 + day))
     return bromma, farsta
 
 
@@ -203,14 +200,14 @@ def test_report_pages_take_a_fixed_number_of_queries(strategist, django_capture_
 def test_strategists_change_the_report_schedules_in_the_admin(db, login):
     from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-    every = IntervalSchedule.objects.create(every=20, period=IntervalSchedule.SECONDS)
-    PeriodicTask.objects.create(name="refresh-figures", task="followup.refresh_figures", interval=every)
+    every = IntervalSchedule.objects.create(every=60, period=IntervalSchedule.SECONDS)
+    PeriodicTask.objects.create(name="prune-tokens", task="operations.prune_submission_tokens", interval=every)
     strategist = login(UserFactory(role=Role.STRATEGIST))
     listed = strategist.get("/admin/django_celery_beat/periodictask/").context["cl"].queryset
     assert sorted(t.task for t in listed) == ["followup.compile_scheduled_report"] * 2
     yearly = PeriodicTask.objects.get(kwargs='{"kind": "year"}')
     assert strategist.get(f"/admin/django_celery_beat/periodictask/{yearly.pk}/change/").status_code == 200
-    refresh = PeriodicTask.objects.get(name="refresh-figures")
-    assert strategist.get(f"/admin/django_celery_beat/periodictask/{refresh.pk}/change/").status_code == 404
+    prune = PeriodicTask.objects.get(name="prune-tokens")
+    assert strategist.get(f"/admin/django_celery_beat/periodictask/{prune.pk}/change/").status_code == 404
     admin = login(UserFactory(role=Role.ADMIN))
     assert admin.get("/admin/django_celery_beat/periodictask/").context["cl"].queryset.count() == 3

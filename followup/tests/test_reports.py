@@ -19,7 +19,6 @@ from consultants.tests.factories import AllocationFactory, ConsultantFactory
 from districts.tests.factories import DistrictFactory, NetworkFactory
 from figures.periods import Period
 from followup import services
-from followup.marks import figures_mark_contact
 from followup.models import FollowupReport, ReportOrigin, ReportScope, ReportStatus
 from followup.occasions import facts_rebuild
 from followup.report_files import SHEET_NAMES, WRITERS
@@ -36,10 +35,8 @@ ROLE_LABELS = {"consultant_65_plus": "Konsulent 65+", "consultant_under_65": "Ko
 
 
 def _mark_as_services_would() -> None:
-    """Rows bulk-written bypass the upkeep of the facts and the precomputed figures: rebuild and mark."""
+    """Rows bulk-written bypass the upkeep of the facts: rebuild them."""
     facts_rebuild()
-    for contact in Contact.objects.all():
-        figures_mark_contact(contact)
 
 
 def _table(content: dict, table_id: str):

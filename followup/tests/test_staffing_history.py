@@ -75,7 +75,7 @@ def test_the_dashboard_and_the_city_page_use_the_periods_staffing(staffed, login
         dashboard = client.get("/dashboard/bromma/", {"kind": "year", "year": year})
         assert (dashboard.context["profile"]["fte"], dashboard.context["profile"]["budget"]) == (fte, budget)
         assert len(dashboard.context["profile"]["allocations"]) == 1
-        # The year as a custom range: computed from the rows (the factories keep no precomputed figures).
+        # The year as a custom range: summed from the facts as a standard period is.
         whole_year = {"kind": "custom", "year": year, "start": f"{year}-01-01", "end": f"{year}-12-31"}
         city = client.get("/city/", whole_year).context["overview"]
         row = next(r for r in city["rows"] if r["district"]["code"] == "bromma")

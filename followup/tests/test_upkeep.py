@@ -1,4 +1,4 @@
-"""Marking works one way: every change reaches the precomputed figures through the receivers of
+"""The upkeep works one way: every change reaches the figures through the receivers of
 ``followup.upkeep``, whichever path wrote it (a service, the admin, a plain save)."""
 
 import datetime
@@ -9,8 +9,13 @@ from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from caregivers.tests.factories import CaregiverFactory
 from districts.tests.factories import DistrictFactory
-from figures.models import StaleMonth
+from figures.facts import facts_as_stored
+from figures.periods import Period
+from figures.snapshots import figures_rebuild
+from followup.selectors import district_figures
 from interventions.tests.factories import ContactFactory
+
+YEAR = Period.year(2025)
 
 
 @pytest.fixture
@@ -19,25 +24,32 @@ def met(db):
     anna = CaregiverFactory(districts=[bromma], gender="woman")
     for month in (3, 5):
         ContactFactory(district=bromma, caregiver=anna, date=datetime.date(2025, month, 2))
-    StaleMonth.objects.all().delete()  # the factories' own writes marked their months
     return bromma, anna
 
 
-def _marked() -> set[tuple[str, str]]:
-    return {(m.district.code, m.month.isoformat()) for m in StaleMonth.objects.select_related("district")}
+def _genders(district) -> dict:
+    return district_figures(period=YEAR)[district.pk]["caregivers_by"]["gender"]
 
 
-def test_a_caregivers_attribute_changed_by_a_plain_save_marks_the_months_they_were_met_in(met):
-    _bromma, anna = met
+def _as_rebuilt() -> bool:
+    """Whether the kept facts equal a rebuild from the rows."""
+    kept = facts_as_stored()
+    figures_rebuild()
+    return kept == facts_as_stored()
+
+
+def test_a_caregivers_attribute_changed_by_a_plain_save_reaches_the_figures(met):
+    bromma, anna = met
     anna.label = "A-2"
     anna.save()
-    assert _marked() == set()  # the label is no figure's
+    assert _genders(bromma) == {"woman": 1}  # the label is no figure's
     anna.gender = "man"
     anna.save()
-    assert _marked() == {("bromma", "2025-03-01"), ("bromma", "2025-05-01")}
+    assert _genders(bromma) == {"man": 1}
+    assert _as_rebuilt()
 
 
-def test_a_caregivers_attribute_changed_in_the_admin_is_marked_too(met, login):
+def test_a_caregivers_attribute_changed_in_the_admin_reaches_the_figures_too(met, login):
     bromma, anna = met
     manager = login(UserFactory(role=Role.MANAGER, districts=[bromma]))
     page = manager.get(f"/admin/caregivers/caregiver/{anna.pk}/change/")
@@ -50,13 +62,20 @@ def test_a_caregivers_attribute_changed_in_the_admin_is_marked_too(met, login):
     response = manager.post(f"/admin/caregivers/caregiver/{anna.pk}/change/", data)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
-    assert _marked() == {("bromma", "2025-03-01"), ("bromma", "2025-05-01")}
+    assert _genders(bromma) == {"man": 1}
+    assert _as_rebuilt()
 
 
-def test_a_contact_moved_to_another_month_and_district_marks_both_places(met):
-    _bromma, anna = met
+def test_a_contact_moved_to_another_month_and_district_by_a_plain_save_leaves_one_and_reaches_the_other(met):
+    bromma, anna = met
     farsta = DistrictFactory(code="farsta")
     contact = anna.contacts.order_by("date").first()
     contact.district, contact.date = farsta, datetime.date(2025, 8, 9)
     contact.save()
-    assert _marked() == {("bromma", "2025-03-01"), ("farsta", "2025-08-01")}
+
+    figures = district_figures(period=YEAR)
+    assert (figures[bromma.pk]["by_month"], figures[farsta.pk]["by_month"]) == (
+        {"2025-05": {"contacts": 1, "caregivers": 1}},
+        {"2025-08": {"contacts": 1, "caregivers": 1}},
+    )
+    assert _as_rebuilt()

@@ -14,7 +14,7 @@ from consultants.tests.factories import (
     DescriptionAssignmentFactory,
 )
 from districts.tests.factories import DistrictFactory
-from figures.snapshots import figures_rebuild, figures_refresh
+from figures.snapshots import figures_rebuild
 from goals.models import Measure, Status
 from goals.selectors import goal_status, goal_statuses
 from interventions.models import InterventionType
@@ -39,8 +39,6 @@ def _log(city, district, caregiver=None, day=datetime.date(2026, 3, 2)):
         target_group="65_plus",
         caregiver=caregiver,
     )
-    # As Celery beat's refresh would (with a broker, a read leaves marks under 40 seconds to it).
-    figures_refresh()
     return contact
 
 
@@ -252,15 +250,15 @@ def test_the_status_of_many_goals_costs_the_same_queries_as_of_few(city):
     few = _goals_of_every_measure([city["bromma"]], 2026)
     more_districts = [city["farsta"], *(DistrictFactory() for _ in range(5))]
     many = few + _goals_of_every_measure(more_districts, 2026)
-    _queries(few)  # the first read brings the precomputed figures up to date
+    _queries(few)
 
     assert len(many) == 8 * 6 + 6
     # Per year: the districts' caregivers (summed from the facts, 1 query); the outcome figures (summed
     # from the facts: the year's, the answers' from its first day, the consultants' roles and the
-    # intervention types', 4); the other figures precomputed (2 queries a read): the city's (read once
-    # for both city-wide measures), the offers; 2 for descriptions (and the allocations), 3 for the coverage.
-    assert _queries(few) == 16
-    assert _queries(many) == 16
+    # intervention types', 4); the city's (its caregivers and offers, read once for both city-wide
+    # measures: 2), the districts' offers (1); 2 for descriptions (and the allocations), 3 for the coverage.
+    assert _queries(few) == 13
+    assert _queries(many) == 13
 
 
 def test_goals_of_two_years_cost_each_selector_once_per_year(city):
@@ -269,4 +267,4 @@ def test_goals_of_two_years_cost_each_selector_once_per_year(city):
     _queries(two_years)
 
     # The second year reads everything again but the allocations and the coverage (not dated).
-    assert (_queries(one_year), _queries(two_years)) == (16, 16 + 13)
+    assert (_queries(one_year), _queries(two_years)) == (13, 13 + 10)

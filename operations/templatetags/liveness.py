@@ -34,17 +34,12 @@ def liveness_notices() -> list[str]:
             % {"time": _since(alive.worker_at)}
         )
     if not alive.beat_alive and alive.beat_at is None:
-        notices.append(
-            _(
-                "The scheduler (Celery beat) has not answered yet: the dashboards' figures are not refreshed "
-                "on schedule, and scheduled reports and jobs do not run."
-            )
-        )
+        notices.append(_("The scheduler (Celery beat) has not answered yet: scheduled reports and jobs do not run."))
     elif not alive.beat_alive:
         notices.append(
             _(
-                "The scheduler (Celery beat) has not answered since %(time)s: the dashboards' figures are not "
-                "refreshed on schedule, and scheduled reports and jobs do not run. Contact IT support."
+                "The scheduler (Celery beat) has not answered since %(time)s: scheduled reports and jobs do not "
+                "run. Contact IT support."
             )
             % {"time": _since(alive.beat_at)}
         )

@@ -16,7 +16,7 @@ PERIOD = {"kind": "year", "year": 2026}
 
 @pytest.fixture
 def dataset(fixed_dataset):  # noqa: F811
-    """The fixed dataset, precomputed as the worker keeps it (the pages read the outcome snapshots)."""
+    """The fixed dataset, its facts rebuilt (the pages sum the outcome figures from them)."""
     figures_rebuild()
     return fixed_dataset
 

@@ -6,9 +6,9 @@ from figures.snapshots import figures_rebuild
 
 
 class Command(BaseCommand):
-    help = "Recompute every precomputed follow-up figure from the logged work (after a bulk load, or to check)."
+    help = "Recompute the figures' facts from the logged work (after a bulk load, or to check)."
 
     def handle(self, *args, **options):
         started = time.perf_counter()
-        periods = figures_rebuild()
-        self.stdout.write(self.style.SUCCESS(f"{periods} periods recomputed in {time.perf_counter() - started:.1f} s."))
+        cells = figures_rebuild()
+        self.stdout.write(self.style.SUCCESS(f"{cells} facts recomputed in {time.perf_counter() - started:.1f} s."))

@@ -39,16 +39,15 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         seconds = time.perf_counter() - started
-        # A bulk load bypasses the services' stale marks: recompute the dashboards' figures.
-
+        # A bulk load bypasses the upkeep: recompute the facts the figures are summed from.
         started = time.perf_counter()
-        periods = figures_rebuild()
+        cells = figures_rebuild()
         rebuild_seconds = time.perf_counter() - started
         channels = ", ".join(f"{channel} {n}" for channel, n in sorted(summary.by_channel.items()))
         self.stdout.write(
             self.style.SUCCESS(
                 f"{summary.contacts} contacts ({channels}), {summary.caregivers} caregivers, {summary.groups} groups "
                 f"with {summary.meetings} meetings, {summary.referrals} referrals in {seconds:.1f} s; "
-                f"figures of {periods} periods recomputed in {rebuild_seconds:.1f} s."
+                f"{cells} facts recomputed in {rebuild_seconds:.1f} s."
             )
         )
