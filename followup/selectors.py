@@ -303,18 +303,23 @@ def caregivers_reached(
     *, period: Period, target_group: TargetGroups, district_ids: Iterable[int] | None, combined: bool = False
 ) -> dict[int, dict]:
     """Unique caregivers reached, per district or (``combined``) the scope as one, from the facts' cell
-    totals: the same figure as ``district_figures``' ``caregivers``, in one query."""
-    facts = facts_read(
-        start=period.start,
-        end=period.end,
-        district_ids=None if district_ids is None else list(district_ids),
-        target_groups=_target_groups(target_group),
-        dimensions=(),
-    )
-    return {
-        unit: {"caregivers": len(BitMap.union(BitMap(), *(t.caregivers for t in cells.values())))}
-        for unit, (cells, _months) in _per_unit(facts, combined=combined).items()
-    }
+    totals: the same figure as ``district_figures``' ``caregivers``. Each district's caregivers are
+    kept under its facts' version (``kept_per_district``), so the scope as one is a union of kept
+    sets, and a write in one district reads that district's again only."""
+    groups = _target_groups(target_group)
+
+    def compute(ids: list[int] | None) -> dict[int, bytes]:
+        facts = facts_read(start=period.start, end=period.end, district_ids=ids, target_groups=groups, dimensions=())
+        return {
+            district_id: BitMap.union(BitMap(), *(t.caregivers for t in cells.values())).serialize()
+            for district_id, cells in facts.cells.items()
+        }
+
+    kept = kept_per_district("caregivers_reached", (period.start, period.end, groups), district_ids, compute)
+    members = {district_id: BitMap.deserialize(kept_set) for district_id, kept_set in kept.items()}
+    if combined:
+        return {SCOPE: {"caregivers": len(BitMap.union(BitMap(), *members.values()))}} if members else {}
+    return {district_id: {"caregivers": len(m)} for district_id, m in members.items()}
 
 
 def city_figures(*, period: Period) -> dict:
