@@ -9,6 +9,7 @@ import os
 import pytest
 
 from accounts.scoping import forget_scope
+from figures.moment_cache import cache_resume
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
@@ -17,6 +18,14 @@ def _service_missing(message: str):
     if REQUIRE_SERVICES:
         pytest.fail(f"{message} (REQUIRE_SERVICES=1)")
     pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _figures_cache_in_use():
+    """Each test starts with the figures cache in use, whatever an earlier one made fail."""
+    cache_resume()
+    yield
+    cache_resume()
 
 
 @pytest.fixture

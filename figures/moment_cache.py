@@ -16,7 +16,8 @@ The cache is not used (the page is computed as before) when it cannot be sure:
 - outside PostgreSQL (the embedded SQLite default has no such name for its data);
 - inside a transaction that has written: its own rows are not in the snapshot's name;
 - inside a report's read snapshot, which computes from its own rows anyway;
-- when the cache backend fails (Redis gone): the page is computed, and a warning logged.
+- when the cache backend fails (Redis gone): the page is computed, a warning logged, and the cache
+  left alone for a few seconds (``CACHE_PAUSE_SECONDS``), so that a page pays one failed call.
 
 What the page also depends on beyond the rows goes into the key by the caller (the district, the
 period, the query string) or here: the database (transaction ids are the whole server's, so two
@@ -59,6 +60,29 @@ KEEP_SECONDS = 600
 # How long readers wait for another reader computing the same page, and how often they look.
 WAIT_SECONDS = 5
 WAIT_STEP = 0.01
+# After the cache fails (Redis gone away), this process leaves it alone for this long: a page then
+# pays one failed call, not one per figure it reads, and the cache is tried again soon after.
+CACHE_PAUSE_SECONDS = 10.0
+_paused_until = 0.0
+
+
+def cache_usable() -> bool:
+    """Whether the cache is in use: not paused after a failure (``cache_failed``)."""
+    return time.monotonic() >= _paused_until
+
+
+def cache_failed(what: str) -> None:
+    """The cache failed: log it, and compute without it for CACHE_PAUSE_SECONDS."""
+    global _paused_until
+    _paused_until = time.monotonic() + CACHE_PAUSE_SECONDS
+    logger.warning("The figures cache failed (%s); computing without it for %d s", what, CACHE_PAUSE_SECONDS,
+                   exc_info=True)  # fmt: skip
+
+
+def cache_resume() -> None:
+    """Use the cache again at once (the tests start each with it in use)."""
+    global _paused_until
+    _paused_until = 0.0
 
 
 def data_moment() -> str | None:
@@ -92,7 +116,7 @@ def kept_while_unchanged(name: str, parts: tuple[Hashable, ...], compute: Callab
     a short lock in the cache); the others wait for its result rather than all computing the same
     page, and compute it themselves only if it does not come (the computing one failed or is slow).
     """
-    moment = data_moment()
+    moment = data_moment() if cache_usable() else None
     if moment is None:
         return compute()
     key = _key(name, parts, moment)
@@ -104,7 +128,7 @@ def kept_while_unchanged(name: str, parts: tuple[Hashable, ...], compute: Callab
             holding = cache.add(computing, 1, WAIT_SECONDS)
             kept = None if holding else _wait_for(key, computing)
     except Exception:  # any backend's failure: the page is still served, computed
-        logger.warning("The figures cache could not be read; computing %s", name, exc_info=True)
+        cache_failed(f"reading {name}")
         return compute()
     if kept is not None:
         return kept
@@ -136,7 +160,7 @@ def _quietly(write: Callable, *args) -> None:
     try:
         write(*args)
     except Exception:
-        logger.warning("The figures cache could not be written (%s)", write.__name__, exc_info=True)
+        cache_failed(write.__name__)
 
 
 # --- Per district, under the facts' version ---------------------------------------------------------
@@ -162,7 +186,7 @@ def kept_per_district(
     """
     if district_ids is not None:
         district_ids = list(district_ids)
-    if connection.vendor != "postgresql" or connection.in_atomic_block or in_read_snapshot():
+    if connection.vendor != "postgresql" or connection.in_atomic_block or in_read_snapshot() or not cache_usable():
         return compute(district_ids)
     with read_snapshot():
         keys = {
@@ -172,11 +196,11 @@ def kept_per_district(
         try:
             found = cache.get_many(list(keys.values()))
         except Exception:  # any backend's failure: computed
-            logger.warning("The figures cache could not be read; computing %s", name, exc_info=True)
+            cache_failed(f"reading {name}")
             found = {}
         missing = [district_id for district_id, key in keys.items() if key not in found]
         computed = compute(missing) if missing else {}
-    if missing:
+    if missing and cache_usable():
         # Kept wrapped, so that a district with nothing (absent from the result) is kept too.
         _quietly(cache.set_many, {keys[d]: (computed.get(d),) for d in missing}, KEEP_SECONDS)
     results = {d: found[key][0] if key in found else computed.get(d) for d, key in keys.items()}
