@@ -1,4 +1,4 @@
-"""Reading the registered figures: every section is summed from the facts as they are now.
+"""Reading the registered figures: every section is read as the data is now, never precomputed.
 
 The sections are registered by the apps that define them (``figures.registry``); the engine serves
 them. Nothing is precomputed per period any more: the facts make any range a sum of a few cells, and
