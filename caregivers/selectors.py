@@ -8,7 +8,8 @@ from functools import reduce
 
 from auditlog.models import AbstractLogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Max, Q, QuerySet
+from django.db import connection
+from django.db.models import Max, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -59,13 +60,29 @@ def support_contact_offer_counts(
     """Offers made in the range per district (of the caregiver): one query, districts without any left out.
 
     A caregiver of two districts has their offers counted in both; ``support_contact_offer_total``
-    counts each offer once.
+    counts each offer once. The offers are joined to the caregivers' districts directly (the ORM's
+    path would pass through the caregivers' own table, five times slower): a caregiver is in a
+    district once, so each (offer, district) pair is one row.
     """
-    offers = support_contact_offers_made(start=start, end=end)
+    quote = connection.ops.quote_name
+    offer, member = SupportContactOffer._meta, Caregiver.districts.through._meta
+    caregiver_of_offer = quote(offer.get_field("caregiver").column)
+    caregiver, district = (quote(member.get_field(name).column) for name in ("caregiver", "district"))
+    sql = (
+        f"SELECT m.{district}, COUNT(*) FROM {quote(offer.db_table)} o "  # noqa: S608 - our own tables
+        f"JOIN {quote(member.db_table)} m ON m.{caregiver} = o.{caregiver_of_offer} "
+        f"WHERE o.{quote(offer.get_field('offered_on').column)} BETWEEN %s AND %s"
+    )
+    params: list = [start, end]
     if district_ids is not None:
-        offers = offers.filter(caregiver__districts__in=district_ids)
-    rows = offers.values("caregiver__districts").annotate(n=Count("pk", distinct=True)).order_by()
-    return {row["caregiver__districts"]: row["n"] for row in rows if row["caregiver__districts"] is not None}
+        district_ids = list(district_ids)
+        if not district_ids:
+            return {}
+        sql += f" AND m.{district} IN ({', '.join(['%s'] * len(district_ids))})"
+        params += district_ids
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " GROUP BY 1", params)
+        return dict(cursor.fetchall())
 
 
 def support_contact_offer_total(*, start: datetime.date, end: datetime.date) -> int:
