@@ -97,14 +97,17 @@ def data_moment() -> str | None:
     return snapshot if clean else None
 
 
-def _key(name: str, parts: tuple[Hashable, ...], moment: str) -> str:
-    # Transaction ids are the whole server's: the database itself is part of the name of its data.
+def _named(kind: str, name: str, described: tuple) -> str:
+    """A cache key: the kind of thing kept, its name, and a hash of all it depends on. Transaction ids
+    are the whole server's: the database itself is part of the name of its data."""
     database = tuple(connection.settings_dict.get(k) for k in ("HOST", "PORT", "NAME"))
-    described = repr(
-        (KEEP_FORMAT, database, name, parts, moment, translation.get_language(),
-         timezone.get_current_timezone_name(), timezone.localdate().isoformat())
-    )  # fmt: skip
-    return f"figures:page:{name}:{hashlib.sha256(described.encode()).hexdigest()}"
+    digest = hashlib.sha256(repr((KEEP_FORMAT, database, name, *described)).encode()).hexdigest()
+    return f"figures:{kind}:{name}:{digest}"
+
+
+def _key(name: str, parts: tuple[Hashable, ...], moment: str) -> str:
+    return _named("page", name, (parts, moment, translation.get_language(), timezone.get_current_timezone_name(),
+                                 timezone.localdate().isoformat()))  # fmt: skip
 
 
 def kept_while_unchanged(name: str, parts: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
@@ -231,7 +234,4 @@ def _versions(district_ids: list[int] | None, reads: Sequence[type[models.Model]
 
 
 def _district_key(name: str, parts: tuple[Hashable, ...], district_id: int, version: str) -> str:
-    # Transaction ids are the whole server's: the database itself is part of the name of its data.
-    database = tuple(connection.settings_dict.get(k) for k in ("HOST", "PORT", "NAME"))
-    described = repr((KEEP_FORMAT, database, name, parts, district_id, version))
-    return f"figures:district:{name}:{hashlib.sha256(described.encode()).hexdigest()}"
+    return _named("district", name, (parts, district_id, version))
