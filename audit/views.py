@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+
+from anhorigstod.pagination import CappedPaginator
 
 from .filters import AuditEntryFilter
 from .selectors import audit_entries, audit_rows
@@ -15,6 +16,6 @@ def audit_log(request):
     audit_filter = AuditEntryFilter(request.GET, queryset=audit_entries(user=request.user), request=request)
     # Wrong filter input shows its error and no entries, rather than entries it did not ask for.
     entries = audit_filter.qs if audit_filter.is_valid() else audit_filter.queryset.none()
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(entries, 50).get_page(request.GET.get("page"))
     context = {"filter": audit_filter, "page": page, "rows": audit_rows(page.object_list)}
     return render(request, "audit/log.html", context)

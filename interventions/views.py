@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from anhorigstod.form_errors import apply_validation_error
+from anhorigstod.pagination import CappedPaginator
 from caregivers.models import Caregiver
 from districts.models import District
 
@@ -142,7 +142,7 @@ def contact_list_view(request):
     if "mine" not in params and getattr(request.user, "consultant", None) is not None:
         params["mine"] = "true"
     contact_filter = ContactFilter(params, queryset=contact_list(user=request.user), request=request)
-    page = Paginator(contact_filter.qs, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(contact_filter.qs, 50).get_page(request.GET.get("page"))
     return render(request, "interventions/contact_list.html", {"filter": contact_filter, "page": page})
 
 

@@ -71,3 +71,25 @@ def test_city_wide_template_is_visible_to_every_district(db):
     visible = set(scope_to_user(AssignmentDescription.objects.all(), consultant))
 
     assert visible == {template, bromma_description}
+
+
+def test_caregivers_in_scope_are_read_from_their_district_links_alone(db):
+    from caregivers.models import Caregiver
+    from caregivers.tests.factories import CaregiverFactory
+
+    bromma, farsta, alvsjo = DistrictFactory(), DistrictFactory(), DistrictFactory()
+    both = CaregiverFactory(label="BOTH-1", districts=[bromma, farsta])
+    mine = CaregiverFactory(label="MINE-1", districts=[farsta])
+    CaregiverFactory(label="OTHER-1", districts=[alvsjo])
+    manager = UserFactory(role=Role.MANAGER, districts=[bromma, farsta])
+
+    visible = Caregiver.objects.visible_to(manager).order_by("label")
+    subquery = str(visible.query).split(" IN (SELECT ", 1)[1]
+
+    # Each caregiver once, however many of the user's districts they are in; none outside them.
+    assert list(visible) == [both, mine]
+    # The link table's district index answers which caregivers: the caregivers' table is not read
+    # again inside the subquery (the planner read all of it for that join).
+    assert "caregivers_caregiver_districts" in subquery
+    assert 'FROM "caregivers_caregiver"' not in subquery
+    assert 'JOIN "caregivers_caregiver"' not in subquery

@@ -282,3 +282,62 @@ def test_the_label_picker_offers_my_districts_caregivers_most_recently_met_first
 
     assert labels == ["RECENT", "OLD", "ANEW"]  # then the never-met by label; nobody erased or elsewhere
     assert [c.label for c in selectors.recent_caregivers(user=me, limit=1)] == ["RECENT"]
+
+
+def _rows(html: str) -> list[str]:
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [row + "</tr>" for row in body.split("</tr>") if row.strip()]
+
+
+def test_the_contacts_table_shows_each_contact_and_only_my_own_actions(me, bromma, types, login, in_english):
+    today = timezone.localdate()
+    caregiver = CaregiverFactory(label="<b>AB</b>", districts=[bromma])
+    talk = ContactFactory(consultant=me.consultant, district=bromma, created_by=me, date=today, caregiver=caregiver,
+                          intervention_type=types["talks"], talk_number=2, talk_cap=3, channel="phone",
+                          duration_minutes=45)  # fmt: skip
+    Referral.objects.create(contact=talk, destination="association")
+    colleague = UserFactory(role=Role.CONSULTANT, districts=[bromma])
+    theirs = ContactFactory(district=bromma, created_by=colleague, date=today - datetime.timedelta(days=1),
+                            intervention_type=types["advice"], channel="home_visit", duration_minutes=10)  # fmt: skip
+    day = today.strftime("%m/%d/%Y")
+    before = (today - datetime.timedelta(days=1)).strftime("%m/%d/%Y")
+
+    rows = _rows(login(me).get("/contacts/", {"mine": "false"}).content.decode())
+
+    assert rows == [
+        f'<tr><td class="text-nowrap">{day}</td>'
+        f'<td><a href="/caregivers/{caregiver.pk}/">&lt;b&gt;AB&lt;/b&gt;</a></td>'
+        f'<td>{types["talks"].name} <span class="badge text-bg-secondary">talk 2 of 3</span>'
+        ' <span class="badge text-bg-warning">→ Association</span></td>'
+        '<td>Phone</td><td class="text-end">45</td><td>Bromma</td><td class="text-end text-nowrap">'
+        f'<a href="/contacts/{talk.pk}/edit/">Edit<span class="visually-hidden"> {day}</span></a>'
+        f' <a href="/outcomes/talks/{talk.pk}/scores/">ORS/SRS<span class="visually-hidden"> {day}</span></a>'
+        "</td></tr>",
+        f'<tr><td class="text-nowrap">{before}</td><td><span class="text-body-secondary">anonymous</span></td>'
+        f'<td>{types["advice"].name}</td><td>Home visit</td><td class="text-end">10</td><td>Bromma</td>'
+        '<td class="text-end text-nowrap"></td></tr>',
+    ]
+    assert theirs.caregiver_id is None
+    assert _rows(login(me).get("/contacts/", {"mine": "true", "channel": "email_sms"}).content.decode()) == [
+        '<tr><td colspan="7" class="text-body-secondary">No contacts.</td></tr>'
+    ]
+
+
+def test_a_long_list_counts_to_its_cap_and_says_there_are_more(me, bromma, types, login, in_english, monkeypatch):
+    from anhorigstod.pagination import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 50)
+    ContactFactory.create_batch(53, consultant=me.consultant, district=bromma, created_by=me)
+    client = login(me)
+
+    response = client.get("/contacts/")
+    html = response.content.decode()
+
+    paginator = response.context["page"].paginator
+    assert (paginator.count, paginator.capped, paginator.num_pages) == (51, True, 2)
+    assert "More than 50 contacts: the newest are shown. Narrow them with the filters." in html
+    assert '<span class="page-link">Page 1</span>' in html
+    monkeypatch.setattr(CappedPaginator, "cap", 53)
+    html = client.get("/contacts/").content.decode()
+    assert "53 contacts" in html and "More than" not in html
+    assert '<span class="page-link">Page 1 of 2</span>' in html
