@@ -43,6 +43,19 @@ class User(AbstractUser):
         help_text=_("The districts this user serves. Consultants and managers see only these."),
     )
 
+    municipality = models.ForeignKey(
+        "districts.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_(
+            "The municipality this user works in: its districts are the only ones the user can be given, "
+            "and strategists and administrators see its districts only."
+        ),
+    )
+
     objects = UserManager()
 
     class Meta:

@@ -2,9 +2,10 @@
 
 from django.contrib.auth.backends import ModelBackend
 
-from .models import Role
+from .models import Role, User
 
 _VIEW_REFERENCE = {
+    "districts.view_municipality",
     "districts.view_district",
     "districts.view_network",
     "districts.view_supportpurchase",
@@ -175,6 +176,14 @@ class RolePermissionBackend(ModelBackend):
     No per-user or group grants: the table above is the one place that decides, and checking a
     permission (the menu does on every page) costs no query.
     """
+
+    def get_user(self, user_id):
+        # Every page's header names the user's municipality: it is read with the user, in one query.
+        try:
+            user = User._default_manager.select_related("municipality").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     def get_user_permissions(self, user_obj, obj=None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:

@@ -24,11 +24,14 @@ def user_create(
     role: str,
     password: str,
     district_codes: Iterable[str] = (),
+    municipality_code: str | None = None,
     email: str = "",
     first_name: str = "",
     last_name: str = "",
 ) -> User:
-    """Create a user with a role and the districts they serve; nothing is saved if anything is wrong."""
+    """Create a user with a role, the districts they serve and their municipality; nothing is saved if
+    anything is wrong. The municipality is the districts' (one for all of them); a user without
+    districts names it, unless the installation holds only one."""
     codes = list(dict.fromkeys(district_codes))
     if role not in Role.values:
         raise ValidationError(
@@ -45,7 +48,15 @@ def user_create(
         raise ValidationError({"districts": _("Unknown district code(s): %(codes)s.") % {"codes": ", ".join(unknown)}})
     if role in DISTRICT_ROLES and not districts:
         raise ValidationError({"districts": _("A consultant or district manager must serve at least one district.")})
-    user = User(username=username, role=role, email=email, first_name=first_name, last_name=last_name)
+    municipality = _municipality_for(districts, municipality_code)
+    user = User(
+        username=username,
+        role=role,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        municipality=municipality,
+    )
     user.set_unusable_password()
     user.full_clean()
     validate_password(password, user=user)
@@ -53,6 +64,31 @@ def user_create(
     user.save()
     user.districts.set(districts)
     return user
+
+
+def _municipality_for(districts: list, code: str | None):
+    """The municipality of a new user: their districts' (all in one), or the one named, or the only one
+    (with several, a user without districts must name theirs)."""
+    municipality_model = User._meta.get_field("municipality").related_model
+    named = None
+    if code:
+        named = municipality_model.objects.filter(code=code).first()
+        if named is None:
+            raise ValidationError({"municipality": _("Unknown municipality code %(code)s.") % {"code": code}})
+    of_districts = {d.municipality_id for d in districts}
+    if len(of_districts) > 1:
+        raise ValidationError({"districts": _("A user's districts must all belong to one municipality.")})
+    if of_districts:
+        if named is not None and named.pk not in of_districts:
+            raise ValidationError({"municipality": _("The districts belong to another municipality.")})
+        return districts[0].municipality
+    if named is not None:
+        return named
+    only = list(municipality_model.objects.all()[:2])
+    if len(only) > 1:
+        raise ValidationError({"municipality": _("Name the municipality the user works in.")})
+    # The only one; or none yet, as for the first administrator of an installation with no reference data.
+    return only[0] if only else None
 
 
 def _one_time_code_check(*, user: User, device: TOTPDevice, token: str) -> TOTPDevice:

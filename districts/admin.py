@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import DistrictScopedAdmin, DistrictScopedInline
 
-from .models import Budget, CaregiverRepresentativeCount, District, Network, SupportPurchase
+from .models import Budget, CaregiverRepresentativeCount, District, Municipality, Network, SupportPurchase
 from .selectors import budget_on
 from .validity import in_force_during
 
@@ -37,10 +37,37 @@ class BudgetInline(DistrictScopedInline):
     ordering = ("-valid_from",)
 
 
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    """The municipalities of the installation, with their inhabitants.
+
+    None is added or deleted here yet: a municipality comes with its reference data
+    (``load_reference_data``). The city pages, goals and reports still treat an installation's
+    districts as one city; until they are per municipality, a second one would be mixed into the first.
+    """
+
+    list_display = ("name", "code", "inhabitants", "district_count")
+    search_fields = ("name", "code")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(district_count=Count("districts"))
+
+    @admin.display(description=_("districts"), ordering="district_count")
+    def district_count(self, obj: Municipality) -> int:
+        return obj.district_count
+
+
 @admin.register(District)
 class DistrictAdmin(DistrictScopedAdmin):
-    list_display = ("name", "code", "own_budget", "budget", "inhabitants", "consultant_count")
-    list_filter = ("own_budget", ("networks", RelatedOnlyFieldListFilter))
+    list_display = ("name", "code", "municipality", "own_budget", "budget", "inhabitants", "consultant_count")
+    list_filter = ("municipality", "own_budget", ("networks", RelatedOnlyFieldListFilter))
+    list_select_related = ("municipality",)
     search_fields = ("name", "code", "placement")
     # The base-level offerings' inline is added by the interventions app (interventions.admin).
     inlines = (BudgetInline, RepresentativeCountInline, PurchaseInline)
@@ -62,8 +89,8 @@ class DistrictAdmin(DistrictScopedAdmin):
         return obj.budget_today
 
     def get_readonly_fields(self, request, obj=None):
-        # The code and name identify the district city-wide; only administrators rename.
-        return () if request.user.is_superuser else ("code", "name")
+        # The code, name and municipality identify the district; only administrators change them.
+        return () if request.user.is_superuser else ("code", "name", "municipality")
 
     @admin.display(description=_("consultants"), ordering="consultant_count")
     def consultant_count(self, obj) -> int:

@@ -1,4 +1,4 @@
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,9 +19,42 @@ class TargetGroup(models.TextChoices):
     YOUNG_CARERS = "young_carers", _("Children and young people who are carers")
 
 
-class District(models.Model):
-    """A district (stadsdel) of the city, the unit that runs caregiver support."""
+# The municipalities of this installation's own country: Sweden's four-digit kommunkod (Stockholm 0180).
+MUNICIPALITY_CODE = RegexValidator(r"^[0-9]{4}$", _("A municipality code is the four digits of its kommunkod."))
 
+
+class Municipality(models.Model):
+    """A municipality (kommun): the level above districts. Its districts, users and everything they
+    record belong to it alone; municipalities meet only in aggregates that each chooses to publish."""
+
+    code = models.CharField(
+        _("municipality code"),
+        max_length=4,
+        unique=True,
+        validators=[MUNICIPALITY_CODE],
+        help_text=_("The official four-digit kommunkod, e.g. 0180 for Stockholm."),
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    inhabitants = models.PositiveIntegerField(
+        _("inhabitants"), null=True, blank=True, help_text=_("Used for figures per 1,000 inhabitants.")
+    )
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class District(models.Model):
+    """A district (stadsdel) of a municipality, the unit that runs caregiver support. A municipality
+    without districts (Nacka's carers' centre) has one unit, which is its one district here."""
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="districts"
+    )
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
     placement = models.TextField(

@@ -113,9 +113,17 @@ class TemplateRow:
 
 
 @dataclass(frozen=True)
+class MunicipalityRow:
+    code: str
+    name: str
+    inhabitants: int | None
+
+
+@dataclass(frozen=True)
 class ReferenceData:
     dataset: str
     year: int
+    municipality: MunicipalityRow
     interventions: tuple[InterventionRow, ...]
     districts: tuple[DistrictRow, ...]
     networks: tuple[NetworkRow, ...]
@@ -473,9 +481,19 @@ def read_reference_data(dataset: str, *, directory: Path = REFERENCE_DIR) -> Ref
     except ValueError:
         drec.fail(_("expected a date as YYYY-MM-DD"), "adopted_on")
 
+    mrec = _Record(supplement_name, "municipality", supplement.mapping("municipality"))
+    code = mrec.text("code", max_length=4)
+    if not re.fullmatch(r"[0-9]{4}", code):
+        mrec.fail(_("a municipality code is the four digits of its kommunkod"), "code")
+    municipality = MunicipalityRow(
+        code=code,
+        name=mrec.text("name", max_length=100),
+        inhabitants=mrec.integer("inhabitants", low=1, high=20_000_000, nullable=True, optional=True),
+    )
     return ReferenceData(
         dataset=dataset,
         year=year,
+        municipality=municipality,
         interventions=tuple(interventions),
         districts=tuple(districts),
         networks=tuple(networks),

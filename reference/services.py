@@ -18,7 +18,7 @@ from consultants.models import (
     DescriptionAssignment,
     Method,
 )
-from districts.models import Budget, CaregiverRepresentativeCount, District, Network, SupportPurchase
+from districts.models import Budget, CaregiverRepresentativeCount, District, Municipality, Network, SupportPurchase
 from interventions.models import DistrictOffering, InterventionType, Organiser
 
 from .schema import DATASETS, REFERENCE_DIR, ReferenceData, ReferenceDataError, read_reference_data
@@ -144,6 +144,12 @@ def reference_data_load(*, dataset: str, directory: Path = REFERENCE_DIR) -> Loa
 def _load_districts(
     writer: _Writer, data: ReferenceData, interventions: dict[str, InterventionType]
 ) -> dict[str, District]:
+    municipality = writer.sync(
+        Municipality,
+        f"municipality ({data.municipality.code})",
+        {"code": data.municipality.code},
+        {"name": data.municipality.name, "inhabitants": data.municipality.inhabitants},
+    )
     districts = {}
     for row in data.districts:
         districts[row.code] = writer.sync(
@@ -151,6 +157,7 @@ def _load_districts(
             f"districts ({row.code})",
             {"code": row.code},
             {
+                "municipality": municipality,
                 "name": row.name,
                 "placement": row.placement,
                 "own_budget": row.own_budget,

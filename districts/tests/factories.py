@@ -2,9 +2,28 @@ import datetime
 
 import factory
 
-from districts.models import Budget, CaregiverRepresentativeCount, District, Network, SupportPurchase, TargetGroup
+from districts.models import (
+    Budget,
+    CaregiverRepresentativeCount,
+    District,
+    Municipality,
+    Network,
+    SupportPurchase,
+    TargetGroup,
+)
 
 REFERENCE_DATE = datetime.date(2018, 1, 1)
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    """Stockholm unless told otherwise: the municipality every district and user belongs to by default."""
+
+    class Meta:
+        model = Municipality
+        django_get_or_create = ("code",)
+
+    code = "0180"
+    name = factory.LazyAttribute(lambda m: "Stockholm" if m.code == "0180" else f"Kommun {m.code}")
 
 
 class DistrictFactory(factory.django.DjangoModelFactory):
@@ -13,6 +32,7 @@ class DistrictFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("code",)
         skip_postgeneration_save = True
 
+    municipality = factory.SubFactory(MunicipalityFactory)
     code = factory.Sequence(lambda n: f"district-{n}")
     name = factory.Sequence(lambda n: f"District {n}")
 

@@ -10,13 +10,14 @@ from django.utils import translation
 
 from accounts.scoping import SYSTEM
 from consultants.models import Allocation, AssignmentDescription, AssignmentTask, Consultant, DescriptionAssignment
-from districts.models import CaregiverRepresentativeCount, District, Network, SupportPurchase
+from districts.models import CaregiverRepresentativeCount, District, Municipality, Network, SupportPurchase
 from followup.selectors import consultant_facts
 from interventions.models import DistrictOffering, InterventionType
 from reference.schema import REFERENCE_DIR, ReferenceDataError
 from reference.services import reference_data_load
 
 ALL_MODELS = [
+    Municipality,
     District,
     Network,
     SupportPurchase,
@@ -65,6 +66,25 @@ def test_loader_reproduces_the_2018_mapping(reference_data):
         "skarpnack",
         "sodermalm",
     ]
+
+
+def test_the_districts_are_stockholms(reference_data):
+    stockholm = Municipality.objects.get()
+
+    assert (stockholm.code, stockholm.name, stockholm.inhabitants) == ("0180", "Stockholm", 962_154)
+    assert District.objects.filter(municipality=stockholm).count() == 14
+
+
+def test_a_bad_municipality_code_names_its_record_and_loads_nothing(db, data_dir):
+    _edit(data_dir, "stockholm_2018_supplement.json", lambda d: d["municipality"].update(code="180"))
+
+    with pytest.raises(ReferenceDataError) as excinfo:
+        reference_data_load(dataset="stockholm-2018", directory=data_dir)
+
+    assert excinfo.value.file == "stockholm_2018_supplement.json"
+    assert excinfo.value.record == 'municipality, field "code"'
+    assert "the four digits of its kommunkod" in excinfo.value.message
+    assert Municipality.objects.count() == 0
 
 
 def test_loader_loads_networks_purchases_budgets_and_representatives(reference_data):

@@ -20,12 +20,25 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument("--district", dest="districts", action="append", default=[], metavar="CODE")
+        parser.add_argument(
+            "--municipality",
+            default=None,
+            metavar="KOMMUNKOD",
+            help="Its four-digit code; needed for a user without districts where there are several.",
+        )
         parser.add_argument("--email", default="")
 
-    def handle(self, *args, username, role, districts, email, **options):
+    def handle(self, *args, username, role, districts, municipality, email, **options):
         password = os.environ.get(PASSWORD_VARIABLE) or self._prompt_password()
         try:
-            user = user_create(username=username, role=role, password=password, district_codes=districts, email=email)
+            user = user_create(
+                username=username,
+                role=role,
+                password=password,
+                district_codes=districts,
+                municipality_code=municipality,
+                email=email,
+            )
         except ValidationError as exc:
             raise CommandError(_format(exc)) from None
         served = ", ".join(user.districts.order_by("code").values_list("code", flat=True)) or "-"

@@ -1,0 +1,120 @@
+"""Municipalities above districts (issue 17): every district and user belongs to one."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import translation
+
+from accounts.models import Role
+from accounts.services import user_create
+from accounts.tests.factories import UserFactory
+from districts.models import Municipality
+from districts.tests.factories import DistrictFactory, MunicipalityFactory
+
+BEFORE = [("districts", "0003_budget_history"), ("accounts", "0001_initial")]
+AFTER = [("districts", "0005_district_municipality_required"), ("accounts", "0002_user_municipality")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_makes_the_districts_and_users_already_here_stockholms():
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    old = executor.loader.project_state(BEFORE).apps
+    district = old.get_model("districts", "District").objects.create(code="bromma", name="Bromma")
+    user = old.get_model("accounts", "User").objects.create(username="strateg", role=Role.STRATEGIST)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(AFTER)
+    new = executor.loader.project_state(AFTER).apps
+
+    stockholm = new.get_model("districts", "Municipality").objects.get()
+    assert (stockholm.code, stockholm.name) == ("0180", "Stockholm")
+    assert new.get_model("districts", "District").objects.get(pk=district.pk).municipality_id == stockholm.pk
+    assert new.get_model("accounts", "User").objects.get(pk=user.pk).municipality_id == stockholm.pk
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.fixture
+def english():
+    with translation.override("en"):
+        yield
+
+
+def test_a_new_user_belongs_to_the_municipality_of_their_districts(db, english):
+    nacka = MunicipalityFactory(code="0182", name="Nacka")
+    centre = DistrictFactory(code="nacka-anhorigcenter", municipality=nacka)
+    bromma = DistrictFactory(code="bromma")
+
+    consultant = user_create(username="k", role=Role.CONSULTANT, password="a-long-test-password",
+                             district_codes=["nacka-anhorigcenter"])  # fmt: skip
+    strategist = user_create(username="s", role=Role.STRATEGIST, password="a-long-test-password",
+                             municipality_code="0182")  # fmt: skip
+
+    assert (consultant.municipality, strategist.municipality) == (nacka, nacka)
+    assert list(consultant.districts.all()) == [centre]
+    with pytest.raises(ValidationError) as mixed:
+        user_create(username="m", role=Role.MANAGER, password="a-long-test-password",
+                    district_codes=["bromma", "nacka-anhorigcenter"])  # fmt: skip
+    assert mixed.value.message_dict == {"districts": ["A user's districts must all belong to one municipality."]}
+    with pytest.raises(ValidationError) as other:
+        user_create(username="o", role=Role.MANAGER, password="a-long-test-password",
+                    district_codes=["bromma"], municipality_code="0182")  # fmt: skip
+    assert other.value.message_dict == {"municipality": ["The districts belong to another municipality."]}
+    with pytest.raises(ValidationError) as unnamed:
+        user_create(username="u", role=Role.STRATEGIST, password="a-long-test-password")
+    assert unnamed.value.message_dict == {"municipality": ["Name the municipality the user works in."]}
+    with pytest.raises(ValidationError) as unknown:
+        user_create(username="x", role=Role.ADMIN, password="a-long-test-password", municipality_code="9999")
+    assert unknown.value.message_dict == {"municipality": ["Unknown municipality code 9999."]}
+    assert sorted(Municipality.objects.get(code="0180").users.values_list("username", flat=True)) == []
+    assert bromma.municipality.code == "0180"
+
+
+def test_with_one_municipality_a_user_without_districts_is_its_own(db):
+    first = user_create(username="first", role=Role.ADMIN, password="a-long-test-password")
+    DistrictFactory(code="bromma")
+
+    admin = user_create(username="a", role=Role.ADMIN, password="a-long-test-password")
+
+    assert first.municipality is None  # an installation with no municipality yet
+    assert admin.municipality.code == "0180"
+
+
+def test_every_page_names_the_users_municipality_without_another_query(db, login, django_assert_num_queries):
+    nacka = MunicipalityFactory(code="0182", name="Nacka")
+    manager = UserFactory(role=Role.MANAGER, districts=[DistrictFactory(code="nacka-centre", municipality=nacka)])
+    client = login(manager)
+    client.get("/districts/")
+
+    # The session, the user with their municipality (one query), the scope, the districts, their networks.
+    with django_assert_num_queries(5) as queries:
+        html = client.get("/districts/").content.decode()
+
+    assert '"districts_municipality"."name"' in queries.captured_queries[1]["sql"]
+
+    assert '<span class="small fw-normal" id="current-municipality">Nacka</span>' in html
+
+
+def test_the_admin_takes_the_municipality_from_the_districts_and_refuses_two(db, login, in_english):
+    nacka = MunicipalityFactory(code="0182", name="Nacka")
+    centre = DistrictFactory(code="nacka-centre", municipality=nacka)
+    bromma = DistrictFactory(code="bromma")
+    client = login(UserFactory(role=Role.ADMIN))
+    form = {"username": "ny", "role": Role.MANAGER, "password1": "a-long-test-password-1",
+            "password2": "a-long-test-password-1", "email": "", "municipality": ""}  # fmt: skip
+
+    refused = client.post("/admin/accounts/user/add/", form | {"districts": [centre.pk, bromma.pk]})
+    added = client.post("/admin/accounts/user/add/", form | {"districts": [centre.pk]})
+
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors == {
+        "districts": ["A user's districts must all belong to one municipality."]
+    }
+    assert added.status_code == 302
+    assert manager_of(centre).municipality == nacka
+
+
+def manager_of(district):
+    return district.users.get()
