@@ -2,9 +2,13 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import DISTRICT_ROLES, User
+from .scoping import scope_to_user, user_municipality_id
 
 admin.site.site_header = _("Caregiver support: administration")
 admin.site.site_title = _("Caregiver support")
@@ -80,8 +84,41 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ("last_login", "date_joined")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("municipality").prefetch_related("districts")
+        users = super().get_queryset(request).select_related("municipality").prefetch_related("districts")
+        return users.filter(_managed_users(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "municipality":
+            kwargs["queryset"] = db_field.related_model.objects.filter(pk=user_municipality_id(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "districts":
+            kwargs["queryset"] = scope_to_user(db_field.related_model.objects.order_by("name"), request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("districts"))
     def district_list(self, obj: User) -> str:
         return ", ".join(d.name for d in obj.districts.all())
+
+
+def _managed_users(user, path: str = "") -> Q:
+    """The users an administrator manages: those of their own municipality (and those not yet in any)."""
+    municipality_id = user_municipality_id(user)
+    return Q(**{f"{path}municipality_id": municipality_id}) | Q(**{f"{path}municipality__isnull": True})
+
+
+class ScopedTOTPDeviceAdmin(TOTPDeviceAdmin):
+    """django-otp's device admin, limited to the devices of the users the administrator manages."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(_managed_users(request.user, "user__"))
+
+    def has_view_or_change_permission(self, request, obj=None):
+        if obj is not None and not self.get_queryset(request).filter(pk=obj.pk).exists():
+            return False
+        return super().has_view_or_change_permission(request, obj)
+
+
+admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, ScopedTOTPDeviceAdmin)

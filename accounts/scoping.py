@@ -17,6 +17,8 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 _CACHE_ATTR = "_district_scope_cache"
+_MUNICIPALITY_CACHE_ATTR = "_municipality_scope_cache"
+_ONLY_MUNICIPALITY_CACHE_ATTR = "_only_municipality_cache"
 
 
 class _System:
@@ -35,18 +37,18 @@ SYSTEM = _System()
 
 
 def district_ids_in_scope(user, *, personal_data: bool = False) -> frozenset[int] | None:
-    """Return the ids of the districts ``user`` may see, or ``None`` for every district.
+    """Return the ids of the districts ``user`` may see, or ``None`` for every district (``SYSTEM`` only).
 
-    Strategists and administrators see every district in aggregate, but personal data
-    (caregivers) only in the districts they themselves serve: nobody sees another
-    district's caregivers.
+    Strategists and administrators see every district of their municipality in aggregate, but
+    personal data (caregivers) only in the districts they themselves serve: nobody sees another
+    district's caregivers, and nobody sees anything of another municipality.
     """
     if user is SYSTEM:
         return None
     if user is None or not user.is_authenticated or not user.is_active:
         return frozenset()
     if user.is_city_wide and not personal_data:
-        return None
+        return municipality_district_ids(user)
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
         cached = frozenset(user.districts.values_list("pk", flat=True))
@@ -54,10 +56,37 @@ def district_ids_in_scope(user, *, personal_data: bool = False) -> frozenset[int
     return cached
 
 
+def user_municipality_id(user) -> int | None:
+    """The municipality ``user`` works in. A user with none (the first administrator, made before any
+    reference data) works in the installation's municipality while there is only one; with several,
+    in none."""
+    municipality_id = getattr(user, "municipality_id", None)
+    if municipality_id is None and user is not SYSTEM and getattr(user, "is_authenticated", False):
+        only = list(apps.get_model("districts", "Municipality").objects.values_list("pk", flat=True)[:2])
+        municipality_id = only[0] if len(only) == 1 else None
+    return municipality_id
+
+
+def municipality_district_ids(user) -> frozenset[int]:
+    """The districts of the user's municipality (none for a user without one), read once per user object."""
+    cached = getattr(user, _MUNICIPALITY_CACHE_ATTR, None)
+    if cached is None:
+        municipality_id = user_municipality_id(user)
+        district = apps.get_model("districts", "District")
+        cached = frozenset(
+            district.objects.filter(municipality_id=municipality_id).values_list("pk", flat=True)
+            if municipality_id is not None
+            else ()
+        )
+        setattr(user, _MUNICIPALITY_CACHE_ATTR, cached)
+    return cached
+
+
 def forget_scope(user) -> None:
-    """Drop the cached scope, after the user's districts changed."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    """Drop the cached scope, after the user's districts or municipality changed."""
+    for attr in (_CACHE_ATTR, _MUNICIPALITY_CACHE_ATTR, _ONLY_MUNICIPALITY_CACHE_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def _crosses_to_many(model, path: str) -> bool:
@@ -90,10 +119,18 @@ def scope_to_user(queryset: models.QuerySet, user, *, personal_data: bool | None
     condition = Q(pk__in=[])
     for path in paths:
         condition |= Q(**{f"{path}__in": ids})
-    if getattr(model, "district_scope_includes_shared", False):
-        # City-wide rows (a district path that is empty) are visible to everyone.
+    if _sees_shared_rows(model, user):
+        # Rows for the whole municipality (a district path that is empty: a city-wide goal or template)
+        # are visible to everyone of that municipality, and to nobody of another.
+        within = getattr(model, "district_scope_shared_within", "municipality")
+        municipality_id = user_municipality_id(user)
+        ours = Q(**{f"{within}_id": municipality_id})
+        if within != "municipality" and _only_municipality(user):
+            # A row of no one's municipality (an audit entry made by no one, as of a user created by a
+            # command) is the installation's; while it has one municipality, that one's.
+            ours |= Q(**{f"{within}_id__isnull": True})
         for path in paths:
-            condition |= Q(**{f"{path}__isnull": True})
+            condition |= Q(**{f"{path}__isnull": True}) & ours
     direct = not any(_crosses_to_many(model, path) for path in paths)
     # Paths along foreign keys only (a contact's district) filter the rows themselves, which lets the
     # database use the district's indexes; a path across a to-many relation needs the subquery below.
@@ -113,6 +150,24 @@ def scope_to_user(queryset: models.QuerySet, user, *, personal_data: bool | None
         return queryset.filter(pk__in=through)
     # A subquery rather than a join keeps one row per object when a path crosses a to-many relation.
     return queryset.filter(pk__in=visible.values("pk"))
+
+
+def _only_municipality(user) -> bool:
+    """Whether the installation holds one municipality (or none), read once per user object."""
+    cached = getattr(user, _ONLY_MUNICIPALITY_CACHE_ATTR, None)
+    if cached is None:
+        cached = apps.get_model("districts", "Municipality").objects.count() <= 1
+        setattr(user, _ONLY_MUNICIPALITY_CACHE_ATTR, cached)
+    return cached
+
+
+def _sees_shared_rows(model, user) -> bool:
+    """Whether ``user`` sees the model's rows of no district: everyone of the municipality, or (where the
+    model says ``district_scope_shared_readers = "city_wide"``) its strategists and administrators."""
+    if not getattr(model, "district_scope_includes_shared", False):
+        return False
+    readers = getattr(model, "district_scope_shared_readers", "everyone")
+    return readers == "everyone" or getattr(user, "is_city_wide", False)
 
 
 def _through_rows(model, paths: Iterable[str], ids: frozenset[int]) -> models.QuerySet | None:
@@ -170,6 +225,20 @@ class DistrictScopedInline(admin.TabularInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         _scope_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def in_users_municipality(form: type, user) -> type:
+    """An admin form whose new row without a district (a goal or template of the whole municipality)
+    is the user's municipality's. Rows with a district take the district's in their own ``clean``."""
+    municipality_id = user_municipality_id(user)
+
+    class InUsersMunicipality(form):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if self.instance.municipality_id is None:
+                self.instance.municipality_id = municipality_id
+
+    return InUsersMunicipality
 
 
 def _scope_choices(db_field, request, kwargs: dict) -> None:

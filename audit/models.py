@@ -91,6 +91,11 @@ class AuditEntry(AbstractLogEntry):
     # auditlog writes through its manager's log_create(); reads are scoped through visible_to().
     objects = AuditEntryManager()
     district_scope_paths = ("districts",)
+    # An entry about nothing of a district (a change to the base level, a user's log-in) is read by the
+    # strategists and administrators of the municipality of the one who acted.
+    district_scope_includes_shared = True
+    district_scope_shared_within = "actor__municipality"
+    district_scope_shared_readers = "city_wide"
 
     class Meta(AbstractLogEntry.Meta):
         verbose_name = _("audit log entry")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import DistrictScopedQuerySet
-from districts.models import District, TargetGroup
+from districts.models import District, Municipality, TargetGroup
 
 # Swedish personal identity and coordination numbers (YYMMDD-NNNN, YYYYMMDDNNNN): never stored.
 _IDENTITY_NUMBER = re.compile(r"(?<!\d)(\d{2})?\d{6}\s*[-+]?\s*\d{4}(?!\d)")
@@ -93,6 +93,15 @@ class Caregiver(models.Model):
         help_text=_("Initials or a nickname you recognise; never a full name or a personal identity number."),
     )
     districts = models.ManyToManyField(District, verbose_name=_("districts"), related_name="caregivers")
+    # The municipality whose support the caregiver receives: set from their districts when registered,
+    # and kept if they leave every district (their offers still count in its figures).
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="caregivers",
+        editable=False,
+    )
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices, default=AgeBand.UNKNOWN)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, default=Gender.UNKNOWN)

@@ -85,9 +85,15 @@ def support_contact_offer_counts(
         return dict(cursor.fetchall())
 
 
-def support_contact_offer_total(*, start: datetime.date, end: datetime.date) -> int:
-    """Offers made in the range in the whole city, each once."""
-    return support_contact_offers_made(start=start, end=end).count()
+def support_contact_offer_total(*, start: datetime.date, end: datetime.date, municipality_ids) -> int:
+    """Offers made in the range in the whole city (to the caregivers of ``municipality_ids``: ids or a
+    subquery of them), each once, though a caregiver may belong to several of its districts, or to none
+    any more."""
+    return (
+        support_contact_offers_made(start=start, end=end)
+        .filter(caregiver__municipality_id__in=municipality_ids)
+        .count()
+    )
 
 
 # --- Register extract (registerutdrag) ------------------------------------------------------------

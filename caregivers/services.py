@@ -85,6 +85,8 @@ def caregiver_create(
     _check_birth_year(birth_year)
     _check_label_free(label, districts)
     caregiver = Caregiver(
+        # Districts in scope are all of the user's municipality: the caregiver is its.
+        municipality_id=districts[0].municipality_id if districts else None,
         label=label.strip(),
         birth_year=birth_year,
         age_band=_age_band(birth_year, age_band),

@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 
-from accounts.scoping import district_ids_in_scope
+from accounts.scoping import district_ids_in_scope, user_municipality_id
 
 from .models import AssignmentDescription, Consultant
 
@@ -20,7 +20,10 @@ def access_description_by_id(user, description_id: int) -> AssignmentDescription
 
 
 def may_edit_description(user, description: AssignmentDescription | None) -> bool:
-    """The city-wide template is the strategists' to edit; a district's own description its managers'."""
+    """The city-wide template is the strategists' to edit; a district's own description its managers'.
+    Nobody edits another municipality's."""
+    if description is not None and description.municipality_id != user_municipality_id(user):
+        return False
     if description is None or description.is_template:
         return user.is_city_wide
     if user.is_superuser:

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.scoping import DistrictScopedAdmin, DistrictScopedInline
+from accounts.scoping import DistrictScopedAdmin, DistrictScopedInline, in_users_municipality
 
 from .access import may_edit_description
 from .models import Allocation, AssignmentDescription, AssignmentTask, Consultant, DescriptionAssignment, Method
@@ -121,13 +121,16 @@ class AssignmentDescriptionAdmin(DistrictScopedAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    exclude = ("municipality",)
+
     def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+        form = in_users_municipality(super().get_form(request, obj, **kwargs), request.user)
         if "district" in form.base_fields and not request.user.is_city_wide:
             # Managers write their own district's descriptions; the template is the strategists'.
             form.base_fields["district"].required = True
         if "based_on" in form.base_fields:
-            form.base_fields["based_on"].queryset = AssignmentDescription.objects.filter(district__isnull=True)
+            templates = AssignmentDescription.objects.visible_to(request.user).filter(district__isnull=True)
+            form.base_fields["based_on"].queryset = templates
         return form
 
     @admin.action(description=_("Start a new version of the selected descriptions"))

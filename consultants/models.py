@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import DistrictScopedQuerySet
-from districts.models import District, TargetGroup
+from districts.models import District, Municipality, TargetGroup
 from districts.validity import InForceQuerySet, check_in_force, valid_range_constraint
 
 
@@ -154,6 +154,14 @@ class AssignmentDescription(models.Model):
         related_name="assignment_descriptions",
         help_text=_("Empty for the city-wide template."),
     )
+    # blank: a district's description takes its district's municipality in clean(); a template names its own.
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="assignment_descriptions",
+        blank=True,
+    )
     target_group = models.CharField(_("target group"), max_length=40, choices=TargetGroup.choices, blank=True)
     based_on = models.ForeignKey(
         "self",
@@ -191,6 +199,14 @@ class AssignmentDescription(models.Model):
         return self.district_id is None
 
     def clean(self) -> None:
+        if self.district_id is not None:
+            self.municipality_id = self.district.municipality_id
+        elif self.municipality_id is None:
+            raise ValidationError({"district": _("Choose the district the description is for.")})
+        if self.based_on_id and self.based_on.municipality_id != self.municipality_id:
+            raise ValidationError(
+                {"based_on": _("A description can only be based on its own municipality's template.")}
+            )
         if self.based_on_id and self.based_on.district_id is not None:
             raise ValidationError({"based_on": _("A description can only be based on a city-wide template.")})
         if self.based_on_id and self.district_id is None:

@@ -33,6 +33,7 @@ def assignment_description_new_version(*, description: AssignmentDescription) ->
         version=latest + 1,
         title=description.title,
         district=description.district,
+        municipality_id=description.municipality_id,
         target_group=description.target_group,
         based_on=description.based_on,
         introduction=description.introduction,

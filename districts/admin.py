@@ -4,7 +4,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import DistrictScopedAdmin, DistrictScopedInline
+from accounts.scoping import DistrictScopedAdmin, DistrictScopedInline, user_municipality_id
 
 from .models import Budget, CaregiverRepresentativeCount, District, Municipality, Network, SupportPurchase
 from .selectors import budget_on
@@ -16,11 +16,12 @@ class RepresentativeCountInline(DistrictScopedInline):
 
 
 class _AnySellerMixin:
-    """A district may buy from any district: the seller is chosen among all, the buyer within scope."""
+    """A district may buy from any district of its municipality: the seller is chosen among them, the
+    buyer within scope."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "seller":
-            kwargs["queryset"] = District.objects.all()
+            kwargs["queryset"] = District.objects.filter(municipality_id=user_municipality_id(request.user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -182,6 +183,13 @@ class SupportPurchase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.buyer} ← {self.seller} ({self.get_target_group_display()})"
+
+    def clean(self) -> None:
+        # A purchase is between two districts of one municipality: it is seen from both sides.
+        if self.buyer_id and self.seller_id and self.buyer.municipality_id != self.seller.municipality_id:
+            raise ValidationError(
+                {"seller": _("A district buys support only from a district of its own municipality.")}
+            )
 
 
 class CaregiverRepresentativeCount(models.Model):

@@ -8,7 +8,7 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from .extensions import page_sections
-from .models import Budget, District, SupportPurchase
+from .models import Budget, District, Municipality, SupportPurchase
 from .validity import in_force_during, mean_over_covered_days
 
 
@@ -28,6 +28,24 @@ def budget_by_district(
         budgets = budgets.filter(district_id__in=district_ids)
     rows = budgets.values_list("district_id", "sek_per_year", "valid_from", "valid_to")
     return {pk: round(sek) for pk, sek in mean_over_covered_days(rows, start=start, end=end).items()}
+
+
+def district_ids_of(*, municipality_id: int | None) -> list[int]:
+    """The districts of a municipality, by id: "the city" of its city page, medians and city reports."""
+    return list(District.objects.filter(municipality_id=municipality_id).order_by("pk").values_list("pk", flat=True))
+
+
+def municipality_ids_with_districts() -> list[int]:
+    """The municipalities that run their support here (have districts), oldest first."""
+    return list(
+        Municipality.objects.filter(districts__isnull=False).distinct().order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def only_municipality_id() -> int | None:
+    """The installation's municipality while it has only one (the default of commands and schedules)."""
+    ids = list(Municipality.objects.values_list("pk", flat=True)[:2])
+    return ids[0] if len(ids) == 1 else None
 
 
 def district_list(*, user) -> QuerySet[District]:

@@ -5,7 +5,8 @@ Django starts (its ``AppConfig.ready``), and the engine calls them:
 
 - a **section**: a selector of per-district figures (``selector(period=, target_group=, district_ids=)``
   returning ``{district id: figures}``);
-- the **city** figures: ``city(period=)``, the city as one where districts can't be added up;
+- the **city** figures: ``city(period=, district_ids=)``, a municipality's districts as one where they
+  can't be added up;
 - the **facts' rebuild**: a callable recomputing the facts (``figures.facts``) from the rows.
 
 Nothing here imports a domain app: the arrows point down, from the definitions to the engine.

@@ -36,9 +36,10 @@ def figures_for(
     return selector(period=period, target_group=target_group, district_ids=district_ids), timezone.now()
 
 
-def city_figures_for(*, period: Period) -> tuple[dict, datetime.datetime]:
-    """The registered city figures of a period (the city as one), with the moment they are read at."""
-    return registry.city_selector()(period=period), timezone.now()
+def city_figures_for(*, period: Period, district_ids: Iterable[int]) -> tuple[dict, datetime.datetime]:
+    """The registered city figures of a period (a municipality's districts as one), with the moment
+    they are read at."""
+    return registry.city_selector()(period=period, district_ids=list(district_ids)), timezone.now()
 
 
 @transaction.atomic

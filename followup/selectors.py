@@ -18,7 +18,7 @@ from caregivers.selectors import support_contact_offer_total
 from consultants.models import Allocation, Consultant
 from consultants.selectors import consultant_list, consultants_with_current_description, fte_by_district
 from districts.models import District, TargetGroup
-from districts.selectors import budget_by_district
+from districts.selectors import budget_by_district, district_ids_of
 from figures.definitions import SCOPE, report_role
 from figures.facts import TOTAL, RangeFacts, Tally, attribute_sets, facts_key_counts, facts_read
 from figures.models import CaregiverAttributeFact
@@ -322,7 +322,7 @@ def caregivers_reached(
     return {district_id: {"caregivers": len(m)} for district_id, m in members.items()}
 
 
-def city_figures(*, period: Period) -> dict:
+def city_figures(*, period: Period, district_ids: list[int]) -> dict:
     """The city as one, where its districts' figures can't be added up (the city-wide goals need them
     on every dashboard):
 
@@ -331,10 +331,14 @@ def city_figures(*, period: Period) -> dict:
     - ``support_contact_offers``: offers made, each once (``support_contact_offer_total``), though a
       caregiver's offer counts in each of their districts.
     """
-    reached = caregivers_reached(period=period, target_group=None, district_ids=None, combined=True)
+    reached = caregivers_reached(period=period, target_group=None, district_ids=district_ids, combined=True)
     return {
         "caregivers": reached.get(SCOPE, {}).get("caregivers", 0),
-        "support_contact_offers": support_contact_offer_total(start=period.start, end=period.end),
+        "support_contact_offers": support_contact_offer_total(
+            start=period.start,
+            end=period.end,
+            municipality_ids=District.objects.filter(pk__in=district_ids).values("municipality_id"),
+        ),
     }
 
 
@@ -430,9 +434,10 @@ def district_dashboard(*, district: District, period: Period, target_group: str 
     The figures are summed from the facts at any range (``figures.facts``), so the previous period and
     the city median cost what the district's own do.
     """
-    city, as_of = figures_for(period=period, target_group=target_group)
+    # The median is of the district's own municipality: the districts counted on the same terms.
+    all_districts = district_ids_of(municipality_id=district.municipality_id)
+    city, as_of = figures_for(period=period, target_group=target_group, district_ids=all_districts)
     previous, _as_of = figures_for(period=period.previous(), target_group=target_group, district_ids=[district.pk])
-    all_districts = list(District.objects.values_list("pk", flat=True))
     current = city.get(district.pk) or empty_figures()
     headline = [
         {
@@ -509,15 +514,19 @@ def _with_delivery(components: list[InterventionType], cells: list[dict], figure
     return out
 
 
-def city_overview(*, period: Period, target_group: str | None = None) -> dict:
+def city_overview(*, period: Period, municipality_id: int | None, target_group: str | None = None) -> dict:
     """Every district side by side on the same figures, per FTE and per 1,000 inhabitants where known.
 
     A district is an outlier on a figure when its value per FTE lies outside Tukey's fences of all
     districts' values per FTE (FTE makes districts of different size comparable; inhabitants are
     often not entered).
     """
-    figures, as_of = figures_for(period=period, target_group=target_group)
-    districts = list(District.objects.order_by("name").values("pk", "code", "name", "inhabitants"))
+    districts = list(
+        District.objects.filter(municipality_id=municipality_id)
+        .order_by("name")
+        .values("pk", "code", "name", "inhabitants")
+    )
+    figures, as_of = figures_for(period=period, target_group=target_group, district_ids=[d["pk"] for d in districts])
     paths = dict(HEADLINE_FIGURES)
     ftes = fte_by_district(start=period.start, end=period.end)
     rows = []

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
-from accounts.scoping import SYSTEM, district_ids_in_scope
+from accounts.scoping import SYSTEM, district_ids_in_scope, user_municipality_id
 from districts.models import District, Network
+from districts.selectors import district_ids_of, municipality_ids_with_districts, only_municipality_id
 from figures.periods import TERTIAL, YEAR, Period
 from operations.heartbeats import process_name
 
@@ -28,10 +29,16 @@ logger = logging.getLogger(__name__)
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 
-def report_scope_districts(*, scope: str, network: Network | None = None, districts=()) -> list[int]:
-    """The ids of the districts a scope covers: all of them, a network's members, or those chosen."""
+def report_scope_districts(
+    *, scope: str, municipality_id: int | None = None, network: Network | None = None, districts=()
+) -> list[int]:
+    """The ids of the districts a scope covers: all of a municipality's ("the city"), a network's
+    members, or those chosen."""
     if scope == ReportScope.CITY:
-        return list(District.objects.values_list("pk", flat=True))
+        ids = district_ids_of(municipality_id=municipality_id)
+        if not ids:
+            raise ValidationError({"scope": _("Name the municipality whose districts the report covers.")})
+        return ids
     if scope == ReportScope.NETWORK:
         if network is None:
             raise ValidationError({"network": _("Choose a network.")})
@@ -56,6 +63,7 @@ def report_order(
     origin: str = ReportOrigin.ORDERED,
     schedule_key: str | None = None,
     enqueue: bool = True,
+    municipality_id: int | None = None,
 ) -> FollowupReport:
     """Record a report order and hand it to a worker once the order is committed.
 
@@ -63,7 +71,11 @@ def report_order(
     own). If the task queue cannot be reached the report is marked failed with the reason, which
     the caller shows; nothing else is lost, and the report can be ordered again.
     """
-    district_ids = report_scope_districts(scope=scope, network=network, districts=districts)
+    # The city is the user's municipality's districts (for ``SYSTEM``: the one named, or the only one).
+    municipality_id = municipality_id or user_municipality_id(user) or only_municipality_id()
+    district_ids = report_scope_districts(
+        scope=scope, municipality_id=municipality_id, network=network, districts=districts
+    )
     allowed = district_ids_in_scope(user)
     if allowed is not None and not set(district_ids) <= allowed:
         raise PermissionDenied(_("You may order reports only for your own districts."))
@@ -111,13 +123,15 @@ def _send(report_id: int) -> None:
 
 def report_reorder(*, user, report: FollowupReport) -> FollowupReport:
     """Order a failed (or any) report again, with the same period, scope and target groups."""
+    districts = list(report.districts.values_list("pk", "municipality_id"))
     return report_order(
         user=user,
         period=report.period,
         scope=report.scope,
         network=report.network,
-        districts=list(report.districts.values_list("pk", flat=True)),
+        districts=[pk for pk, _municipality in districts],
         target_groups=report.target_groups,
+        municipality_id=districts[0][1] if districts else None,
     )
 
 
@@ -371,11 +385,20 @@ def last_complete_period(kind: str, today: datetime.date | None = None) -> Perio
     raise ValueError(f"No scheduled reports of kind {kind!r}.")
 
 
-def report_schedule(*, kind: str, today: datetime.date | None = None) -> FollowupReport:
-    """The city-wide report of the last complete year or tertial, ordered by the schedule (once)."""
+def report_schedule(*, kind: str, today: datetime.date | None = None) -> list[FollowupReport]:
+    """Each municipality's city-wide report of the last complete year or tertial, ordered by the
+    schedule (once each)."""
+    return [
+        _scheduled_report(period=last_complete_period(kind, today), municipality_id=municipality_id)
+        for municipality_id in municipality_ids_with_districts()
+    ]
 
-    period = last_complete_period(kind, today)
-    key = f"scheduled:{period.key}:city"
+
+def _scheduled_report(*, period: Period, municipality_id: int) -> FollowupReport:
+    # Before municipalities, the key named only the period: the first municipality (the one of
+    # those installations) keeps it, so a schedule that already ran is not run again.
+    first = municipality_ids_with_districts()[0] == municipality_id
+    key = f"scheduled:{period.key}:city" + ("" if first else f":{municipality_id}")
     existing = FollowupReport.objects.filter(schedule_key=key).first()
     if existing is not None:
         if existing.status != ReportStatus.DONE:
@@ -386,5 +409,10 @@ def report_schedule(*, kind: str, today: datetime.date | None = None) -> Followu
             transaction.on_commit(lambda: report_enqueue(existing))
         return existing
     return report_order(
-        user=SYSTEM, period=period, scope=ReportScope.CITY, origin=ReportOrigin.SCHEDULED, schedule_key=key
+        user=SYSTEM,
+        period=period,
+        scope=ReportScope.CITY,
+        origin=ReportOrigin.SCHEDULED,
+        schedule_key=key,
+        municipality_id=municipality_id,
     )

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.scoping import user_municipality_id
 from approvals.selectors import dashboard_months, report_reopenings
 from collaboration.selectors import collaboration_city, collaboration_dashboard
 from districts.access import access_district_by_code
@@ -139,9 +140,10 @@ def _city_form(request) -> PeriodForm:
     return _period_form(request)
 
 
-def _city_overview(form: PeriodForm) -> dict:
+def _city_overview(request, form: PeriodForm) -> dict:
     period, target_group = form.cleaned_data["period"], form.cleaned_data["target_group"] or None
-    return city_overview(period=period, target_group=target_group)
+    municipality_id = user_municipality_id(request.user)
+    return city_overview(period=period, municipality_id=municipality_id, target_group=target_group)
 
 
 def _city_figure_names() -> list[tuple[str, str]]:
@@ -150,7 +152,11 @@ def _city_figure_names() -> list[tuple[str, str]]:
 
 def _city_csv(request, table: str, *, publication: bool):
     form = _city_form(request)
-    tables = city_tables(overview=_city_overview(form), figure_names=_city_figure_names()) if form.is_valid() else []
+    tables = (
+        city_tables(overview=_city_overview(request, form), figure_names=_city_figure_names())
+        if form.is_valid()
+        else []
+    )
     if publication:
         tables = suppress_tables_for_publication(tables)
     chosen = next((t for t in tables if t.id == table), None)
@@ -176,14 +182,16 @@ def city_publication_csv(request, table: str):
 def _city_body(request, form: PeriodForm) -> str:
     """Everything the city page shows below its period form (the same for every strategist)."""
     period = form.cleaned_data["period"]
-    overview = _city_overview(form)
+    overview = _city_overview(request, form)
     districts = [r["district"] for r in overview["rows"]]  # read once, for every section
     context = {
         "figure_names": _city_figure_names(),
         "period": period,
         "overview": overview,
         "outcomes": outcome_city(period=period, districts=districts),
-        "city_goals": city_goals(year=period.end.year, districts=districts),
+        "city_goals": city_goals(
+            year=period.end.year, municipality_id=user_municipality_id(request.user), districts=districts
+        ),
         "collaboration": collaboration_city(period=period, districts=districts),
     }
     return render_to_string("followup/_city_body.html", context, request=request)
@@ -196,7 +204,9 @@ def city(request):
     form = _city_form(request)
     body = ""
     if form.is_valid():
-        body = kept_while_unchanged("city", (request.GET.urlencode(),), lambda: _city_body(request, form))
+        # One municipality's page: its strategists share it, no other municipality's do.
+        parts = (user_municipality_id(request.user), request.GET.urlencode())
+        body = kept_while_unchanged("city", parts, lambda: _city_body(request, form))
     return render(request, "followup/city.html", {"form": form, "body": mark_safe(body)})  # noqa: S308 - our own template's output
 
 

@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Role
-from accounts.scoping import district_ids_in_scope
+from accounts.scoping import district_ids_in_scope, user_municipality_id
 
 from .models import Goal
 
@@ -15,6 +15,8 @@ def may_edit_goal(user, goal: Goal | None) -> bool:
     A district sets its own goals, as it adopts its own assignment description: strategists see and
     compare them but do not change them.
     """
+    if goal is not None and goal.municipality_id != user_municipality_id(user):
+        return False  # nobody changes another municipality's goals, administrators included
     if user.is_superuser:
         return True
     if goal is None or goal.is_city_wide:

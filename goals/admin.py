@@ -3,7 +3,7 @@ from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import Role
-from accounts.scoping import DistrictScopedAdmin
+from accounts.scoping import DistrictScopedAdmin, in_users_municipality
 from districts.models import District
 
 from .access import may_edit_goal
@@ -30,8 +30,10 @@ class GoalAdmin(DistrictScopedAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    exclude = ("municipality",)
+
     def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+        form = in_users_municipality(super().get_form(request, obj, **kwargs), request.user)
         field = form.base_fields.get("district")
         if field is not None and not request.user.is_superuser:
             if request.user.role == Role.STRATEGIST:

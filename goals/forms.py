@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from accounts.scoping import user_municipality_id
 from districts.models import District
 
 from .models import Goal
@@ -22,8 +23,11 @@ class GoalForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
             self.initial.setdefault("year", timezone.localdate().year)
+        if self.instance.municipality_id is None:
+            # A goal without a district is the user's municipality's (a district's goal takes its district's).
+            self.instance.municipality_id = user_municipality_id(user)
         if user.is_superuser:
-            self.fields["district"].queryset = District.objects.order_by("name")
+            self.fields["district"].queryset = District.objects.visible_to(user).order_by("name")
             self.fields["district"].empty_label = _("The whole city")
         elif user.role == Role.STRATEGIST:
             # Strategists set the city-wide goals; the districts set their own.

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import DistrictScopedQuerySet
-from districts.models import District
+from districts.models import District, Municipality
 from interventions.models import InterventionType
 
 # Goals are followed up from the 2018 mapping on; a few years ahead may be planned.
@@ -61,6 +61,15 @@ class Goal(models.Model):
         on_delete=models.PROTECT,
         related_name="goals",
         help_text=_("Empty for a city-wide goal."),
+    )
+    # blank: a district's goal takes its district's municipality in clean(); only a goal of the whole
+    # municipality names its own (set by the form or service from the user who sets it).
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="goals",
+        blank=True,
     )
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("goal"), max_length=200)
@@ -120,6 +129,10 @@ class Goal(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}
+        if self.district_id is not None:
+            self.municipality_id = self.district.municipality_id
+        elif self.municipality_id is None:
+            errors["district"] = ValidationError(_("Choose the district the goal is for."))
         last = timezone.localdate().year + YEARS_AHEAD
         if self.year is not None and not FIRST_YEAR <= self.year <= last:
             errors["year"] = ValidationError(

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from districts.models import District
 from figures.periods import Period
 from figures.tables import Table
 
@@ -22,7 +23,9 @@ def goals_report_content(*, period: Period, district_ids: Sequence[int], city: b
     years = list(range(period.start.year, period.end.year + 1))
     scope = Q(district_id__in=list(district_ids))
     if city:
-        scope |= Q(district__isnull=True)
+        # The city-wide goals of the scope's municipality (a city scope is one municipality's districts).
+        municipality = District.objects.filter(pk__in=list(district_ids)).values("municipality_id")
+        scope |= Q(district__isnull=True, municipality_id__in=municipality)
     rows = goal_statuses(ordered_goals(Goal.objects.filter(scope, year__in=years)), today=today)
     return {
         "as_of": today.isoformat(),

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from consultants.selectors import description_coverage
 from districts.models import District
+from districts.selectors import district_ids_of
 from figures.definitions import REACH_SECTION
 from figures.models import SnapshotSection
 from figures.periods import Period
@@ -44,7 +45,8 @@ from .models import Goal, Measure, Status, Unit
 # A computed figure: a count, or a share as (part, whole); None while there is none (a year not yet
 # begun, a share of nothing).
 Figure = int | tuple[int, int] | None
-FigureKey = tuple[str, int, int | None]  # (measure, year, district id or None for the city)
+# (measure, year, municipality id, district id or None for the municipality as one: "the city")
+FigureKey = tuple[str, int, int, int | None]
 
 
 @dataclass(frozen=True)
@@ -71,25 +73,43 @@ def _year_end(year: int) -> datetime.date:
 
 
 def _key(goal: Goal) -> FigureKey:
-    return (goal.measure, goal.year, goal.district_id)
+    return (goal.measure, goal.year, goal.municipality_id, goal.district_id)
 
 
 def goal_figures(goals: Iterable[Goal], *, today: datetime.date) -> dict[FigureKey, Figure]:
     """The figures the goals are measured by, each selector called once per year (not per goal)."""
-    needed: dict[tuple[str, int], set[int | None]] = defaultdict(set)
+    needed: dict[tuple[str, int, int], set[int | None]] = defaultdict(set)
     for goal in goals:
         if goal.measure != Measure.BY_HAND and goal.year <= today.year:  # a year not begun has no figure
-            needed[(goal.measure, goal.year)].add(goal.district_id)
+            needed[(goal.measure, goal.year, goal.municipality_id)].add(goal.district_id)
     found: dict[FigureKey, Figure] = {}
     cache: dict = {}
-    for (measure, year), districts in needed.items():
+    for (measure, year, municipality_id), districts in needed.items():
         compute = _MEASURES[measure]
-        for district_id, value in compute(year=year, districts=districts, today=today, cache=cache).items():
-            found[(measure, year, district_id)] = value
+        city = _City(municipality_id, cache)
+        for district_id, value in compute(year=year, districts=districts, city=city, today=today, cache=cache).items():
+            found[(measure, year, municipality_id, district_id)] = value
     return found
 
 
-def _section_field(*, year: int, districts: set, today, cache: dict, section: str, field: str, city_field: str) -> dict:
+class _City:
+    """A municipality's districts, read once for all the measures of its goals ("the city" of a goal
+    without a district)."""
+
+    def __init__(self, municipality_id: int, cache: dict):
+        self.municipality_id, self._cache = municipality_id, cache
+
+    @property
+    def district_ids(self) -> list[int]:
+        key = ("districts", self.municipality_id)
+        if key not in self._cache:
+            self._cache[key] = district_ids_of(municipality_id=self.municipality_id)
+        return self._cache[key]
+
+
+def _section_field(
+    *, year: int, districts: set, city: _City, today, cache: dict, section: str, field: str, city_field: str
+) -> dict:
     """A year's figure of each district (a field of a registered ``section``) and of the city as one (None)."""
     period = Period.year(year)
     ids = sorted(d for d in districts if d is not None)
@@ -98,9 +118,10 @@ def _section_field(*, year: int, districts: set, today, cache: dict, section: st
         figures, _as_of = figures_for(period=period, target_group=None, district_ids=ids, section=section)
         result |= {d: (figures.get(d) or {}).get(field, 0) for d in ids}
     if None in districts:
-        if ("city", year) not in cache:  # read once for every city-wide measure of the year
-            cache[("city", year)], _as_of = city_figures_for(period=period)
-        result[None] = cache[("city", year)][city_field]
+        key = ("city", year, city.municipality_id)
+        if key not in cache:  # read once for every city-wide measure of the year
+            cache[key], _as_of = city_figures_for(period=period, district_ids=city.district_ids)
+        result[None] = cache[key][city_field]
     return result
 
 
@@ -111,9 +132,9 @@ _support_contacts_offered = partial(
 )
 
 
-def _talks_scored_share(*, year: int, districts: set, today, cache) -> dict:
+def _talks_scored_share(*, year: int, districts: set, city: _City, today, cache) -> dict:
     # Talks are occasions, never counted twice: the city's are its districts' added up.
-    ids = None if None in districts else sorted(districts)  # the city's needs every district
+    ids = city.district_ids if None in districts else sorted(districts)  # the city's needs all its districts
     figures, _as_of = figures_for(
         period=Period.year(year), target_group=None, district_ids=ids, section=SnapshotSection.OUTCOMES
     )
@@ -124,16 +145,16 @@ def _talks_scored_share(*, year: int, districts: set, today, cache) -> dict:
     return result
 
 
-def _descriptions_share(*, year: int, districts: set, today, cache) -> dict:
-    coverage = description_coverage(on=min(_year_end(year), today))
+def _descriptions_share(*, year: int, districts: set, city: _City, today, cache) -> dict:
+    coverage = description_coverage(on=min(_year_end(year), today), district_ids=city.district_ids)
     return {district_id: coverage.get(district_id, (0, 0)) for district_id in districts}
 
 
-def _components_offered(*, year: int, districts: set, today, cache) -> dict:
-    if "coverage" not in cache:
-        all_ids = list(District.objects.values_list("pk", flat=True))
-        cache["coverage"] = coverage_matrix(all_ids)
-    components, cells = cache["coverage"]
+def _components_offered(*, year: int, districts: set, city: _City, today, cache) -> dict:
+    key = ("coverage", city.municipality_id)
+    if key not in cache:
+        cache[key] = coverage_matrix(city.district_ids)
+    components, cells = cache[key]
     result: dict = {d: components_offered(cells.get(d, [])) for d in districts if d is not None}
     if None in districts:
         # City-wide: the components every district offers (to either target group), the base level's promise.
@@ -225,17 +246,22 @@ def goal_years(*, user) -> list[int]:
 
 
 def dashboard_goals(*, district: District, year: int, today: datetime.date | None = None) -> list[GoalRow]:
-    """The district dashboard's goals: the district's own and the city-wide ones of the year."""
-    goals = Goal.objects.filter(Q(district=district) | Q(district__isnull=True), year=year)
+    """The district dashboard's goals: the district's own and its municipality's city-wide ones of the year."""
+    city_wide = Q(district__isnull=True, municipality_id=district.municipality_id)
+    goals = Goal.objects.filter(Q(district=district) | city_wide, year=year)
     return goal_statuses(ordered_goals(goals), today=today)
 
 
-def city_goals(*, year: int, districts: list[dict], today: datetime.date | None = None) -> dict:
-    """The city page's goals: the city-wide goals with status, and each district's goals counted by status.
+def city_goals(
+    *, year: int, municipality_id: int | None, districts: list[dict], today: datetime.date | None = None
+) -> dict:
+    """The city page's goals: the municipality's city-wide goals with status, and each of its districts'
+    goals counted by status.
 
     ``districts`` are the city page's district rows (pk, code, name), read once for all its sections.
     """
-    rows = goal_statuses(ordered_goals(Goal.objects.filter(year=year)), today=today)
+    goals = Goal.objects.filter(year=year, municipality_id=municipality_id)
+    rows = goal_statuses(ordered_goals(goals), today=today)
     summary: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(Status.values, 0))
     for row in rows:
         if not row.goal.is_city_wide:

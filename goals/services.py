@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.scoping import user_municipality_id
 from districts.models import District
 
 from .access import may_edit_goal
@@ -40,6 +41,8 @@ def goal_create(
 ) -> Goal:
     changes = {
         "district": district,
+        # A goal of the whole municipality is the municipality's of the user who sets it.
+        "municipality_id": district.municipality_id if district is not None else user_municipality_id(user),
         "year": year,
         "title": title,
         "measure": measure,

@@ -255,7 +255,19 @@ class DemoGenerator:
             )
             label = f"{district.code[:3].upper()}-{pk}"
             self.rows["caregivers"].append(
-                (pk, label, None, age, gender, relation, condition, target, self.now, self.now)
+                (
+                    pk,
+                    district.municipality_id,
+                    label,
+                    None,
+                    age,
+                    gender,
+                    relation,
+                    condition,
+                    target,
+                    self.now,
+                    self.now,
+                )
             )
             self.rows["links"].append((pk, district.pk))
             if rng.random() < SUPPORT_CONTACT_SHARE:
@@ -353,8 +365,8 @@ def generate(*, years: int, per_district: int, seed: int, until: datetime.date |
     summary.contacts = writer.write(Contact._meta.db_table, CONTACT_COLUMNS, generator.contacts())
     summary.caregivers = writer.write(
         Caregiver._meta.db_table,
-        ("id", "label", "birth_year", "age_band", "gender", "relation", "condition", "target_group", "created_at",
-         "updated_at"),
+        ("id", "municipality_id", "label", "birth_year", "age_band", "gender", "relation", "condition",
+         "target_group", "created_at", "updated_at"),
         rows["caregivers"],
     )  # fmt: skip
     writer.write(Caregiver.districts.through._meta.db_table, ("caregiver_id", "district_id"), rows["links"])

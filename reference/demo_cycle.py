@@ -320,18 +320,21 @@ class CycleGenerator:
             (Measure.SUPPORT_CONTACTS_OFFERED, "Erbjuda stödkontakt"),
         )
         goals = [
-            Goal(district=district, year=year, title=title, measure=measure)
+            Goal(district=district, municipality_id=district.municipality_id, year=year, title=title, measure=measure)
             for district in self.districts
             for measure, title in measured
         ]
-        goals += [
-            Goal(year=year, title="Nå fler anhöriga i hela staden", measure=Measure.CAREGIVERS_REACHED),
-            Goal(year=year, title="Hälften av stödsamtalen följs upp", measure=Measure.TALKS_SCORED_SHARE),
-        ]
+        for municipality_id in sorted({d.municipality_id for d in self.districts}):  # each city's own goals
+            goals += [
+                Goal(municipality_id=municipality_id, year=year, title="Nå fler anhöriga i hela staden",
+                     measure=Measure.CAREGIVERS_REACHED),
+                Goal(municipality_id=municipality_id, year=year, title="Hälften av stödsamtalen följs upp",
+                     measure=Measure.TALKS_SCORED_SHARE),
+            ]  # fmt: skip
         figures = goal_figures(goals, today=self.today)
         components = InterventionType.objects.count()
         for goal in goals:
-            value = figures.get((goal.measure, goal.year, goal.district_id))
+            value = figures.get((goal.measure, goal.year, goal.municipality_id, goal.district_id))
             if goal.measure == Measure.DESCRIPTIONS_SHARE:
                 goal.target = rng.choice((75, 100))  # few consultants have one yet: a goal to work towards
             elif goal.unit == Unit.PERCENT:
@@ -347,6 +350,7 @@ class CycleGenerator:
             goals.append(
                 Goal(
                     district=district,
+                    municipality_id=district.municipality_id,
                     year=year,
                     title="Samverkan med biståndshandläggarna",
                     measure=Measure.BY_HAND,
@@ -355,9 +359,10 @@ class CycleGenerator:
                     changed_by_id=self.managers.get(district.pk),
                 )
             )
-        goals.append(
+        goals += [
             Goal(
                 district=None,
+                municipality_id=municipality_id,
                 year=year,
                 title="Anhörigombud på alla vård- och omsorgsboenden",
                 measure=Measure.BY_HAND,
@@ -365,7 +370,8 @@ class CycleGenerator:
                 comment="Ombud finns på de flesta boenden; några stadsdelar saknar ännu ombud i hemtjänsten.",
                 changed_by_id=self.strategist,
             )
-        )
+            for municipality_id in sorted({d.municipality_id for d in self.districts})
+        ]
         self.summary.counts["goals"] = len(Goal.objects.bulk_create(goals))
 
     # --- Representatives ------------------------------------------------------------------------

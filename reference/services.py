@@ -134,22 +134,22 @@ def reference_data_load(*, dataset: str, directory: Path = REFERENCE_DIR) -> Loa
     }
     for name, kind in data.organisers:
         writer.sync(Organiser, f"organisers ({name})", {"name": name}, {"kind": kind})
-    districts = _load_districts(writer, data, interventions)
-    _load_networks(writer, data, districts)
-    consultants = _load_consultants(writer, data, districts, methods)
-    _load_descriptions(writer, data, districts, consultants)
-    return summary
-
-
-def _load_districts(
-    writer: _Writer, data: ReferenceData, interventions: dict[str, InterventionType]
-) -> dict[str, District]:
     municipality = writer.sync(
         Municipality,
         f"municipality ({data.municipality.code})",
         {"code": data.municipality.code},
         {"name": data.municipality.name, "inhabitants": data.municipality.inhabitants},
     )
+    districts = _load_districts(writer, data, municipality, interventions)
+    _load_networks(writer, data, districts)
+    consultants = _load_consultants(writer, data, districts, methods)
+    _load_descriptions(writer, data, municipality, districts, consultants)
+    return summary
+
+
+def _load_districts(
+    writer: _Writer, data: ReferenceData, municipality: Municipality, interventions: dict[str, InterventionType]
+) -> dict[str, District]:
     districts = {}
     for row in data.districts:
         districts[row.code] = writer.sync(
@@ -250,14 +250,25 @@ def _load_consultants(
 
 
 def _load_descriptions(
-    writer: _Writer, data: ReferenceData, districts: dict[str, District], consultants: dict[str, Consultant]
+    writer: _Writer,
+    data: ReferenceData,
+    municipality: Municipality,
+    districts: dict[str, District],
+    consultants: dict[str, Consultant],
 ) -> None:
     tpl = data.template
     template = writer.sync(
         AssignmentDescription,
         "assignment_template",
         {"series": tpl.series, "version": tpl.version},
-        {"title": tpl.title, "introduction": tpl.introduction, "district": None, "based_on": None, "target_group": ""},
+        {
+            "title": tpl.title,
+            "introduction": tpl.introduction,
+            "district": None,
+            "municipality": municipality,
+            "based_on": None,
+            "target_group": "",
+        },
     )
     writer.sync_tasks(template, tpl.tasks)
     # The consultants the mapping found with a documented description get it as an adoption of the

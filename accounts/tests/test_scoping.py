@@ -4,7 +4,7 @@ from accounts.tests.factories import UserFactory
 from consultants.models import AssignmentDescription, Consultant
 from consultants.tests.factories import AllocationFactory, AssignmentDescriptionFactory, ConsultantFactory
 from districts.models import District
-from districts.tests.factories import DistrictFactory
+from districts.tests.factories import DistrictFactory, MunicipalityFactory
 
 
 def test_consultant_and_manager_scope_is_their_own_districts(db):
@@ -18,12 +18,14 @@ def test_consultant_and_manager_scope_is_their_own_districts(db):
 
 def test_strategist_sees_every_district_but_personal_data_only_in_own(db):
     bromma = DistrictFactory(code="bromma")
-    DistrictFactory(code="farsta")
+    farsta = DistrictFactory(code="farsta")
+    DistrictFactory(code="nacka", municipality=MunicipalityFactory(code="0182", name="Nacka"))
     strategist = UserFactory(role=Role.STRATEGIST, districts=[bromma])
     admin = UserFactory(role=Role.ADMIN)
 
-    assert district_ids_in_scope(strategist) is None
-    assert district_ids_in_scope(admin) is None
+    # Every district of their own municipality, none of another.
+    assert district_ids_in_scope(strategist) == frozenset({bromma.pk, farsta.pk})
+    assert district_ids_in_scope(admin) == frozenset({bromma.pk, farsta.pk})
     assert district_ids_in_scope(strategist, personal_data=True) == frozenset({bromma.pk})
     assert district_ids_in_scope(admin, personal_data=True) == frozenset()
 

@@ -157,6 +157,8 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "django_celery_beat.solarschedule": AdminModel("x", "x", "x", "x", "unscoped"),
     "django_celery_beat.intervalschedule": AdminModel("x", "x", "x", "x", "unscoped"),
     "django_celery_beat.periodictask": AdminModel("sx", "x", "sx", "x", "report_tasks"),
+    # Municipalities come with their reference data: nobody adds or deletes one in the admin.
+    "districts.municipality": AdminModel("msx", "", "x", "", "unscoped"),
     "districts.district": AdminModel("msx", "x", "mx", "x", "district"),
     "districts.network": AdminModel("msx", "sx", "sx", "x", "district"),
     "districts.supportpurchase": AdminModel("msx", "mx", "mx", "mx", "district"),

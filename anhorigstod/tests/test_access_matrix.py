@@ -72,8 +72,9 @@ def _pair(make):
     return {"own": make("own"), "other": make("other")}
 
 
-def _world():
-    """Everything a URL can point at, in district A (own) and district B (other)."""
+def _world(other_municipality=None):
+    """Everything a URL can point at, in district A (own) and district B (other); with
+    ``other_municipality``, district B and everything of it belong to that municipality."""
     from auditlog.models import LogEntry
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.apps import apps
@@ -86,8 +87,15 @@ def _world():
     )
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    districts = {"own": DistrictFactory(code="matrix-a", name="Matrix A"), "other": DistrictFactory(code="matrix-b")}
-    seller = DistrictFactory(code="matrix-seller")
+    elsewhere = {"municipality": other_municipality} if other_municipality is not None else {}
+    districts = {
+        "own": DistrictFactory(code="matrix-a", name="Matrix A"),
+        "other": DistrictFactory(code="matrix-b", **elsewhere),
+    }
+    sellers = {
+        "own": DistrictFactory(code="matrix-seller"),
+        "other": DistrictFactory(code="matrix-seller-b", **elsewhere),
+    }
     users = {
         "consultant": UserFactory(username="m-consultant", role=Role.CONSULTANT, districts=[districts["own"]]),
         "manager": UserFactory(username="m-manager", role=Role.MANAGER, districts=[districts["own"]]),
@@ -256,8 +264,9 @@ def _world():
             ),
         },
         "districts.district": {"own": districts["own"], "other": districts["other"]},
+        "districts.municipality": {"own": districts["own"].municipality, "other": districts["other"].municipality},
         "districts.network": _pair(lambda s: NetworkFactory(districts=[districts[s]])),
-        "districts.supportpurchase": _pair(lambda s: SupportPurchaseFactory(buyer=districts[s], seller=seller)),
+        "districts.supportpurchase": _pair(lambda s: SupportPurchaseFactory(buyer=districts[s], seller=sellers[s])),
         "districts.budget": _pair(lambda s: BudgetFactory(district=districts[s])),
         "districts.caregiverrepresentativecount": _pair(lambda s: RepresentativeCountFactory(district=districts[s])),
         "representatives.representative": representative,
@@ -718,3 +727,116 @@ def test_the_same_posts_on_ones_own_objects_succeed(world):
     assert FollowUpAnswer.objects.filter(district=objects["district"]["own"], caregiver=caregiver).count() == 2
     assert Goal.objects.get(pk=objects["goal"]["own"].pk).title == "Changed"
     assert CollaborationActivity.objects.get(pk=objects["collaboration_activity"]["own"].pk).title == "Changed"
+
+
+# --- Two municipalities ---------------------------------------------------------------------------
+
+# What the installation shares, of no municipality: the base level and its organisers and methods,
+# user groups, the task schedules, the lock setting, the retention runs and the log-in records.
+INSTALLATION_WIDE = {
+    "districts.municipality",  # which municipalities the installation serves is no secret
+    "auth.group",
+    "django_celery_beat.clockedschedule",
+    "django_celery_beat.crontabschedule",
+    "django_celery_beat.solarschedule",
+    "django_celery_beat.intervalschedule",
+    "django_celery_beat.periodictask",
+    "interventions.interventiontype",
+    "interventions.organiser",
+    "consultants.method",
+    "approvals.cyclesettings",
+    "caregivers.retentionrun",
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
+}
+
+
+def _installation_wide(key: str) -> bool:
+    match = _ADMIN_OBJECT.match(key) or _ADMIN_LEGACY.match(key)
+    return match is not None and f"{match['app']}.{match['model']}" in INSTALLATION_WIDE
+
+
+@pytest.fixture
+def two_municipalities(db):
+    """The same world, but district B is Nacka's: nobody of Stockholm, administrators included, may see
+    anything of it."""
+    from districts.tests.factories import MunicipalityFactory
+
+    return _world(other_municipality=MunicipalityFactory(code="0182", name="Nacka"))
+
+
+def test_another_municipalitys_ids_answer_like_missing_ones_for_every_role(two_municipalities):
+    users, objects = two_municipalities
+    rows = expectations()
+    present = expected_keys(discover_patterns())
+    by_role = clients(users)
+    differences = []
+    compared = 0
+    for key in _object_keys(rows):
+        if key not in present or _installation_wide(key):
+            continue
+        for role in ROLES[1:]:  # strategists and administrators too: their city is their municipality
+            for other_url, missing_url in zip(
+                urls_for(key, objects, "other"), urls_for(key, objects, "missing"), strict=True
+            ):
+                other = _normalised(by_role[role].get(other_url), other_url)
+                missing = _normalised(by_role[role].get(missing_url), missing_url)
+                compared += 1
+                if other != missing:
+                    differences.append(
+                        f"{key} as {role}: {other_url} answers {other[0]} {other[1]}, "
+                        f"{missing_url} answers {missing[0]} {missing[1]}"
+                        + ("" if other[:2] != missing[:2] else " (bodies differ)")
+                    )
+
+    assert compared > 400
+    assert differences == [], "\n" + "\n".join(differences)
+
+
+def test_mutations_of_another_municipalitys_objects_answer_404_for_every_role(two_municipalities):
+    users, objects = two_municipalities
+    by_role = clients(users)
+    before = _state_of_b(objects)
+    refused = []
+    for role in ("consultant", "manager", "strategist", "admin"):
+        for url, data in _mutations(objects, "other"):
+            response = by_role[role].post(url, data)
+            if response.status_code != 404:
+                refused.append(f"POST {url} as {role}: expected 404, got {response.status_code}")
+
+    assert refused == [], "\n" + "\n".join(refused)
+    assert _state_of_b(objects) == before
+
+
+def test_no_row_of_another_municipality_is_in_anyones_scope(two_municipalities):
+    """Model by model, through the one scoping function every view, admin and export uses: what each
+    role of Stockholm may see reaches no district of Nacka, and no row of Nacka's own (a goal or a
+    template of the whole municipality, an audit entry of one of its people)."""
+    from django.apps import apps
+    from django.db.models import Q
+
+    from accounts.scoping import scope_to_user
+
+    users, objects = two_municipalities
+    nacka = objects["district"]["other"].municipality
+    models = [m for m in apps.get_models() if hasattr(m, "district_scope_paths")]
+    leaks = []
+    with_rows = 0
+    for model in models:
+        theirs = Q(pk__in=[])
+        for path in model.district_scope_paths:
+            district = "" if path == "pk" else f"{path}__"
+            theirs |= Q(**{f"{district}municipality": nacka}) if path != "pk" else Q(municipality=nacka)
+        if getattr(model, "district_scope_includes_shared", False):
+            within = getattr(model, "district_scope_shared_within", "municipality")
+            theirs |= Q(**{within: nacka})
+        with_rows += model._default_manager.filter(theirs).exists()
+        for role, user in users.items():
+            forget_scope(user)
+            seen = scope_to_user(model._default_manager.all(), user).filter(theirs)
+            if seen.exists():
+                leaks.append(f"{model._meta.label} as {role}: {list(seen.values_list('pk', flat=True))}")
+
+    assert (len(models), with_rows) >= (30, 25)  # the world has rows of Nacka in nearly every model
+    assert leaks == []

@@ -1,7 +1,7 @@
 import factory
 
 from caregivers.models import Caregiver
-from districts.tests.factories import DistrictFactory
+from districts.tests.factories import DistrictFactory, MunicipalityFactory
 
 
 class CaregiverFactory(factory.django.DjangoModelFactory):
@@ -15,8 +15,14 @@ class CaregiverFactory(factory.django.DjangoModelFactory):
     relation = "partner"
     condition = "dementia"
     target_group = "65_plus"
+    # Stockholm by default; a caregiver given districts belongs to their districts' municipality.
+    municipality = factory.SubFactory(MunicipalityFactory)
 
     @factory.post_generation
     def districts(self, create, extracted, **kwargs):
         if create:
-            self.districts.set(extracted or [DistrictFactory()])
+            districts = extracted or [DistrictFactory()]
+            self.districts.set(districts)
+            if self.municipality_id != districts[0].municipality_id:
+                self.municipality_id = districts[0].municipality_id
+                self.save(update_fields=["municipality"])

@@ -12,7 +12,7 @@ from consultants.models import (
     TaskKind,
 )
 from districts.models import TargetGroup
-from districts.tests.factories import DistrictFactory
+from districts.tests.factories import DistrictFactory, MunicipalityFactory
 
 
 class MethodFactory(factory.django.DjangoModelFactory):
@@ -53,6 +53,8 @@ class AssignmentDescriptionFactory(factory.django.DjangoModelFactory):
     version = 1
     title = factory.Sequence(lambda n: f"Description {n}")
     district = None
+    # A district's description is its district's municipality's; a template is Stockholm's by default.
+    municipality = factory.LazyAttribute(lambda d: d.district.municipality if d.district else MunicipalityFactory())
     adopted_on = datetime.date(2024, 1, 1)
 
 

@@ -30,8 +30,9 @@ def test_district_list_query_count_does_not_grow(db, login, django_assert_num_qu
     NetworkFactory(districts=districts)
 
     client = login(UserFactory(role=Role.STRATEGIST))
-    # session, user, permissions (user, group), districts, networks, session renewal (3)
-    with django_assert_num_queries(7):
+    # session, user, permissions (user, group), the municipality's districts, districts, networks,
+    # session renewal (2)
+    with django_assert_num_queries(8):
         response = client.get("/districts/")
 
     assert len(response.context["districts"]) == n

@@ -11,6 +11,7 @@ from accounts.tests.factories import UserFactory
 from caregivers.services import caregiver_update, support_contact_record
 from caregivers.tests.factories import CaregiverFactory
 from consultants.tests.factories import ConsultantFactory
+from districts.models import District
 from districts.tests.factories import DistrictFactory
 from figures.definitions import SCOPE
 from figures.facts import facts_as_stored
@@ -36,13 +37,17 @@ PERIODS = (Period.year(2026), Period.month(2026, 2), Period.month(2026, 3), Peri
            Period.custom(datetime.date(2025, 12, 1), datetime.date(2026, 4, 15)))  # fmt: skip
 
 
+def _all_districts() -> list[int]:
+    return list(District.objects.values_list("pk", flat=True))
+
+
 def _sections() -> dict:
     """Every section's figures and the city's, for each of PERIODS (as a page reads them)."""
     read = {}
     for period in PERIODS:
         for section in SnapshotSection.values:
             read[(section, period.key)] = figures_for(period=period, target_group=None, section=section)[0]
-        read[("city", period.key)] = city_figures_for(period=period)[0]
+        read[("city", period.key)] = city_figures_for(period=period, district_ids=_all_districts())[0]
     return read
 
 
@@ -118,7 +123,7 @@ def test_a_read_needs_no_worker_with_a_broker_and_none_alive(work, settings):
     support_contact_record(caregiver=caregiver, user=work["user"], offered_on=TODAY, status="offered")
 
     offers, as_of = figures_for(period=Period.month(2026, 6), target_group=None, section=SnapshotSection.OFFERS)
-    city, _as_of = city_figures_for(period=Period.month(2026, 6))
+    city, _as_of = city_figures_for(period=Period.month(2026, 6), district_ids=_all_districts())
 
     assert offers == {work["bromma"].pk: {"offers": 1}}
     assert city == {"caregivers": 0, "support_contact_offers": 1}
@@ -217,8 +222,8 @@ def test_the_city_figures_are_the_combined_figures_counting_each_caregiver_and_o
     support_contact_record(caregiver=both, user=user, offered_on=datetime.date(2026, 3, 4), status="offered")
     year = Period.year(2026)
 
-    live = city_figures(period=year)
-    read, _as_of = city_figures_for(period=year)
+    live = city_figures(period=year, district_ids=_all_districts())
+    read, _as_of = city_figures_for(period=year, district_ids=_all_districts())
 
     assert live == read == {"caregivers": 1, "support_contact_offers": 1}
     assert live["caregivers"] == district_figures(period=year, combined=True)[SCOPE]["caregivers"]

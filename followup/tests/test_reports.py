@@ -278,16 +278,16 @@ def test_network_reports_and_target_groups(two_districts, django_capture_on_comm
 
 def test_scheduled_reports_are_made_once_per_period(two_districts, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        first = report_schedule(kind="year", today=datetime.date(2026, 1, 10))
+        [first] = report_schedule(kind="year", today=datetime.date(2026, 1, 10))
     with django_capture_on_commit_callbacks(execute=True):
-        second = report_schedule(kind="year", today=datetime.date(2026, 1, 10))
+        [second] = report_schedule(kind="year", today=datetime.date(2026, 1, 10))
     assert first.pk == second.pk
     first.refresh_from_db()
     assert (first.status, first.origin, first.period, first.scope) == (
         ReportStatus.DONE, ReportOrigin.SCHEDULED, Period.year(2025), ReportScope.CITY
     )  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
-        tertial = report_schedule(kind="tertial", today=datetime.date(2026, 1, 10))
+        [tertial] = report_schedule(kind="tertial", today=datetime.date(2026, 1, 10))
     assert tertial.period == Period.tertial(2025, 3)
     assert FollowupReport.objects.count() == 2
 
@@ -374,7 +374,8 @@ def test_the_command_compiles_with_the_same_code(two_districts, tmp_path):
     [
         ("district:nowhere", "--scope: no district with the code 'nowhere'."),
         ("network:none", "--scope: no network with the code 'none'."),
-        ("county", "--scope: 'county' is not city, district:CODE or network:CODE."),
+        ("city:0999", "--scope: no municipality with the code '0999'."),
+        ("county", "--scope: 'county' is not city, city:KOMMUNKOD, district:CODE or network:CODE."),
     ],
 )
 def test_the_command_refuses_an_unknown_scope(db, tmp_path, scope, message):

@@ -1,5 +1,6 @@
 import factory
 
+from districts.tests.factories import MunicipalityFactory
 from goals.models import Goal, Measure
 
 
@@ -8,6 +9,10 @@ class GoalFactory(factory.django.DjangoModelFactory):
         model = Goal
 
     district = factory.SubFactory("districts.tests.factories.DistrictFactory")
+    # A district's goal is its district's municipality's; a goal of the whole city is Stockholm's by default.
+    municipality = factory.LazyAttribute(
+        lambda goal: goal.district.municipality if goal.district else MunicipalityFactory()
+    )
     year = 2026
     title = factory.Sequence(lambda n: f"Goal {n}")
     measure = Measure.CAREGIVERS_REACHED

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from accounts.scoping import SYSTEM
-from districts.models import District, Network, TargetGroup
+from districts.models import District, Municipality, Network, TargetGroup
 from figures.periods import Period
 from followup.models import ReportOrigin, ReportScope, ReportStatus
 from followup.report_files import WRITERS
@@ -26,7 +26,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--tertial", type=int, choices=(1, 2, 3), help="A tertial of the year instead of all of it."
         )
-        parser.add_argument("--scope", default="city", help="city (default), district:CODE or network:CODE")
+        parser.add_argument(
+            "--scope",
+            default="city",
+            help="city (default: the only municipality), city:KOMMUNKOD, district:CODE or network:CODE",
+        )
         parser.add_argument(
             "--target-group", action="append", default=[], choices=TargetGroup.values, dest="target_groups"
         )
@@ -38,6 +42,11 @@ class Command(BaseCommand):
         kind, _sep, code = text.partition(":")
         if kind == "city" and not code:
             return {"scope": ReportScope.CITY}
+        if kind == "city":
+            municipality = Municipality.objects.filter(code=code).first()
+            if municipality is None:
+                raise CommandError(f"--scope: no municipality with the code {code!r}.")
+            return {"scope": ReportScope.CITY, "municipality_id": municipality.pk}
         if kind == "district" and code:
             district = District.objects.filter(code=code).first()
             if district is None:
@@ -48,7 +57,7 @@ class Command(BaseCommand):
             if network is None:
                 raise CommandError(f"--scope: no network with the code {code!r}.")
             return {"scope": ReportScope.NETWORK, "network": network}
-        raise CommandError(f"--scope: {text!r} is not city, district:CODE or network:CODE.")
+        raise CommandError(f"--scope: {text!r} is not city, city:KOMMUNKOD, district:CODE or network:CODE.")
 
     def handle(self, *args, year, tertial, scope, target_groups, file_format, output, language, **options):
         period = Period.tertial(year, tertial) if tertial else Period.year(year)

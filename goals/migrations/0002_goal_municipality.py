@@ -1,0 +1,34 @@
+"""Goals belong to a municipality (issue 17): a district's goal to its district's, a goal of the whole
+city to the installation's one municipality (Stockholm's, before this migration)."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+def goals_to_their_municipality(apps, schema_editor):
+    goal = apps.get_model("goals", "Goal")
+    municipality = apps.get_model("districts", "Municipality")
+    for row in goal.objects.exclude(district=None).select_related("district"):
+        goal.objects.filter(pk=row.pk).update(municipality_id=row.district.municipality_id)
+    if goal.objects.filter(municipality=None).exists():
+        goal.objects.filter(municipality=None).update(municipality=municipality.objects.order_by("pk").first())
+
+
+class Migration(migrations.Migration):
+    dependencies = [("goals", "0001_initial"), ("districts", "0005_district_municipality_required")]
+
+    operations = [
+        migrations.AddField(
+            model_name="goal",
+            name="municipality",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="goals",
+                to="districts.municipality",
+                verbose_name="municipality",
+            ),
+        ),
+        migrations.RunPython(goals_to_their_municipality, migrations.RunPython.noop),
+    ]
