@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from accounts.scoping import DistrictScopedAdmin
+from accounts.scoping import DistrictScopedAdmin, in_users_municipality
 from anhorigstod.admin_site import ReadOnlyAdminMixin
 from audit.services import record_access
 
@@ -16,6 +16,10 @@ class CaregiverAdmin(DistrictScopedAdmin):
     search_fields = ("label",)
     filter_horizontal = ("districts",)
     readonly_fields = ("created_by", "created_at", "updated_at", "erased_at")
+
+    def get_form(self, request, obj=None, **kwargs):
+        # A caregiver added here is of the administrator's municipality (their districts are in it).
+        return in_users_municipality(super().get_form(request, obj, **kwargs), request.user)
 
     def get_object(self, request, object_id, from_field=None):
         # Seeing a caregiver here is seeing their page: the audit log records it.

@@ -117,3 +117,19 @@ def test_an_administrator_gives_users_only_their_own_municipalitys_districts(db,
     assert centre.users.get(username="ny").municipality == nacka  # from the district, not typed
     assert stockholm_user not in listed and {u.municipality for u in listed} == {nacka}
     assert client.get(f"/admin/accounts/user/{stockholm_user.pk}/change/").status_code == 302  # "not found"
+
+
+def test_a_caregiver_added_in_the_admin_is_of_the_administrators_municipality(db, login):
+    from caregivers.models import Caregiver
+
+    nacka = MunicipalityFactory(code="0182", name="Nacka")
+    centre = DistrictFactory(code="nacka-centre", municipality=nacka)
+    client = login(UserFactory(role=Role.ADMIN, districts=[centre]))
+
+    response = client.post("/admin/caregivers/caregiver/add/", {
+        "label": "NA1", "districts": [centre.pk], "age_band": "65-79", "gender": "woman",
+        "relation": "partner", "condition": "dementia", "target_group": "65_plus",
+    })  # fmt: skip
+
+    assert response.status_code == 302
+    assert Caregiver.objects.get(label="NA1").municipality == nacka
