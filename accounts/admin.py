@@ -87,6 +87,12 @@ class UserAdmin(DjangoUserAdmin):
         users = super().get_queryset(request).select_related("municipality").prefetch_related("districts")
         return users.filter(_managed_users(request.user))
 
+    def save_model(self, request, obj, form, change):
+        # A user without districts left without a municipality is the administrator's own.
+        if obj.municipality_id is None:
+            obj.municipality_id = user_municipality_id(request.user)
+        super().save_model(request, obj, form, change)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "municipality":
             kwargs["queryset"] = db_field.related_model.objects.filter(pk=user_municipality_id(request.user))

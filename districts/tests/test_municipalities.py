@@ -108,6 +108,7 @@ def test_an_administrator_gives_users_only_their_own_municipalitys_districts(db,
 
     refused = client.post("/admin/accounts/user/add/", form | {"districts": [centre.pk, bromma.pk]})
     added = client.post("/admin/accounts/user/add/", form | {"districts": [centre.pk]})
+    strategist = client.post("/admin/accounts/user/add/", form | {"username": "strateg", "role": Role.STRATEGIST})
     listed = client.get("/admin/accounts/user/").context["cl"].queryset
 
     assert refused.status_code == 200
@@ -115,6 +116,8 @@ def test_an_administrator_gives_users_only_their_own_municipalitys_districts(db,
     assert errors[0] == f"Select a valid choice. {bromma.pk} is not one of the available choices."
     assert added.status_code == 302
     assert centre.users.get(username="ny").municipality == nacka  # from the district, not typed
+    assert strategist.status_code == 302
+    assert nacka.users.filter(username="strateg").exists()  # no districts: the administrator's municipality
     assert stockholm_user not in listed and {u.municipality for u in listed} == {nacka}
     assert client.get(f"/admin/accounts/user/{stockholm_user.pk}/change/").status_code == 302  # "not found"
 
