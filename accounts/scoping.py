@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 _CACHE_ATTR = "_district_scope_cache"
 _MUNICIPALITY_CACHE_ATTR = "_municipality_scope_cache"
 _ONLY_MUNICIPALITY_CACHE_ATTR = "_only_municipality_cache"
+_FALLBACK_CACHE_ATTR = "_fallback_municipality_cache"
 
 
 class _System:
@@ -62,8 +63,12 @@ def user_municipality_id(user) -> int | None:
     in none."""
     municipality_id = getattr(user, "municipality_id", None)
     if municipality_id is None and user is not SYSTEM and getattr(user, "is_authenticated", False):
-        only = list(apps.get_model("districts", "Municipality").objects.values_list("pk", flat=True)[:2])
-        municipality_id = only[0] if len(only) == 1 else None
+        cached = getattr(user, _FALLBACK_CACHE_ATTR, False)
+        if cached is False:  # read once per user object (None is an answer: no municipality)
+            only = list(apps.get_model("districts", "Municipality").objects.values_list("pk", flat=True)[:2])
+            cached = only[0] if len(only) == 1 else None
+            setattr(user, _FALLBACK_CACHE_ATTR, cached)
+        municipality_id = cached
     return municipality_id
 
 
@@ -84,7 +89,7 @@ def municipality_district_ids(user) -> frozenset[int]:
 
 def forget_scope(user) -> None:
     """Drop the cached scope, after the user's districts or municipality changed."""
-    for attr in (_CACHE_ATTR, _MUNICIPALITY_CACHE_ATTR, _ONLY_MUNICIPALITY_CACHE_ATTR):
+    for attr in (_CACHE_ATTR, _MUNICIPALITY_CACHE_ATTR, _ONLY_MUNICIPALITY_CACHE_ATTR, _FALLBACK_CACHE_ATTR):
         if hasattr(user, attr):
             delattr(user, attr)
 

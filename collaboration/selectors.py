@@ -287,7 +287,8 @@ def collaboration_city(*, period: Period, districts: list[dict]) -> dict:
 
     ``districts`` are the city page's district rows (pk, code, name): read once, for both sections.
     """
-    [(per_district, city)] = collaboration_scope_figures(periods=[period])
+    # The city is the page's districts (a municipality's): another municipality's activities are not its.
+    [(per_district, city)] = collaboration_scope_figures(periods=[period], district_ids=[d["pk"] for d in districts])
     rows = [{"district": d, "figures": per_district.get(d["pk"]) or empty_collaboration_figures()} for d in districts]
     return {
         "rows": rows,

@@ -274,5 +274,5 @@ def outcome_city(*, period: Period, districts: list[dict]) -> list[dict]:
 
     ``districts`` are the city page's district rows (pk, code, name), read once for all its sections.
     """
-    figures = outcome_figures(period=period)
+    figures = outcome_figures(period=period, district_ids=[d["pk"] for d in districts])
     return [{"district": d, "now": _measures(flat(figures.get(d["pk"]) or empty_outcomes()))} for d in districts]
