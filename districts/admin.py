@@ -40,12 +40,9 @@ class BudgetInline(DistrictScopedInline):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    """The municipalities of the installation, with their inhabitants.
-
-    None is added or deleted here yet: a municipality comes with its reference data
-    (``load_reference_data``). The city pages, goals and reports still treat an installation's
-    districts as one city; until they are per municipality, a second one would be mixed into the first.
-    """
+    """The municipalities of the installation, with their inhabitants: an administrator changes only
+    their own. None is added or deleted here yet: a municipality comes with its reference data
+    (``load_reference_data``)."""
 
     list_display = ("name", "code", "inhabitants", "district_count")
     search_fields = ("name", "code")
@@ -55,6 +52,11 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.pk != user_municipality_id(request.user):
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(district_count=Count("districts"))
@@ -88,6 +90,11 @@ class DistrictAdmin(DistrictScopedAdmin):
     @admin.display(description=_("budget (SEK per year)"), ordering="budget_today")
     def budget(self, obj) -> int | None:
         return obj.budget_today
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "municipality":  # an administrator's districts are of their own municipality
+            kwargs["queryset"] = Municipality.objects.filter(pk=user_municipality_id(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         # The code, name and municipality identify the district; only administrators change them.

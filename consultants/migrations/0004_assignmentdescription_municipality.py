@@ -8,8 +8,12 @@ from django.db import migrations, models
 def descriptions_to_their_municipality(apps, schema_editor):
     description = apps.get_model("consultants", "AssignmentDescription")
     municipality = apps.get_model("districts", "Municipality")
-    for row in description.objects.exclude(district=None).select_related("district"):
-        description.objects.filter(pk=row.pk).update(municipality_id=row.district.municipality_id)
+    # One UPDATE: a row of a district takes the district's municipality.
+    description.objects.exclude(district=None).update(
+        municipality_id=models.Subquery(
+            municipality.objects.filter(districts=models.OuterRef("district_id")).values("pk")[:1]
+        )
+    )
     if description.objects.filter(municipality=None).exists():
         description.objects.filter(municipality=None).update(municipality=municipality.objects.order_by("pk").first())
 

@@ -12,8 +12,20 @@ from accounts.tests.factories import UserFactory
 from districts.models import Municipality
 from districts.tests.factories import DistrictFactory, MunicipalityFactory
 
-BEFORE = [("districts", "0003_budget_history"), ("accounts", "0001_initial")]
-AFTER = [("districts", "0005_district_municipality_required"), ("accounts", "0002_user_municipality")]
+BEFORE = [
+    ("districts", "0003_budget_history"),
+    ("accounts", "0001_initial"),
+    ("goals", "0001_initial"),
+    ("consultants", "0003_allocation_validity"),
+    ("caregivers", "0002_erasure_and_retention"),
+]
+AFTER = [
+    ("districts", "0005_district_municipality_required"),
+    ("accounts", "0002_user_municipality"),
+    ("goals", "0003_goal_municipality_required"),
+    ("consultants", "0005_assignmentdescription_municipality_required"),
+    ("caregivers", "0004_caregiver_municipality_required"),
+]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -23,6 +35,13 @@ def test_the_migration_makes_the_districts_and_users_already_here_stockholms():
     old = executor.loader.project_state(BEFORE).apps
     district = old.get_model("districts", "District").objects.create(code="bromma", name="Bromma")
     user = old.get_model("accounts", "User").objects.create(username="strateg", role=Role.STRATEGIST)
+    goal = old.get_model("goals", "Goal")
+    goals = [goal.objects.create(district=d, year=2026, title="t", measure="by_hand") for d in (district, None)]
+    template = old.get_model("consultants", "AssignmentDescription").objects.create(series="s", title="t")
+    caregiver = old.get_model("caregivers", "Caregiver").objects.create(
+        label="AB", relation="partner", condition="dementia", target_group="65_plus"
+    )
+    caregiver.districts.add(district)
 
     executor = MigrationExecutor(connection)
     executor.migrate(AFTER)
@@ -32,6 +51,10 @@ def test_the_migration_makes_the_districts_and_users_already_here_stockholms():
     assert (stockholm.code, stockholm.name) == ("0180", "Stockholm")
     assert new.get_model("districts", "District").objects.get(pk=district.pk).municipality_id == stockholm.pk
     assert new.get_model("accounts", "User").objects.get(pk=user.pk).municipality_id == stockholm.pk
+    for model, pks in (("goals.Goal", [g.pk for g in goals]), ("consultants.AssignmentDescription", [template.pk]),
+                       ("caregivers.Caregiver", [caregiver.pk])):  # fmt: skip
+        rows = new.get_model(*model.split(".")).objects.filter(pk__in=pks)
+        assert set(rows.values_list("municipality_id", flat=True)) == {stockholm.pk}, model
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
 

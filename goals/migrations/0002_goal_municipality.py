@@ -8,8 +8,12 @@ from django.db import migrations, models
 def goals_to_their_municipality(apps, schema_editor):
     goal = apps.get_model("goals", "Goal")
     municipality = apps.get_model("districts", "Municipality")
-    for row in goal.objects.exclude(district=None).select_related("district"):
-        goal.objects.filter(pk=row.pk).update(municipality_id=row.district.municipality_id)
+    # One UPDATE: a row of a district takes the district's municipality.
+    goal.objects.exclude(district=None).update(
+        municipality_id=models.Subquery(
+            municipality.objects.filter(districts=models.OuterRef("district_id")).values("pk")[:1]
+        )
+    )
     if goal.objects.filter(municipality=None).exists():
         goal.objects.filter(municipality=None).update(municipality=municipality.objects.order_by("pk").first())
 
