@@ -149,8 +149,9 @@ def test_the_status_read_tells_and_requeues_an_interrupted_report(strategist, id
     report = _ordered(status=ReportStatus.RUNNING, run=uuid.uuid4(), attempts=1, progress=20, heartbeat_at=_ago(40))
 
     status = strategist.get(f"/reports/{report.pk}/status/").json()
-    # The session (renewed once a minute at most: not again), the user, the report, the heartbeats.
-    with django_assert_num_queries(4):
+    # The session (renewed once a minute at most: not again), the user, the scope (the strategist's
+    # municipality's districts), the report, the heartbeats.
+    with django_assert_num_queries(5):
         again = strategist.get(f"/reports/{report.pk}/status/").json()
 
     assert status == again

@@ -191,9 +191,9 @@ def test_report_pages_take_a_fixed_number_of_queries(strategist, django_capture_
         _order(strategist, django_capture_on_commit_callbacks)
     report = FollowupReport.objects.first()
     strategist.get("/reports/")  # renews the session the login made
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):  # one of them the scope: the strategist's municipality's districts
         strategist.get("/reports/")
-    with django_assert_num_queries(4):  # 3, and 1 for the reopenings that affected it
+    with django_assert_num_queries(5):  # 3, the scope, and 1 for the reopenings that affected it
         strategist.get(f"/reports/{report.pk}/")
 
 
