@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import operator
+from collections.abc import Iterable
 from functools import reduce
 
 from auditlog.models import AbstractLogEntry
@@ -85,7 +86,9 @@ def support_contact_offer_counts(
         return dict(cursor.fetchall())
 
 
-def support_contact_offer_total(*, start: datetime.date, end: datetime.date, municipality_ids) -> int:
+def support_contact_offer_total(
+    *, start: datetime.date, end: datetime.date, municipality_ids: Iterable[int] | QuerySet
+) -> int:
     """Offers made in the range in the whole city (to the caregivers of ``municipality_ids``: ids or a
     subquery of them), each once, though a caregiver may belong to several of its districts, or to none
     any more."""

@@ -388,16 +388,17 @@ def last_complete_period(kind: str, today: datetime.date | None = None) -> Perio
 def report_schedule(*, kind: str, today: datetime.date | None = None) -> list[FollowupReport]:
     """Each municipality's city-wide report of the last complete year or tertial, ordered by the
     schedule (once each)."""
+    period = last_complete_period(kind, today)
+    municipality_ids = municipality_ids_with_districts()  # read once, not once per municipality
     return [
-        _scheduled_report(period=last_complete_period(kind, today), municipality_id=municipality_id)
-        for municipality_id in municipality_ids_with_districts()
+        _scheduled_report(period=period, municipality_id=municipality_id, first=index == 0)
+        for index, municipality_id in enumerate(municipality_ids)
     ]
 
 
-def _scheduled_report(*, period: Period, municipality_id: int) -> FollowupReport:
+def _scheduled_report(*, period: Period, municipality_id: int, first: bool) -> FollowupReport:
     # Before municipalities, the key named only the period: the first municipality (the one of
     # those installations) keeps it, so a schedule that already ran is not run again.
-    first = municipality_ids_with_districts()[0] == municipality_id
     key = f"scheduled:{period.key}:city" + ("" if first else f":{municipality_id}")
     existing = FollowupReport.objects.filter(schedule_key=key).first()
     if existing is not None:

@@ -13,7 +13,14 @@ def caregivers_to_their_municipality(apps, schema_editor):
     theirs = link.objects.filter(caregiver_id=models.OuterRef("pk")).values("district__municipality_id")[:1]
     caregiver.objects.filter(municipality=None).update(municipality_id=models.Subquery(theirs))
     if caregiver.objects.filter(municipality=None).exists():
-        caregiver.objects.filter(municipality=None).update(municipality=municipality.objects.order_by("pk").first())
+        caregiver.objects.filter(municipality=None).update(municipality=_the_installations(municipality))
+
+
+def _the_installations(municipality):
+    """The installation's one municipality; Stockholm's (the city its data has always described) if
+    no district has named one yet."""
+    first = municipality.objects.order_by("pk").first()
+    return first or municipality.objects.create(code="0180", name="Stockholm")
 
 
 class Migration(migrations.Migration):

@@ -15,7 +15,14 @@ def goals_to_their_municipality(apps, schema_editor):
         )
     )
     if goal.objects.filter(municipality=None).exists():
-        goal.objects.filter(municipality=None).update(municipality=municipality.objects.order_by("pk").first())
+        goal.objects.filter(municipality=None).update(municipality=_the_installations(municipality))
+
+
+def _the_installations(municipality):
+    """The installation's one municipality; Stockholm's (the city its data has always described) if
+    no district has named one yet."""
+    first = municipality.objects.order_by("pk").first()
+    return first or municipality.objects.create(code="0180", name="Stockholm")
 
 
 class Migration(migrations.Migration):
