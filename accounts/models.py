@@ -9,6 +9,9 @@ class Role(models.TextChoices):
     MANAGER = "manager", _("District manager")
     STRATEGIST = "strategist", _("Central strategist")
     ADMIN = "admin", _("Administrator")
+    # A municipalities' association or a national agency: the benchmark of publishing municipalities
+    # alone, never a district's or a person's data.
+    ANALYST = "analyst", _("Regional analyst")
 
 
 # Roles that may open the admin. Consultants work in the app's own pages only.

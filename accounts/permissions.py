@@ -163,8 +163,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "goals.add_goal",
             "goals.change_goal",
             "goals.delete_goal",
+            # The benchmark of municipalities: their own municipality's publishing is theirs to decide.
+            "benchmark.view_benchmark",
+            "benchmark.publish_benchmark",
+            "benchmark.view_publishedfigures",
+            "benchmark.view_benchmarkpublication",
         }
     ),
+    # Regional analysts see the benchmark and nothing else.
+    Role.ANALYST: frozenset({"benchmark.view_benchmark"}),
     # Administrators are superusers (User.is_superuser follows the role): every permission.
     Role.ADMIN: frozenset(),
 }

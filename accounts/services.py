@@ -48,7 +48,15 @@ def user_create(
         raise ValidationError({"districts": _("Unknown district code(s): %(codes)s.") % {"codes": ", ".join(unknown)}})
     if role in DISTRICT_ROLES and not districts:
         raise ValidationError({"districts": _("A consultant or district manager must serve at least one district.")})
-    municipality = _municipality_for(districts, municipality_code)
+    if role == Role.ANALYST:
+        # Above the municipalities: no district, no municipality, no personal data anywhere.
+        if districts or municipality_code:
+            raise ValidationError(
+                {"districts": _("A regional analyst serves no district and belongs to no municipality.")}
+            )
+        municipality = None
+    else:
+        municipality = _municipality_for(districts, municipality_code)
     user = User(
         username=username,
         role=role,

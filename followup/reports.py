@@ -36,6 +36,7 @@ from representatives.reports import (
     representatives_report_tables,
 )
 
+from .report_parts import report_parts
 from .selectors import (
     DEFINITIONS_VERSION,
     HEADLINE_FIGURES,
@@ -177,6 +178,12 @@ def _report_content(
         "representatives": representative_counts_by_district(register),
         REPRESENTATIVES_KEY: register,
         "collaboration": collaboration_report_content(period=period, previous=previous, districts=districts),
+        # The parts of the apps above (the benchmark), each under its key; an empty part is left out.
+        **{
+            key: part
+            for key, (part_content, _tables) in report_parts().items()
+            if (part := part_content(period=period, scope=scope or {}, district_ids=district_ids))
+        },
     }
 
 
@@ -523,4 +530,5 @@ def report_tables(content: dict) -> list[Table]:
         *goals_report_tables(content),
         *representatives_report_tables(content, scope_total_label(content)),
         *collaboration_report_tables(content),
+        *(table for key, (_content, tables) in report_parts().items() if key in content for table in tables(content)),
     ]

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "representatives",
     "collaboration",
     # What an installation is loaded with: reference data and demo generators (issue 16).
+    "benchmark",
     "reference",
     # The service's own floor: one-time submission tokens, heartbeats, backups (issue 15).
     "operations",
