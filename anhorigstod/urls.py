@@ -16,6 +16,7 @@ urlpatterns = [
     path("outcomes/", include("outcomes.urls")),
     path("goals/", include("goals.urls")),
     path("collaboration/", include("collaboration.urls")),
+    path("benchmark/", include("benchmark.urls")),
     path("account/", include("accounts.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

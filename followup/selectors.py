@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import models
@@ -306,6 +306,16 @@ def caregivers_reached(
     totals: the same figure as ``district_figures``' ``caregivers``. Each district's caregivers are
     kept under its facts' version (``kept_per_district``), so the scope as one is a union of kept
     sets, and a write in one district reads that district's again only."""
+    members = _reached_sets(period=period, target_group=target_group, district_ids=district_ids)
+    if combined:
+        return {SCOPE: {"caregivers": len(BitMap.union(BitMap(), *members.values()))}} if members else {}
+    return {district_id: {"caregivers": len(m)} for district_id, m in members.items()}
+
+
+def _reached_sets(
+    *, period: Period, target_group: TargetGroups, district_ids: Iterable[int] | None
+) -> dict[int, BitMap]:
+    """Each district's caregivers reached in the period, as the set kept under its facts' version."""
     groups = _target_groups(target_group)
 
     def compute(ids: list[int] | None) -> dict[int, bytes]:
@@ -316,10 +326,17 @@ def caregivers_reached(
         }
 
     kept = kept_per_district("caregivers_reached", (period.start, period.end, groups), district_ids, compute)
-    members = {district_id: BitMap.deserialize(kept_set) for district_id, kept_set in kept.items()}
-    if combined:
-        return {SCOPE: {"caregivers": len(BitMap.union(BitMap(), *members.values()))}} if members else {}
-    return {district_id: {"caregivers": len(m)} for district_id, m in members.items()}
+    return {district_id: BitMap.deserialize(kept_set) for district_id, kept_set in kept.items()}
+
+
+def caregivers_reached_by_unit(*, period: Period, units: dict[Hashable, Iterable[int]]) -> dict[Hashable, int]:
+    """Unique caregivers reached by each unit of districts as one (a municipality: a caregiver met in two
+    of its districts counts once), from one read of every district's kept set. The same figure as
+    ``caregivers_reached(combined=True)`` of each unit's districts."""
+    members = _reached_sets(
+        period=period, target_group=None, district_ids=sorted({d for ids in units.values() for d in ids})
+    )
+    return {key: len(BitMap.union(BitMap(), *(members[d] for d in ids if d in members))) for key, ids in units.items()}
 
 
 def city_figures(*, period: Period, district_ids: list[int]) -> dict:

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import Role
 from accounts.scoping import user_municipality_id
 from approvals.selectors import dashboard_months, report_reopenings
 from collaboration.selectors import collaboration_city, collaboration_dashboard
@@ -35,7 +36,9 @@ from .tables import HEADLINE_LABELS, city_tables, dashboard_links, dashboard_tab
 
 @login_required
 def overview(request):
-    """The start page: the figures of the user's scope."""
+    """The start page: the figures of the user's scope (a regional analyst's is the benchmark alone)."""
+    if request.user.role == Role.ANALYST:
+        return redirect("benchmark:page")
     return render(request, "followup/overview.html", {"facts": consultant_facts(user=request.user)})
 
 
@@ -44,6 +47,8 @@ def start(request):
     """Where a login lands: consultants on the quick contact form, everyone else on the overview."""
     if getattr(request.user, "consultant", None) is not None:
         return redirect("interventions:log")
+    if request.user.role == Role.ANALYST:
+        return redirect("benchmark:page")
     return redirect("followup:overview")
 
 
