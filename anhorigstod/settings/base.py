@@ -107,6 +107,7 @@ MIDDLEWARE = [
     # Marks a session verified by a one-time password; accounts' middleware then demands it.
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
+    "accounts.middleware.AnalystBoundaryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Every logged change and access gets the signed-in user as its actor.

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ROLES = ("anonymous", "consultant", "manager", "strategist", "admin")
+# The regional analyst (no district, no municipality) sees the benchmark alone: 404 wherever a row
+# says nothing else (``page`` and ``obj``).
+ROLES = ("anonymous", "consultant", "manager", "strategist", "admin", "analyst")
 LOGGED_IN = ROLES[1:]
 STAFF = ("manager", "strategist", "admin")
 _LETTER = {"m": "manager", "s": "strategist", "x": "admin"}
@@ -99,7 +101,9 @@ def _cells(own: dict, other: dict | None = None) -> dict:
 
 def page(status=200, *, anonymous=LOGIN, **by_role) -> Row:
     """A page without an object: anonymous visitors go to the login page unless said otherwise."""
-    statuses = {"anonymous": anonymous} | {role: by_role.get(role, status) for role in LOGGED_IN}
+    statuses = {"anonymous": anonymous} | {
+        role: by_role.get(role, 404 if role == "analyst" else status) for role in LOGGED_IN
+    }
     return Row(_cells(statuses), has_object=False)
 
 
@@ -112,7 +116,7 @@ def obj(*, anonymous=LOGIN, **by_role) -> Row:
     own = {"anonymous": anonymous}
     other = {"anonymous": anonymous}
     for role in LOGGED_IN:
-        value = by_role[role]
+        value = by_role.get(role, 404) if role == "analyst" else by_role[role]
         own[role], other[role] = value if isinstance(value, tuple) else (value, value)
     return Row(_cells(own, other), has_object=True)
 
@@ -159,6 +163,10 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "django_celery_beat.periodictask": AdminModel("sx", "x", "sx", "x", "report_tasks"),
     # Municipalities come with their reference data: nobody adds or deletes one in the admin.
     "districts.municipality": AdminModel("msx", "", "x", "", "unscoped"),
+    # Figures municipalities published themselves: the installation's administrators correct them.
+    "benchmark.publishedfigures": AdminModel("sx", "x", "x", "x", "unscoped"),
+    # Publishing is decided on the benchmark page (who and when): the admin only reads it.
+    "benchmark.benchmarkpublication": AdminModel("sx", "", "", "", "unscoped"),
     "districts.district": AdminModel("msx", "x", "mx", "x", "district"),
     "districts.network": AdminModel("msx", "sx", "sx", "x", "district"),
     "districts.supportpurchase": AdminModel("msx", "mx", "mx", "mx", "district"),
@@ -301,10 +309,11 @@ _PERSONAL = {"consultant": (200, 404), "manager": (200, 404), "strategist": 404,
 _REPORT = {"consultant": 404, "manager": (200, 404), "strategist": 200, "admin": 200}
 # Data subjects' rights: managers (and administrators) of the caregiver's district.
 _RIGHTS = {"consultant": 404, "manager": (200, 404), "strategist": 404, "admin": (200, 404)}
-_POST_ONLY = dict.fromkeys(LOGGED_IN, 405)
+_POST_ONLY = dict.fromkeys(LOGGED_IN, 405) | {"analyst": 404}  # the analyst's boundary answers first
 # The register of caregiver representatives is maintained by the district's managers (and administrators).
 _REGISTER_CHANGE = {"consultant": 404, "manager": (200, 404), "strategist": 404, "admin": 200}
 _CITY_WIDE_ONLY = {"consultant": 404, "manager": 404, "strategist": 200, "admin": 200}
+_BENCHMARK = _CITY_WIDE_ONLY | {"analyst": 200}
 # Recording collaboration and outreach: consultants and managers in their districts, administrators
 # anywhere; strategists read the lists (aggregates) but record nothing.
 _RECORD = {"consultant": (200, 404), "manager": (200, 404), "strategist": 404, "admin": 200}
@@ -314,10 +323,17 @@ _MANAGE = {"consultant": 404, "manager": (200, 404), "strategist": 404, "admin":
 
 def _app_rows() -> dict[str, Row]:
     return {
-        "followup:overview": page(),
-        "followup:start": page(302),
+        "followup:overview": page(analyst=302),  # the analyst's start is the benchmark
+        "followup:start": page(302, analyst=302),
         "followup:dashboard_home": page(302),
         "followup:city": page(**_CITY_WIDE_ONLY),
+        # The benchmark of municipalities: strategists and administrators (and regional analysts).
+        "benchmark:page": page(**_BENCHMARK),
+        "benchmark:publish": page(**_POST_ONLY | {"analyst": 405}),
+        "benchmark:csv": page(**_BENCHMARK),
+        "benchmark:export": page(**_BENCHMARK),
+        "benchmark:indicators": page(**_BENCHMARK),
+        "benchmark:indicators_json": page(**_BENCHMARK),
         "followup:city_csv": page(**_CITY_WIDE_ONLY),
         "followup:city_publication_csv": page(**_CITY_WIDE_ONLY),  # the same table, small counts hidden
         "followup:dashboard": obj(**_AGGREGATE),
@@ -385,18 +401,19 @@ def _app_rows() -> dict[str, Row]:
         "goals:list": page(),
         "goals:new": page(consultant=404),
         "goals:edit": obj(consultant=404, manager=(200, 404), strategist=404, admin=200),
-        "accounts:security": page(),
-        "accounts:password_change": page(),
-        "accounts:two_factor_setup": page(),
+        # One's own account: every role, the regional analyst included.
+        "accounts:security": page(analyst=200),
+        "accounts:password_change": page(analyst=200),
+        "accounts:two_factor_setup": page(analyst=200),
         # Nothing to verify without a confirmed device: sent on.
-        "accounts:two_factor_verify": page(302),
+        "accounts:two_factor_verify": page(302, analyst=302),
         # POST only (it asks for a current code).
-        "accounts:two_factor_disable": page(405),
-        "login": public(200),
-        "logout": public(405),
+        "accounts:two_factor_disable": page(405, analyst=405),
+        "login": public(200, analyst=200),
+        "logout": public(405, analyst=405),
         # Without "next" the language switch sends everyone back to the start page.
-        "set_language": public(302),
-        "health": public(200),
+        "set_language": public(302, analyst=302),
+        "health": public(200, analyst=200),
     }
 
 

@@ -18,6 +18,7 @@ from accounts.models import Role
 from accounts.scoping import SYSTEM, forget_scope
 from accounts.tests.factories import UserFactory
 from approvals.models import CycleSettings, EntryException, MonthApproval, MonthReopening, MonthSubmission
+from benchmark.models import BenchmarkPublication, PublishedFigures
 from caregivers.models import Caregiver, CaregiverErasure, RetentionRun, SupportContactOffer
 from caregivers.tests.factories import CaregiverFactory
 from collaboration.models import CollaborationActivity
@@ -102,6 +103,7 @@ def _world(other_municipality=None):
         # A central strategist serves no district: city-wide figures, nobody's personal data.
         "strategist": UserFactory(username="m-strategist", role=Role.STRATEGIST),
         "admin": UserFactory(username="m-admin", role=Role.ADMIN, districts=[districts["own"]]),
+        "analyst": UserFactory(username="m-analyst", role=Role.ANALYST, municipality=None),
     }
     consultant_b = UserFactory(username="m-consultant-b", role=Role.CONSULTANT, districts=[districts["other"]])
     user_of = {"own": users["consultant"], "other": consultant_b}
@@ -265,6 +267,19 @@ def _world(other_municipality=None):
         },
         "districts.district": {"own": districts["own"], "other": districts["other"]},
         "districts.municipality": {"own": districts["own"].municipality, "other": districts["other"].municipality},
+        # Of each side's municipality (one and the same in the one-municipality world: two years then).
+        "benchmark.publishedfigures": _pair(
+            lambda s: PublishedFigures.objects.create(
+                municipality=districts[s].municipality, year=2022 if s == "own" else 2023, source="Rapport 003"
+            )
+        ),
+        "benchmark.benchmarkpublication": _pair(
+            lambda s: BenchmarkPublication.objects.create(
+                municipality=districts[s].municipality,
+                year=2022 if s == "own" else 2023,
+                published_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+            )
+        ),
         "districts.network": _pair(lambda s: NetworkFactory(districts=[districts[s]])),
         "districts.supportpurchase": _pair(lambda s: SupportPurchaseFactory(buyer=districts[s], seller=sellers[s])),
         "districts.budget": _pair(lambda s: BudgetFactory(district=districts[s])),
@@ -383,6 +398,8 @@ def urls_for(key: str, objects: dict, side: str) -> list[str]:
 
     builders = {
         "followup:city_csv": lambda: [name(key, table="figures"), name(key, table="coverage")],
+        "benchmark:csv": lambda: [name(key, table="benchmark") + "?year=2025", name(key, table="published")],
+        "benchmark:export": lambda: [name(key, file_format=f) + "?year=2022" for f in ("json", "csv")],
         "followup:dashboard": lambda: [name(key, code=_code(objects, side))],
         "followup:dashboard_csv": lambda: [name(key, code=_code(objects, side), table="channel")],
         "followup:city_publication_csv": lambda: [name(key, table="figures"), name(key, table="coverage")],
@@ -740,6 +757,7 @@ def test_the_same_posts_on_ones_own_objects_succeed(world):
 # user groups, the task schedules, the lock setting, the retention runs and the log-in records.
 INSTALLATION_WIDE = {
     "districts.municipality",  # which municipalities the installation serves is no secret
+    "benchmark.publishedfigures",  # figures municipalities published themselves: public reports
     "auth.group",
     "django_celery_beat.clockedschedule",
     "django_celery_beat.crontabschedule",

@@ -159,3 +159,37 @@ def test_a_caregiver_added_in_the_admin_is_of_the_administrators_municipality(db
 
     assert response.status_code == 302
     assert Caregiver.objects.get(label="NA1").municipality == nacka
+
+
+def test_a_municipality_is_added_by_command_with_its_unit_and_works_at_once(db):
+    from django.core.management import call_command
+
+    call_command("add_municipality", "0138", "Tyresö", "--inhabitants", "48000", "--district", "tyreso-ac=Tyresö AC")
+
+    tyreso = Municipality.objects.get(code="0138")
+    assert (tyreso.name, tyreso.inhabitants) == ("Tyresö", 48_000)
+    assert list(tyreso.districts.values_list("code", "name")) == [("tyreso-ac", "Tyresö AC")]
+    user = user_create(
+        username="tyreso-k", role=Role.CONSULTANT, password="a-long-pass-phrase", district_codes=["tyreso-ac"]
+    )
+    assert user.municipality == tyreso
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["182", "Nacka"], "code: "),
+        (["0182", "Nacka", "--district", "bad"], "CODE=NAME"),
+        (["0182", "Nacka", "--district", "taken=Bromma"], "districts: taken:"),
+    ],
+)
+def test_a_bad_municipality_names_what_is_wrong_and_adds_nothing(db, args, message):
+    from django.core.management import CommandError, call_command
+
+    DistrictFactory(code="bromma", name="Bromma")
+    before = Municipality.objects.count()
+
+    with pytest.raises(CommandError, match=message):
+        call_command("add_municipality", *args)
+
+    assert Municipality.objects.count() == before
