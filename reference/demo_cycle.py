@@ -477,10 +477,11 @@ class CycleGenerator:
             members[district.municipality_id].append(district)
         shared: dict[int, dict] = {
             municipality_id: {
+                # The second clinic serves the second half of the districts: none where there is one.
                 "clinics": [
                     Partner(name="Minnesmottagningen Nord", kind=PartnerKind.MEMORY_CLINIC),
                     Partner(name="Minnesmottagningen Syd", kind=PartnerKind.MEMORY_CLINIC),
-                ],
+                ][: min(2, len(members[municipality_id]))],
                 "psychiatry": Partner(name="Psykiatri Stockholm, öppenvården", kind=PartnerKind.PSYCHIATRY),
                 "association": Partner(name="Demensförbundet, Stockholmsföreningen", kind=PartnerKind.ASSOCIATION),
             }
