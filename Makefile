@@ -15,12 +15,15 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-# Embedded default: SQLite under var/, tasks in-process, reference data and demo users.
+# Embedded default: SQLite under var/, tasks in-process, reference data (Stockholm 2018, Nacka 2022),
+# demo users, Stockholm's demo year, Nacka's published 2022 replayed, and the follow-up cycle.
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference_data stockholm-2018
+	$(PY) manage.py load_reference_data nacka-2022
 	$(PY) manage.py load_demo_users
-	$(PY) manage.py generate_demo_contacts --years 1 --per-district 600 --seed 1 --if-empty
+	$(PY) manage.py generate_demo_contacts --years 1 --per-district 600 --seed 1 --municipality 0180 --if-empty
+	$(PY) manage.py generate_published_contacts nacka-2022 --seed 1 --if-empty
 	$(PY) manage.py generate_demo_cycle --seed 1 --if-empty
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -120,7 +120,7 @@ MEETINGS_PER_GROUP = 8
 CONTACTS_PER_GROUP = 600  # a group or circle a year for every 600 contacts, at least two
 
 
-def _pick(rng: random.Random, weights: dict):
+def pick(rng: random.Random, weights: dict):
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
@@ -134,7 +134,7 @@ class GenerationSummary:
     by_channel: dict = field(default_factory=lambda: defaultdict(int))
 
 
-class _Ids:
+class RowIds:
     """Explicit primary keys, continuing after what the tables hold."""
 
     def __init__(self, model):
@@ -145,7 +145,7 @@ class _Ids:
         return value
 
 
-class _BulkWriter:
+class BulkWriter:
     def __init__(self):
         self.postgres = connection.vendor == "postgresql"
 
@@ -184,15 +184,18 @@ class _BulkWriter:
             cursor.execute("ANALYZE")
 
 
-def _districts_with_consultants() -> list[tuple[District, list[int]]]:
-    """Each district that has consultants, with their ids."""
+def _districts_with_consultants(municipality_code: str | None = None) -> list[tuple[District, list[int]]]:
+    """Each district that has consultants (of one municipality, if given), with their ids."""
     consultants: dict[int, set[int]] = defaultdict(set)
     for district_id, consultant_id in Allocation.objects.values_list("district_id", "consultant_id"):
         consultants[district_id].add(consultant_id)
-    return [(d, sorted(consultants[d.pk])) for d in District.objects.order_by("code") if consultants[d.pk]]
+    districts = District.objects.order_by("code")
+    if municipality_code is not None:
+        districts = districts.filter(municipality__code=municipality_code)
+    return [(d, sorted(consultants[d.pk])) for d in districts if consultants[d.pk]]
 
 
-def _workdays(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+def workdays(start: datetime.date, end: datetime.date) -> list[datetime.date]:
     days = (start + datetime.timedelta(days=n) for n in range((end - start).days + 1))
     return [day for day in days if day.weekday() < 5]
 
@@ -202,20 +205,27 @@ CONTACT_COLUMNS = (
     "target_group", "caregiver_id", "talk_number", "talk_cap", "meeting_id", "created_by_id", "created_at",
     "updated_at",
 )  # fmt: skip
+CAREGIVER_COLUMNS = (
+    "id", "municipality_id", "label", "birth_year", "age_band", "gender", "relation", "condition", "target_group",
+    "created_at", "updated_at",
+)  # fmt: skip
+CAREGIVER_DISTRICT_COLUMNS = ("caregiver_id", "district_id")
 
 
 class DemoGenerator:
     """Streams contact rows district by district and collects the rows they refer to."""
 
-    def __init__(self, *, years: int, per_district: int, seed: int, until: datetime.date):
+    def __init__(
+        self, *, years: int, per_district: int, seed: int, until: datetime.date, municipality_code: str | None = None
+    ):
         self.rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not security
         self.years, self.per_district, self.until = years, per_district, until
-        self.workdays = _workdays(until.replace(year=until.year - years) + datetime.timedelta(days=1), until)
+        self.workdays = workdays(until.replace(year=until.year - years) + datetime.timedelta(days=1), until)
         self.types = {t.code: t.pk for t in InterventionType.objects.all()}
         self.cap_type = InterventionType.objects.filter(code=InterventionCode.GUIDANCE_TALKS).first()
         self.organisers = list(Organiser.objects.order_by("name").values_list("pk", flat=True))
         self.users = dict(Consultant.objects.values_list("pk", "user_id"))
-        self.ids = {m: _Ids(m) for m in (Caregiver, Contact, Referral, Group, GroupMeeting, SupportContactOffer)}
+        self.ids = {m: RowIds(m) for m in (Caregiver, Contact, Referral, Group, GroupMeeting, SupportContactOffer)}
         self.now = timezone.now()
         self.summary = GenerationSummary()
         self.rows: dict[str, list[tuple]] = defaultdict(list)
@@ -228,7 +238,7 @@ class DemoGenerator:
                 sorted(set(district.offerings.values_list("target_group", flat=True))) or [TargetGroup.ALL],
                 talk_cap(district=district, intervention_type=self.cap_type),
             )
-            for district, consultants in _districts_with_consultants()
+            for district, consultants in _districts_with_consultants(municipality_code)
         ]
 
     def contacts(self) -> Iterator[tuple]:
@@ -246,12 +256,12 @@ class DemoGenerator:
     def _caregivers(self, district: District, consultants: list[int], targets: list[str]) -> list[tuple[int, str]]:
         rng, people = self.rng, []
         for _ in range(max(1, self.per_district // CONTACTS_PER_CAREGIVER) * self.years):
-            pk, target = self.ids[Caregiver].take(), _pick(rng, {t: TARGET_WEIGHTS[t] for t in targets})
-            relation = _pick(rng, RELATION_BY_TARGET.get(target, RELATION_WEIGHTS))
-            age = _pick(rng, AGE_BY_RELATION.get(relation, DEFAULT_AGES))
+            pk, target = self.ids[Caregiver].take(), pick(rng, {t: TARGET_WEIGHTS[t] for t in targets})
+            relation = pick(rng, RELATION_BY_TARGET.get(target, RELATION_WEIGHTS))
+            age = pick(rng, AGE_BY_RELATION.get(relation, DEFAULT_AGES))
             gender, condition = (
-                _pick(rng, GENDER_WEIGHTS),
-                _pick(rng, CONDITION_BY_TARGET.get(target, CONDITION_WEIGHTS)),
+                pick(rng, GENDER_WEIGHTS),
+                pick(rng, CONDITION_BY_TARGET.get(target, CONDITION_WEIGHTS)),
             )
             label = f"{district.code[:3].upper()}-{pk}"
             self.rows["caregivers"].append(
@@ -295,7 +305,7 @@ class DemoGenerator:
                 bounded = MEETINGS_PER_GROUP if kind == GroupKind.CIRCLE or g == 0 else None
                 name, leader = f"{prefix} {district.name} {year + 1}:{g + 1}", rng.choice(consultants)
                 self.rows["groups"].append((
-                    group_id, kind, name, district.pk, target, _pick(rng, TOPIC_WEIGHTS), organiser, bounded, leader,
+                    group_id, kind, name, district.pk, target, pick(rng, TOPIC_WEIGHTS), organiser, bounded, leader,
                     first_day, self.now, self.now,
                 ))  # fmt: skip
                 code = InterventionCode.CIRCLES if kind == GroupKind.CIRCLE else InterventionCode.OWN_GROUPS
@@ -325,14 +335,14 @@ class DemoGenerator:
 
     def _contact(self, district, consultants, targets, people, cap: int) -> tuple:
         rng = self.rng
-        channel, consultant, day = _pick(rng, CHANNEL_WEIGHTS), rng.choice(consultants), rng.choice(self.workdays)
+        channel, consultant, day = pick(rng, CHANNEL_WEIGHTS), rng.choice(consultants), rng.choice(self.workdays)
         if rng.random() < ANONYMOUS_SHARE:
             person, target = None, rng.choice(targets)
         else:
             person, target = rng.choice(people)
         code = InterventionCode.HOME_VISITS if channel == Channel.HOME_VISIT else InterventionCode.ADVICE
         talk_number = talk_cap_in_force = None
-        destination = _pick(rng, REFERRAL_WEIGHTS) if rng.random() < REFERRAL_SHARE else None
+        destination = pick(rng, REFERRAL_WEIGHTS) if rng.random() < REFERRAL_SHARE else None
         wants_talk = channel in (Channel.PHONE, Channel.INDIVIDUAL_MEETING) and rng.random() < TALK_SHARE
         if person is not None and wants_talk:
             used = self.talks_used[person] = self.talks_used.get(person, 0)
@@ -352,24 +362,38 @@ class DemoGenerator:
         )  # fmt: skip
 
 
-@transaction.atomic
-def generate(*, years: int, per_district: int, seed: int, until: datetime.date | None = None) -> GenerationSummary:
-    """Generate ``per_district`` contacts a year for every district with consultants, over ``years`` years."""
+def check_catalogue() -> None:
+    """The base-level components and organisers the generators use; raise ValueError if any is missing."""
     required = {InterventionCode.ADVICE, InterventionCode.GUIDANCE_TALKS, InterventionCode.OWN_GROUPS}
     required |= {InterventionCode.CIRCLES, InterventionCode.HOME_VISITS}
     if not required <= set(InterventionType.objects.values_list("code", flat=True)) or not Organiser.objects.exists():
         raise ValueError("Load the reference data first: the base-level catalogue or the organisers are missing.")
-    generator = DemoGenerator(years=years, per_district=per_district, seed=seed, until=until or timezone.localdate())
-    writer, rows, summary = _BulkWriter(), generator.rows, generator.summary
+
+
+@transaction.atomic
+def generate(
+    *,
+    years: int,
+    per_district: int,
+    seed: int,
+    until: datetime.date | None = None,
+    municipality_code: str | None = None,
+) -> GenerationSummary:
+    """Generate ``per_district`` contacts a year for every district with consultants (of one
+    municipality, if given), over ``years`` years."""
+    check_catalogue()
+    generator = DemoGenerator(
+        years=years,
+        per_district=per_district,
+        seed=seed,
+        until=until or timezone.localdate(),
+        municipality_code=municipality_code,
+    )
+    writer, rows, summary = BulkWriter(), generator.rows, generator.summary
     # Contacts stream first and collect the rows they refer to; foreign keys are checked at commit.
     summary.contacts = writer.write(Contact._meta.db_table, CONTACT_COLUMNS, generator.contacts())
-    summary.caregivers = writer.write(
-        Caregiver._meta.db_table,
-        ("id", "municipality_id", "label", "birth_year", "age_band", "gender", "relation", "condition",
-         "target_group", "created_at", "updated_at"),
-        rows["caregivers"],
-    )  # fmt: skip
-    writer.write(Caregiver.districts.through._meta.db_table, ("caregiver_id", "district_id"), rows["links"])
+    summary.caregivers = writer.write(Caregiver._meta.db_table, CAREGIVER_COLUMNS, rows["caregivers"])
+    writer.write(Caregiver.districts.through._meta.db_table, CAREGIVER_DISTRICT_COLUMNS, rows["links"])
     writer.write(
         SupportContactOffer._meta.db_table,
         ("id", "caregiver_id", "offered_on", "status", "answered_on", "support_person_id", "created_at"),

@@ -109,8 +109,14 @@ class CycleGenerator:
             .order_by("pk")
         ):
             self.managers.setdefault(district_id, user_id)
-        strategists = User.objects.filter(role=Role.STRATEGIST, is_active=True).order_by("pk")
-        self.strategist = strategists.values_list("pk", flat=True).first()
+        # Each municipality's months and goals are its own strategists' (the first of them here).
+        self.strategists: dict[int, int] = {}
+        for municipality_id, user_id in (
+            User.objects.filter(role=Role.STRATEGIST, is_active=True)
+            .values_list("municipality_id", "pk")
+            .order_by("pk")
+        ):
+            self.strategists.setdefault(municipality_id, user_id)
 
     def _day_within(self, days_back: int, *, at_least: int = 0) -> datetime.date:
         return self.today - datetime.timedelta(days=self.rng.randint(at_least, days_back))
@@ -221,20 +227,32 @@ class CycleGenerator:
         rng, days = self.rng, lock_days()
         current = month_of(self.today)
         previous = month_of(current - datetime.timedelta(days=1))
-        first = Contact.objects.filter(district_id__in=self.district_ids).aggregate(m=Min("date"))["m"] or previous
-        months = Period.custom(month_of(first), previous).months()[:-1] if month_of(first) < previous else []
+        # Each municipality's months from its first contact (Nacka's replayed 2022 is not Stockholm's).
+        firsts = dict(
+            Contact.objects.filter(district_id__in=self.district_ids)
+            .values_list("district__municipality_id")
+            .annotate(m=Min("date"))
+            .order_by()
+        )
+
+        def months_of(district: District) -> list[datetime.date]:
+            first = firsts.get(district.municipality_id) or previous
+            return Period.custom(month_of(first), previous).months()[:-1] if month_of(first) < previous else []
+
         # The live exception: a consultant with a login in a district with a manager, for a closed month
         # that is not approved yet (the month before, once it has closed; else the one before that).
-        exception_month = previous if self.today > closes_on(previous, days) else months[-1] if months else None
-        exception_at = None
+        exception_at = exception_month = None
         for district in self.districts:
             logins = [user for _c, user in self.consultants[district.pk] if user]
-            if exception_month and logins and district.pk in self.managers:
-                exception_at = (district, logins[0])
+            months = months_of(district)
+            month = previous if self.today > closes_on(previous, days) else months[-1] if months else None
+            if month and logins and district.pk in self.managers:
+                exception_at, exception_month = (district, logins[0]), month
                 break
         rows, submissions, reopened = [], [], None
         for district in self.districts:
-            manager = self.managers.get(district.pk)
+            manager, months = self.managers.get(district.pk), months_of(district)
+            strategist = self.strategists.get(district.municipality_id)
             own_rows = []
             for month in months:
                 closing = closes_on(month, days)
@@ -247,7 +265,7 @@ class CycleGenerator:
                     row.approved_by_id = manager
                     row.approved_at = self._at(closing + datetime.timedelta(days=rng.randint(-6, 3)), 14)
                 if row.status == MonthStatus.ACCEPTED:
-                    row.accepted_by_id = self.strategist
+                    row.accepted_by_id = strategist
                     row.accepted_at = self._at(closing + datetime.timedelta(days=rng.randint(5, 15)), 15)
                 own_rows.append(row)
             rows += own_rows
@@ -277,14 +295,15 @@ class CycleGenerator:
         self.summary.counts["submissions"] += len(submitted)
         if reopened:
             district, row, manager = reopened
-            by = self.strategist or manager
+            strategist = self.strategists.get(district.municipality_id)
+            by = strategist or manager
             reopened_at = row.accepted_at + datetime.timedelta(days=20) if row.accepted_at else self._at(self.today)
             reopened_at = min(reopened_at, self.now)
             MonthReopening.objects.create(
                 district=district,
                 month=row.month,
                 # A strategist reopens an accepted month; without one, the manager an approved one.
-                from_status=MonthStatus.ACCEPTED if self.strategist else MonthStatus.APPROVED,
+                from_status=MonthStatus.ACCEPTED if strategist else MonthStatus.APPROVED,
                 reopened_by_id=by,
                 reopened_at=reopened_at,
                 reason="Två samtalsserier var registrerade på fel stadsdel; rättade efter återöppning.",
@@ -345,7 +364,10 @@ class CycleGenerator:
                 goal.target = max(1, round(count * rng.uniform(0.85, 1.25)))
                 if goal.measure == Measure.COMPONENTS_OFFERED:
                     goal.target = max(1, min(components, count + rng.choice((0, 0, 1))))
-            goal.changed_by_id = self.strategist if goal.district is None else self.managers.get(goal.district.pk)
+            if goal.district is None:
+                goal.changed_by_id = self.strategists.get(goal.municipality_id)
+            else:
+                goal.changed_by_id = self.managers.get(goal.district.pk)
         for district in self.districts:
             goals.append(
                 Goal(
@@ -368,7 +390,7 @@ class CycleGenerator:
                 measure=Measure.BY_HAND,
                 assessed_status=Status.IN_PROGRESS,
                 comment="Ombud finns på de flesta boenden; några stadsdelar saknar ännu ombud i hemtjänsten.",
-                changed_by_id=self.strategist,
+                changed_by_id=self.strategists.get(municipality_id),
             )
             for municipality_id in sorted({d.municipality_id for d in self.districts})
         ]
@@ -448,12 +470,29 @@ class CycleGenerator:
 
     def collaboration(self) -> None:
         rng = self.rng
-        clinics = [
-            Partner(name="Minnesmottagningen Nord", kind=PartnerKind.MEMORY_CLINIC),
-            Partner(name="Minnesmottagningen Syd", kind=PartnerKind.MEMORY_CLINIC),
-        ]
-        psychiatry = Partner(name="Psykiatri Stockholm, öppenvården", kind=PartnerKind.PSYCHIATRY)
-        association = Partner(name="Demensförbundet, Stockholmsföreningen", kind=PartnerKind.ASSOCIATION)
+        # The partners the districts share are each municipality's own rows: a partner belongs to the
+        # districts of one municipality, whose users alone see and change it.
+        members: dict[int, list[District]] = defaultdict(list)
+        for district in self.districts:
+            members[district.municipality_id].append(district)
+        shared: dict[int, dict] = {
+            municipality_id: {
+                # The second clinic serves the second half of the districts: none where there is one.
+                "clinics": [
+                    Partner(name="Minnesmottagningen Nord", kind=PartnerKind.MEMORY_CLINIC),
+                    Partner(name="Minnesmottagningen Syd", kind=PartnerKind.MEMORY_CLINIC),
+                ][: min(2, len(members[municipality_id]))],
+                "psychiatry": Partner(name="Psykiatri Stockholm, öppenvården", kind=PartnerKind.PSYCHIATRY),
+                "association": Partner(name="Demensförbundet, Stockholmsföreningen", kind=PartnerKind.ASSOCIATION),
+            }
+            for municipality_id in sorted(members)
+        }
+
+        def clinic_of(district: District) -> Partner:
+            mine = members[district.municipality_id]
+            clinics = shared[district.municipality_id]["clinics"]
+            return clinics[0] if mine.index(district) < len(mine) / 2 else clinics[1]
+
         own: dict[int, dict[str, Partner]] = {}
         for district in self.districts:
             own[district.pk] = {
@@ -461,13 +500,21 @@ class CycleGenerator:
                 "church": Partner(name=f"{district.name} församling", kind=PartnerKind.CHURCH),
                 "study": Partner(name=f"Vuxenskolan {district.name}", kind=PartnerKind.STUDY_ASSOCIATION),
             }
-        partners = [*clinics, psychiatry, association, *(p for d in own.values() for p in d.values())]
+        partners = [
+            *(p for m in shared.values() for p in (*m["clinics"], m["psychiatry"], m["association"])),
+            *(p for d in own.values() for p in d.values()),
+        ]
         Partner.objects.bulk_create(partners)
         links = []
         Through = Partner.districts.through
-        for index, district in enumerate(self.districts):
-            clinic = clinics[0] if index < len(self.districts) / 2 else clinics[1]
-            for partner in (clinic, psychiatry, association, *own[district.pk].values()):
+        for district in self.districts:
+            municipality = shared[district.municipality_id]
+            for partner in (
+                clinic_of(district),
+                municipality["psychiatry"],
+                municipality["association"],
+                *own[district.pk].values(),
+            ):
                 links.append(Through(partner_id=partner.pk, district_id=district.pk))
         Through.objects.bulk_create(links)
         self.summary.counts["partners"] = len(partners)
@@ -477,8 +524,8 @@ class CycleGenerator:
         carers_day = datetime.date(self.today.year, 10, 6)
         if carers_day > self.today:
             carers_day = carers_day.replace(year=self.today.year - 1)
-        for index, district in enumerate(self.districts):
-            clinic = clinics[0] if index < len(self.districts) / 2 else clinics[1]
+        for district in self.districts:
+            clinic, association = clinic_of(district), shared[district.municipality_id]["association"]
             mine, by = own[district.pk], self.managers.get(district.pk)
 
             def add(kind, title, partners, participants, days=340, district=district, by=by):
@@ -542,19 +589,21 @@ class CycleGenerator:
             outreach.append((row, [district.pk]))
         networks = Network.objects.filter(code__in=NETWORK_ACTIVITIES).prefetch_related("districts").order_by("code")
         for network in networks:
-            members = sorted(d.pk for d in network.districts.all())
-            if not set(members) & self.district_ids:
+            in_network = sorted(d.pk for d in network.districts.all())
+            if not set(in_network) & self.district_ids:
                 continue
+            network_municipality = next(d.municipality_id for d in network.districts.all() if d.pk in self.district_ids)
             title, caregivers, consultants = NETWORK_ACTIVITIES[network.code]
             activity = CollaborationActivity(
                 kind=ActivityKind.JOINT_ACTIVITY,
                 date=self._day_within(200, at_least=10),
                 title=title,
                 network=network,
-                created_by_id=next((self.managers[d] for d in members if d in self.managers), None),
+                created_by_id=next((self.managers[d] for d in in_network if d in self.managers), None),
             )
             participants = {ParticipantKind.CAREGIVERS: caregivers, ParticipantKind.CONSULTANTS: consultants}
-            activities.append((activity, members, [association], participants))
+            association = shared[network_municipality]["association"]
+            activities.append((activity, in_network, [association], participants))
 
         CollaborationActivity.objects.bulk_create([a for a, *_rest in activities])
         OutreachActivity.objects.bulk_create([a for a, _d in outreach])

@@ -7,6 +7,7 @@ the data can find it: ``stockholm_2018.json, consultants[3] (K04), field "percen
 from __future__ import annotations
 
 import datetime
+import decimal
 import json
 import re
 from dataclasses import dataclass, field
@@ -15,14 +16,22 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from benchmark.models import ReachUnit
+from consultants.models import ConsultantRole
 from districts.models import TargetGroup
-from interventions.models import InterventionCategory
+from figures.definitions import ReportRole
+from interventions.models import Channel, InterventionCategory
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "data"
-# Each dataset: the main file and its supplement (methods, the template description).
+# Each dataset: the main file and its supplement (what the main file lacks, with its sources).
 DATASETS: dict[str, tuple[str, str]] = {
     "stockholm-2018": ("stockholm_2018.json", "stockholm_2018_supplement.json"),
+    "nacka-2022": ("nacka_2022.json", "nacka_2022_supplement.json"),
 }
+# The installation's shared definitions (the base-level catalogue, the methods and the organisers)
+# are one set for every municipality, defined in Stockholm 2018's files: every dataset loads them from
+# there, so that datasets loaded in any order agree on them.
+SHARED_DATASET = "stockholm-2018"
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -94,6 +103,7 @@ class AllocationRow:
 @dataclass(frozen=True)
 class ConsultantRow:
     ref: str
+    role: str
     home_district: str
     employment_percent: int
     target_group: str
@@ -120,6 +130,33 @@ class MunicipalityRow:
 
 
 @dataclass(frozen=True)
+class PublishedRow:
+    """A municipality's figures for the dataset's year as a report published them (``benchmark.PublishedFigures``)."""
+
+    label: str  # the record, for errors
+    municipality_code: str
+    municipality_name: str
+    source: str
+    inhabitants: int | None
+    staff: str
+    staff_fte: decimal.Decimal | None
+    reach: str
+    reach_count: int | None
+    reach_unit: str
+    cost_sek: int | None
+    detail: dict
+
+
+@dataclass(frozen=True)
+class ContactTable:
+    """A published table of contact occasions by report role and channel (Nacka 2022): what the replay logs."""
+
+    year: int
+    contacts: dict[str, dict[str, int]]  # report role -> channel -> contacts
+    totals: dict[str, int]  # channel -> contacts, and "all"
+
+
+@dataclass(frozen=True)
 class ReferenceData:
     dataset: str
     year: int
@@ -130,10 +167,15 @@ class ReferenceData:
     consultants: tuple[ConsultantRow, ...]
     methods: tuple[tuple[str, str], ...]
     organisers: tuple[tuple[str, str], ...]
-    template: TemplateRow
-    documented_adopted_on: datetime.date
-    documented_series_prefix: str
+    # The file each part was read from, for the loader's errors: base_level, methods, municipality,
+    # records (districts, networks, consultants), template, published.
+    files: dict[str, str]
+    template: TemplateRow | None = None
+    documented_adopted_on: datetime.date | None = None
+    documented_series_prefix: str = ""
     documented_note: str = field(default="")
+    published: tuple[PublishedRow, ...] = ()
+    contact_table: ContactTable | None = None
 
 
 class _Record:
@@ -217,6 +259,30 @@ class _Record:
             self.fail(_("expected an object, got %(got)s") % {"got": _describe(value)}, key)
         return value
 
+    def decimal(self, key: str, *, low: int, high: int, places: int) -> decimal.Decimal | None:
+        """A number with at most ``places`` decimals (0.5 full-time posts), or null."""
+        value = self._get(key, False)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:  # NaN != NaN
+            self.fail(_("expected a number, got %(got)s") % {"got": _describe(value)}, key)
+        number = decimal.Decimal(str(value))
+        if not number.is_finite() or not low <= number <= high:
+            self.fail(
+                _("%(value)s is outside the allowed range %(low)d-%(high)d")
+                % {"value": _describe(value), "low": low, "high": high},
+                key,
+            )
+        if number != number.quantize(decimal.Decimal(1).scaleb(-places)):
+            self.fail(_("at most %(places)d decimals") % {"places": places}, key)
+        return number
+
+    def municipality_code(self, key: str = "code") -> str:
+        code = self.text(key, max_length=4)
+        if not re.fullmatch(r"[0-9]{4}", code):
+            self.fail(_("a municipality code is the four digits of its kommunkod"), key)
+        return code
+
 
 def _describe(value: Any) -> str:
     if value is None:
@@ -287,17 +353,35 @@ def read_reference_data(dataset: str, *, directory: Path = REFERENCE_DIR) -> Ref
     main_name, supplement_name = DATASETS[dataset]
     main = _Record(main_name, _("top level"), _read_json(directory / main_name))
     supplement = _Record(supplement_name, _("top level"), _read_json(directory / supplement_name))
-    file = main_name
+    if dataset == SHARED_DATASET:
+        return _read_city(dataset, main, supplement)
+    return _read_published(dataset, main, supplement, _read_shared(directory))
 
-    year = main.integer("year", low=1990, high=2100)
-    groups = main.mapping("target_groups")
-    unknown_groups = set(groups) - _TARGET_GROUPS
-    if unknown_groups:
-        main.fail(
-            _("unknown target groups: %(groups)s") % {"groups": ", ".join(sorted(unknown_groups))}, "target_groups"
-        )
 
-    interventions, intervention_codes = [], set()
+@dataclass(frozen=True)
+class _Shared:
+    interventions: tuple[InterventionRow, ...]
+    methods: tuple[tuple[str, str], ...]
+    organisers: tuple[tuple[str, str], ...]
+    files: dict[str, str]
+
+
+def _read_shared(directory: Path) -> _Shared:
+    """The installation's shared definitions, from the files of the dataset that defines them."""
+    main_name, supplement_name = DATASETS[SHARED_DATASET]
+    main = _Record(main_name, _("top level"), _read_json(directory / main_name))
+    supplement = _Record(supplement_name, _("top level"), _read_json(directory / supplement_name))
+    methods = _read_methods(supplement)
+    return _Shared(
+        interventions=tuple(_read_base_level(main)),
+        methods=tuple(methods),
+        organisers=tuple(_read_organisers(supplement)),
+        files={"base_level": main_name, "methods": supplement_name},
+    )
+
+
+def _read_base_level(main: _Record) -> list[InterventionRow]:
+    file, interventions, intervention_codes = main.file, [], set()
     for i, raw in enumerate(main.items("base_level")):
         rec = _Record(file, f"base_level[{i}]", raw)
         code = rec.slug("code")
@@ -323,8 +407,12 @@ def read_reference_data(dataset: str, *, directory: Path = REFERENCE_DIR) -> Ref
                 cap_default=cap_default,
             )
         )
+    return interventions
 
-    raw_districts = main.items("districts")
+
+def _read_districts(container: _Record, intervention_codes: set[str]) -> list[DistrictRow]:
+    file = container.file
+    raw_districts = container.items("districts")
     district_codes: set[str] = set()
     for i, raw in enumerate(raw_districts):
         rec = _Record(file, f"districts[{i}]", raw)
@@ -387,8 +475,11 @@ def read_reference_data(dataset: str, *, directory: Path = REFERENCE_DIR) -> Ref
                 representatives=tuple(representatives),
             )
         )
+    return districts
 
-    networks, network_codes = [], set()
+
+def _read_networks(main: _Record, district_codes: set[str]) -> list[NetworkRow]:
+    file, networks, network_codes = main.file, [], set()
     for i, raw in enumerate(main.items("networks")):
         rec = _Record(file, f"networks[{i}]", raw)
         code = rec.slug("code")
@@ -407,23 +498,32 @@ def read_reference_data(dataset: str, *, directory: Path = REFERENCE_DIR) -> Ref
                 districts=tuple(members),
             )
         )
+    return networks
 
-    methods, method_codes = [], set()
+
+def _read_methods(supplement: _Record) -> list[tuple[str, str]]:
+    file, methods, method_codes = supplement.file, [], set()
     for i, raw in enumerate(supplement.items("methods")):
-        rec = _Record(supplement_name, f"methods[{i}]", raw)
+        rec = _Record(file, f"methods[{i}]", raw)
         code = rec.slug("code")
-        _unique(supplement_name, rec.label, method_codes, code, _("method code"))
+        _unique(file, rec.label, method_codes, code, _("method code"))
         methods.append((code, rec.text("name", max_length=100)))
+    return methods
 
-    organisers, organiser_names = [], set()
+
+def _read_organisers(supplement: _Record) -> list[tuple[str, str]]:
+    file, organisers, organiser_names = supplement.file, [], set()
     for i, raw in enumerate(supplement.items("organisers", optional=True)):
-        rec = _Record(supplement_name, f"organisers[{i}]", raw)
+        rec = _Record(file, f"organisers[{i}]", raw)
         name = rec.text("name", max_length=100)
-        _unique(supplement_name, rec.label, organiser_names, name, _("organiser"))
+        _unique(file, rec.label, organiser_names, name, _("organiser"))
         organisers.append((name, rec.choice("kind", {"study_association", "association", "district", "other"})))
+    return organisers
 
-    consultants, refs = [], set()
-    for i, raw in enumerate(main.items("consultants")):
+
+def _read_consultants(container: _Record, district_codes: set[str], method_codes: set[str]) -> list[ConsultantRow]:
+    file, consultants, refs = container.file, [], set()
+    for i, raw in enumerate(container.items("consultants")):
         rec = _Record(file, f"consultants[{i}]", raw)
         ref = rec.text("ref", max_length=20)
         rec.label = f"consultants[{i}] ({ref})"
@@ -445,9 +545,12 @@ def read_reference_data(dataset: str, *, directory: Path = REFERENCE_DIR) -> Ref
         consultant_methods = rec.items("methods", optional=True)
         for method in consultant_methods:
             rec.choice("methods", method_codes, value=str(method).lower())
+        # A file without roles (Stockholm 2018's) names consultants only.
+        role = rec.choice("role", set(ConsultantRole.values)) if "role" in rec.data else ConsultantRole.CONSULTANT
         consultants.append(
             ConsultantRow(
                 ref=ref,
+                role=role,
                 home_district=rec.choice("home_district", district_codes),
                 employment_percent=rec.integer("employment_percent", low=1, high=100),
                 target_group=rec.choice("target_group", _TARGET_GROUPS),
@@ -457,6 +560,35 @@ def read_reference_data(dataset: str, *, directory: Path = REFERENCE_DIR) -> Ref
                 allocations=tuple(allocations),
             )
         )
+    return consultants
+
+
+def _read_municipality(supplement: _Record) -> MunicipalityRow:
+    mrec = _Record(supplement.file, "municipality", supplement.mapping("municipality"))
+    return MunicipalityRow(
+        code=mrec.municipality_code(),
+        name=mrec.text("name", max_length=100),
+        inhabitants=mrec.integer("inhabitants", low=1, high=20_000_000, nullable=True, optional=True),
+    )
+
+
+def _read_city(dataset: str, main: _Record, supplement: _Record) -> ReferenceData:
+    """A city's mapping (Stockholm 2018): districts, networks, consultants, the base level and the template."""
+    file, supplement_name = main.file, supplement.file
+    year = main.integer("year", low=1990, high=2100)
+    groups = main.mapping("target_groups")
+    unknown_groups = set(groups) - _TARGET_GROUPS
+    if unknown_groups:
+        main.fail(
+            _("unknown target groups: %(groups)s") % {"groups": ", ".join(sorted(unknown_groups))}, "target_groups"
+        )
+    interventions = _read_base_level(main)
+    districts = _read_districts(main, {row.code for row in interventions})
+    district_codes = {row.code for row in districts}
+    networks = _read_networks(main, district_codes)
+    methods = _read_methods(supplement)
+    organisers = _read_organisers(supplement)
+    consultants = _read_consultants(main, district_codes, {code for code, _name in methods})
 
     trec = _Record(supplement_name, "assignment_template", supplement.mapping("assignment_template"))
     tasks_rec = _Record(supplement_name, "assignment_template.tasks", trec.mapping("tasks"))
@@ -481,15 +613,7 @@ def read_reference_data(dataset: str, *, directory: Path = REFERENCE_DIR) -> Ref
     except ValueError:
         drec.fail(_("expected a date as YYYY-MM-DD"), "adopted_on")
 
-    mrec = _Record(supplement_name, "municipality", supplement.mapping("municipality"))
-    code = mrec.text("code", max_length=4)
-    if not re.fullmatch(r"[0-9]{4}", code):
-        mrec.fail(_("a municipality code is the four digits of its kommunkod"), "code")
-    municipality = MunicipalityRow(
-        code=code,
-        name=mrec.text("name", max_length=100),
-        inhabitants=mrec.integer("inhabitants", low=1, high=20_000_000, nullable=True, optional=True),
-    )
+    municipality = _read_municipality(supplement)
     return ReferenceData(
         dataset=dataset,
         year=year,
@@ -500,8 +624,157 @@ def read_reference_data(dataset: str, *, directory: Path = REFERENCE_DIR) -> Ref
         consultants=tuple(consultants),
         methods=tuple(methods),
         organisers=tuple(organisers),
+        files={
+            "base_level": file,
+            "methods": supplement_name,
+            "municipality": supplement_name,
+            "records": file,
+            "template": supplement_name,
+            "published": supplement_name,
+        },
         template=template,
         documented_adopted_on=adopted_on,
         documented_series_prefix=drec.slug("series_prefix"),
         documented_note=drec.text("note", optional=True),
     )
+
+
+def _read_published(dataset: str, main: _Record, supplement: _Record, shared: _Shared) -> ReferenceData:
+    """A municipality's published figures (Nacka 2022): its contacts by role and channel and a report's
+    comparison table (main file); the municipality, its units, staff and the table's own words
+    (supplement). The base level, methods and organisers are the installation's shared ones."""
+    table = _read_contact_table(main)
+    municipality = _read_municipality(supplement)
+    districts = _read_districts(supplement, {row.code for row in shared.interventions})
+    consultants = _read_consultants(
+        supplement, {row.code for row in districts}, {code for code, _name in shared.methods}
+    )
+    for i, row in enumerate(consultants):
+        if row.has_documented_description:
+            raise ReferenceDataError(
+                supplement.file,
+                f'consultants[{i}] ({row.ref}), field "has_documented_assignment_description"',
+                _("this dataset has no assignment template to adopt"),
+            )
+    return ReferenceData(
+        dataset=dataset,
+        year=table.year,
+        municipality=municipality,
+        interventions=shared.interventions,
+        districts=tuple(districts),
+        networks=(),
+        consultants=tuple(consultants),
+        methods=shared.methods,
+        organisers=shared.organisers,
+        files={
+            **shared.files,
+            "municipality": supplement.file,
+            "records": supplement.file,
+            "published": supplement.file,
+        },
+        published=tuple(_read_comparison(main, supplement, municipality, table)),
+        contact_table=table,
+    )
+
+
+def _read_contact_table(main: _Record) -> ContactTable:
+    """The contacts by report role and channel, with the totals checked against the cells."""
+    file = main.file
+    year = main.integer("year", low=1990, high=2100)
+    roles = main.mapping("roles")
+    for role in roles:
+        main.choice("roles", set(ReportRole.values), value=role)
+    channels = main.mapping("channels")
+    for channel in channels:
+        main.choice("channels", set(Channel.values), value=channel)
+    contacts: dict[str, dict[str, int]] = {}
+    for role, raw in main.mapping("contacts").items():
+        main.choice("contacts", set(roles), value=role)
+        rec = _Record(file, f"contacts.{role}", raw)
+        contacts[role] = {}
+        for channel in rec.data:
+            rec.choice(channel, set(channels), value=channel)
+            contacts[role][channel] = rec.integer(channel, low=0, high=1_000_000)
+    if not contacts:
+        main.fail(_("the table has no contacts"), "contacts")
+    trec = _Record(file, "totals", main.mapping("totals"))
+    totals: dict[str, int] = {}
+    for channel in [*channels, "all"]:
+        if channel == "all":
+            expected = sum(totals.values())
+        else:
+            expected = sum(cells.get(channel, 0) for cells in contacts.values())
+        value = trec.integer(channel, low=0, high=10_000_000)
+        if value != expected:
+            trec.fail(
+                _("%(value)d is not the sum of the table's cells, %(sum)d") % {"value": value, "sum": expected},
+                channel,
+            )
+        totals[channel] = value
+    return ContactTable(year=year, contacts=contacts, totals=totals)
+
+
+def _read_comparison(
+    main: _Record, supplement: _Record, municipality: MunicipalityRow, table: ContactTable
+) -> list[PublishedRow]:
+    """The comparison table: inhabitants and cost from the main file, the rest (kommunkod, the report's
+    own words, full-time posts, reach as a number and unit) from the supplement, matched by name. The
+    dataset's own municipality gets its contacts table as the breakdown."""
+    compared: dict[str, tuple[int | None, int | None]] = {}
+    for i, raw in enumerate(main.items("comparison_municipalities")):
+        rec = _Record(main.file, f"comparison_municipalities[{i}]", raw)
+        name = rec.text("name", max_length=100)
+        rec.label = f"comparison_municipalities[{i}] ({name})"
+        if name in compared:
+            rec.fail(_("duplicate municipality %(name)r") % {"name": name}, "name")
+        compared[name] = (
+            rec.integer("population", low=1, high=20_000_000, nullable=True),
+            rec.integer("cost_sek_per_year", low=0, high=2_000_000_000, nullable=True),
+        )
+    prec = _Record(supplement.file, "published_figures", supplement.mapping("published_figures"))
+    source = prec.text("source", max_length=200)
+    detail_source = prec.text("detail_source", optional=True, max_length=200)
+    rows, codes = [], set()
+    for i, raw in enumerate(prec.items("municipalities")):
+        rec = _Record(supplement.file, f"published_figures.municipalities[{i}]", raw)
+        name = rec.choice("name", set(compared))
+        rec.label = f"published_figures.municipalities[{i}] ({name})"
+        code = rec.municipality_code()
+        _unique(supplement.file, rec.label, codes, code, _("municipality code"))
+        own = name == municipality.name
+        if own != (code == municipality.code):
+            rec.fail(
+                _("the dataset's municipality is %(code)s %(name)s")
+                % {"code": municipality.code, "name": municipality.name},
+                "code",
+            )
+        if name in {row.municipality_name for row in rows}:
+            rec.fail(_("duplicate municipality %(name)r") % {"name": name}, "name")
+        reach_unit = rec.choice("reach_unit", {"", *ReachUnit.values})
+        reach_count = rec.integer("reach_count", low=0, high=20_000_000, nullable=True)
+        if (reach_count is None) != (reach_unit == ""):
+            rec.fail(_("a reach count needs its unit, and a unit its count"), "reach_unit")
+        inhabitants, cost = compared[name]
+        row_source = f"{source}; {detail_source}" if own and detail_source else source
+        if len(row_source) > 200:
+            prec.fail(_("text longer than %(max)d characters") % {"max": 200 - len(source) - 2}, "detail_source")
+        rows.append(
+            PublishedRow(
+                label=rec.label,
+                municipality_code=code,
+                municipality_name=name,
+                source=row_source,
+                inhabitants=inhabitants,
+                staff=rec.text("staff", max_length=200),
+                staff_fte=rec.decimal("staff_fte", low=0, high=999, places=2),
+                reach=rec.text("reach", max_length=200),
+                reach_count=reach_count,
+                reach_unit=reach_unit,
+                cost_sek=cost,
+                detail={"contacts": table.contacts, "totals": table.totals} if own else {},
+            )
+        )
+    missing = sorted(set(compared) - {row.municipality_name for row in rows})
+    if missing:
+        prec.fail(_("no figures for %(names)s") % {"names": ", ".join(missing)}, "municipalities")
+    return rows

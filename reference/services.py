@@ -1,4 +1,4 @@
-"""Loading the city's reference data (``schema`` reads and checks the files first)."""
+"""Loading the reference data (``schema`` reads and checks the files first)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from benchmark.models import PublishedFigures
 from consultants.models import (
     Allocation,
     AssignmentDescription,
@@ -21,7 +22,7 @@ from consultants.models import (
 from districts.models import Budget, CaregiverRepresentativeCount, District, Municipality, Network, SupportPurchase
 from interventions.models import DistrictOffering, InterventionType, Organiser
 
-from .schema import DATASETS, REFERENCE_DIR, ReferenceData, ReferenceDataError, read_reference_data
+from .schema import REFERENCE_DIR, ReferenceData, ReferenceDataError, read_reference_data
 
 
 @dataclass
@@ -42,24 +43,27 @@ class _Writer:
     """Brings rows to the file's values, touching only what differs, so a reload changes nothing."""
 
     def __init__(self, summary: LoadSummary, file: str):
+        # The file a record is reported in unless the caller names another.
         self.summary, self.file = summary, file
         # Rows created by this load: filling their relations is part of creating them, not an update.
         self.fresh: set[tuple[str, int]] = set()
 
-    def _save(self, obj: models.Model, record: str) -> None:
+    def _save(self, obj: models.Model, record: str, file: str | None) -> None:
         try:
             obj.full_clean()
         except ValidationError as exc:
             details = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in exc.message_dict.items())
-            raise ReferenceDataError(self.file, record, details) from None
+            raise ReferenceDataError(file or self.file, record, details) from None
         obj.save()
 
-    def sync(self, model: type[models.Model], record: str, lookup: dict, values: dict) -> models.Model:
+    def sync(
+        self, model: type[models.Model], record: str, lookup: dict, values: dict, *, file: str | None = None
+    ) -> models.Model:
         obj = model._default_manager.filter(**lookup).first()
         label = model._meta.label
         if obj is None:
             obj = model(**lookup, **values)
-            self._save(obj, record)
+            self._save(obj, record, file)
             self.summary.created[label] += 1
             self.fresh.add((label, obj.pk))
             return obj
@@ -67,7 +71,7 @@ class _Writer:
         if changed:
             for name in changed:
                 setattr(obj, name, values[name])
-            self._save(obj, record)
+            self._save(obj, record, file)
             self.summary.updated[label] += 1
         return obj
 
@@ -106,14 +110,36 @@ def reference_data_load(*, dataset: str, directory: Path = REFERENCE_DIR) -> Loa
 
     The file is the truth for the records it names: reloading resets them to the file's values
     and removes allocations, offerings, purchases and representative counts of those records that
-    the file no longer lists. Records the file does not name are left alone.
+    the file no longer lists. Records the file does not name are left alone. Every dataset also
+    loads the installation's shared definitions (base level, methods, organisers) from the same
+    file, so datasets loaded in any order agree and a reload of either changes nothing.
     """
     data = read_reference_data(dataset, directory=directory)
     summary = LoadSummary(dataset=dataset)
-    writer = _Writer(summary, DATASETS[dataset][0])
+    writer = _Writer(summary, data.files["records"])
 
+    methods, interventions = _load_shared(writer, data)
+    municipality = writer.sync(
+        Municipality,
+        f"municipality ({data.municipality.code})",
+        {"code": data.municipality.code},
+        {"name": data.municipality.name, "inhabitants": data.municipality.inhabitants},
+        file=data.files["municipality"],
+    )
+    districts = _load_districts(writer, data, municipality, interventions)
+    _load_networks(writer, data, districts)
+    consultants = _load_consultants(writer, data, districts, methods)
+    if data.template is not None:
+        _load_descriptions(writer, data, municipality, districts, consultants)
+    _load_published(writer, data, municipality)
+    return summary
+
+
+def _load_shared(writer: _Writer, data: ReferenceData) -> tuple[dict[str, Method], dict[str, InterventionType]]:
+    """The installation's shared definitions: the same values whichever dataset loads them."""
     methods = {
-        code: writer.sync(Method, f"methods ({code})", {"code": code}, {"name": name}) for code, name in data.methods
+        code: writer.sync(Method, f"methods ({code})", {"code": code}, {"name": name}, file=data.files["methods"])
+        for code, name in data.methods
     }
     interventions = {
         row.code: writer.sync(
@@ -129,22 +155,46 @@ def reference_data_load(*, dataset: str, directory: Path = REFERENCE_DIR) -> Loa
                 "cap_default": row.cap_default,
                 "position": position,
             },
+            file=data.files["base_level"],
         )
         for position, row in enumerate(data.interventions, start=1)
     }
     for name, kind in data.organisers:
-        writer.sync(Organiser, f"organisers ({name})", {"name": name}, {"kind": kind})
-    municipality = writer.sync(
-        Municipality,
-        f"municipality ({data.municipality.code})",
-        {"code": data.municipality.code},
-        {"name": data.municipality.name, "inhabitants": data.municipality.inhabitants},
-    )
-    districts = _load_districts(writer, data, municipality, interventions)
-    _load_networks(writer, data, districts)
-    consultants = _load_consultants(writer, data, districts, methods)
-    _load_descriptions(writer, data, municipality, districts, consultants)
-    return summary
+        writer.sync(Organiser, f"organisers ({name})", {"name": name}, {"kind": kind}, file=data.files["methods"])
+    return methods, interventions
+
+
+def _load_published(writer: _Writer, data: ReferenceData, municipality: Municipality) -> None:
+    """A report's figures of each municipality it compares, as published. The others are rows of
+    their own without districts: they do not log here, so only their name is loaded."""
+    for row in data.published:
+        if row.municipality_code == municipality.code:
+            compared = municipality
+        else:
+            compared = writer.sync(
+                Municipality,
+                row.label,
+                {"code": row.municipality_code},
+                {"name": row.municipality_name},
+                file=data.files["published"],
+            )
+        writer.sync(
+            PublishedFigures,
+            row.label,
+            {"municipality": compared, "year": data.year},
+            {
+                "source": row.source,
+                "inhabitants": row.inhabitants,
+                "staff": row.staff,
+                "staff_fte": row.staff_fte,
+                "reach": row.reach,
+                "reach_count": row.reach_count,
+                "reach_unit": row.reach_unit,
+                "cost_sek": row.cost_sek,
+                "detail": row.detail,
+            },
+            file=data.files["published"],
+        )
 
 
 def _load_districts(
@@ -226,6 +276,7 @@ def _load_consultants(
             record,
             {"ref": row.ref},
             {
+                "role": row.role,
                 "home_district": districts[row.home_district],
                 "employment_percent": row.employment_percent,
                 "target_group": row.target_group,
@@ -269,6 +320,7 @@ def _load_descriptions(
             "based_on": None,
             "target_group": "",
         },
+        file=data.files["template"],
     )
     writer.sync_tasks(template, tpl.tasks)
     # The consultants the mapping found with a documented description get it as an adoption of the

@@ -38,7 +38,8 @@ class Command(BaseCommand):
         facts = consultant_facts(user=SYSTEM)
         self.stdout.write(
             self.style.SUCCESS(
-                f"{dataset}: {facts.districts} districts, {facts.consultants_unique} unique consultants in "
+                f"{dataset}: the installation has {facts.districts} districts, "
+                f"{facts.consultants_unique} unique consultants in "
                 f"{facts.consultant_district_rows} consultant-district rows; {facts.over_65} serving 65+, "
                 f"{facts.under_65} serving 65-, {facts.all_groups} serving all; "
                 f"{facts.with_current_description} with a documented, current assignment description."
