@@ -42,6 +42,9 @@ class PublishedFigures(models.Model):
     reach_count = models.PositiveIntegerField(_("reach, the number"), null=True, blank=True)
     reach_unit = models.CharField(_("reach counts"), max_length=20, choices=ReachUnit.choices, blank=True)
     cost_sek = models.PositiveIntegerField(_("cost (SEK per year)"), null=True, blank=True)
+    cost = models.CharField(
+        _("cost, as published"), max_length=200, blank=True, help_text=_("The report's own words, where not a number.")
+    )
     # The published breakdown where there is one (Nacka's contacts by role and channel), as published.
     detail = models.JSONField(_("breakdown, as published"), default=dict, blank=True)
 

@@ -224,6 +224,7 @@ def benchmark_rows(
                     "staff": figures.staff,
                     "reach": figures.reach,
                     "cost_sek": figures.cost_sek,
+                    "cost": figures.cost,
                     "source": figures.source,
                     "detail": figures.detail,
                 },

@@ -114,6 +114,7 @@ def benchmark_tables(content: dict) -> list[Table]:
             _("Inhabitants"),
             _("Staff"),
             _("Reach"),
+            _("Cost, as published"),
             _("Cost (SEK per year)"),
             _("Source"),
         ],
@@ -124,6 +125,7 @@ def benchmark_tables(content: dict) -> list[Table]:
                 _shown(p["inhabitants"]),
                 p["staff"] or "–",
                 p["reach"] or "–",
+                p.get("cost") or "–",
                 _shown(p["cost_sek"]),
                 p["source"],
             ]

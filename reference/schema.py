@@ -144,6 +144,7 @@ class PublishedRow:
     reach_count: int | None
     reach_unit: str
     cost_sek: int | None
+    cost: str  # the report's own words
     detail: dict
 
 
@@ -771,6 +772,7 @@ def _read_comparison(
                 reach_count=reach_count,
                 reach_unit=reach_unit,
                 cost_sek=cost,
+                cost=rec.text("cost_as_published", optional=True, max_length=200),
                 detail={"contacts": table.contacts, "totals": table.totals} if own else {},
             )
         )

@@ -191,6 +191,7 @@ def _load_published(writer: _Writer, data: ReferenceData, municipality: Municipa
                 "reach_count": row.reach_count,
                 "reach_unit": row.reach_unit,
                 "cost_sek": row.cost_sek,
+                "cost": row.cost,
                 "detail": row.detail,
             },
             file=data.files["published"],

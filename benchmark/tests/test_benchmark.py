@@ -186,6 +186,9 @@ def test_publishing_is_recorded_once_with_who_and_when_and_withdrawal_keeps_the_
         (strategist, strategist),
     ]
     assert page.context["publication"].pk == BenchmarkPublication.objects.latest("pk").pk
+    # The year as the form posts it back and the links carry it: digits, never "2 025".
+    assert f'name="year" value="{YEAR}"' in page.content.decode()
+    assert f"?year={YEAR}" in page.content.decode()
 
 
 @pytest.mark.parametrize("role", [Role.CONSULTANT, Role.MANAGER, Role.ANALYST])
