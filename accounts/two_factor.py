@@ -21,8 +21,15 @@ HAS_DEVICE_SESSION_KEY = "accounts_two_factor_device"
 
 
 def two_factor_required(user: User) -> bool:
-    """Whether this user must log in with a one-time code (and may not turn two-factor login off)."""
-    return bool(settings.TWO_FACTOR_REQUIRED) and user.role in TWO_FACTOR_ROLES
+    """Whether this user must log in with a one-time code (and may not turn two-factor login off): their
+    municipality's setting, else the installation's. The municipality comes with the user from the
+    session (the auth backend's ``select_related``): no query per request."""
+    if user.role not in TWO_FACTOR_ROLES:
+        return False
+    municipality = user.municipality if user.municipality_id else None
+    if municipality is not None and municipality.two_factor_required is not None:
+        return municipality.two_factor_required
+    return bool(settings.TWO_FACTOR_REQUIRED)
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:

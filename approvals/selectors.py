@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from consultants.selectors import consultants_serving
-from districts.models import District
+from districts.models import District, Municipality
 from figures.periods import Period
 
 from .models import DEFAULT_LOCK_DAYS, CycleSettings, EntryException, MonthApproval, MonthReopening, MonthStatus
@@ -38,10 +40,29 @@ def month_end(month: datetime.date) -> datetime.date:
     return Period.month(month.year, month.month).end
 
 
-def lock_days() -> int:
-    """Days entry stays open after a month ends: the city's setting, or the default without one."""
-    days = CycleSettings.objects.values_list("lock_days_after_month_end", flat=True).first()
-    return DEFAULT_LOCK_DAYS if days is None else days
+def lock_days(*, municipality_id: int | None = None) -> int:
+    """Days entry stays open after a month ends in a municipality's districts: its own setting, else the
+    installation's cycle settings, else the default. One query."""
+    return lock_days_by_municipality([municipality_id])[municipality_id]
+
+
+def lock_days_by_municipality(municipality_ids: Iterable[int | None]) -> dict[int | None, int]:
+    """``lock_days`` of each municipality (None: a user of none, the installation's setting), in one query."""
+    ids = set(municipality_ids)
+    installation = CycleSettings.objects.values("lock_days_after_month_end")[:1]
+    known = {pk for pk in ids if pk is not None}
+    if not known:
+        days = installation.values_list("lock_days_after_month_end", flat=True).first()
+        return dict.fromkeys(ids, DEFAULT_LOCK_DAYS if days is None else days)
+    rows = (
+        Municipality.objects.filter(pk__in=known)
+        .annotate(installation=Subquery(installation))
+        .values_list("pk", "lock_days_after_month_end", "installation")
+    )
+    days = {}
+    for pk, own, installed in rows:
+        days[pk] = own if own is not None else (installed if installed is not None else DEFAULT_LOCK_DAYS)
+    return {pk: days.get(pk, DEFAULT_LOCK_DAYS) for pk in ids}
 
 
 def closes_on(month: datetime.date, days: int) -> datetime.date:
@@ -105,7 +126,7 @@ def entry_lock(*, user, district: District, day: datetime.date, today: datetime.
     approval = MonthApproval.objects.filter(district=district, month=month).first()
     # The setting can only close a month that has ended: a day of the current month (most saves)
     # costs the approval's one query.
-    days = lock_days() if today > month_end(month) else 0
+    days = lock_days(municipality_id=district.municipality_id) if today > month_end(month) else 0
     reason = _lock_reason(month=month, approval=approval, days=days, today=today)
     if reason is None:
         return None
@@ -148,7 +169,7 @@ def district_months(
     Three queries however many districts and months (the setting, the months, their submissions).
     """
     today = today or timezone.localdate()
-    days = lock_days()
+    days_by_municipality = lock_days_by_municipality(d.municipality_id for d in districts)
     approvals = {
         (a.district_id, a.month): a
         for a in MonthApproval.objects.filter(district__in=districts, month__in=months)
@@ -157,7 +178,7 @@ def district_months(
     }
     rows = []
     for district in districts:
-        cells = []
+        cells, days = [], days_by_municipality[district.municipality_id]
         for month in months:
             approval = approvals.get((district.pk, month))
             reason = _lock_reason(month=month, approval=approval, days=days, today=today)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import statistics
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
@@ -30,7 +29,7 @@ from followup.selectors import (
     figure_at,
 )
 from interventions.models import InterventionCode
-from interventions.selectors import coverage_matrix
+from interventions.selectors import coverage_matrix, talk_cap
 from outcomes.selectors import empty_outcomes, outcome_figures
 
 from .indicators import INDICATORS, indicator_value
@@ -109,11 +108,10 @@ def shared_bases(*, period: Period, municipality_ids: list[int]) -> dict[int, di
     budgets = budget_by_district(start=period.start, end=period.end, district_ids=district_ids)
     components, cells = coverage_matrix(district_ids)
     talks = next((c for c in components if c.code == InterventionCode.GUIDANCE_TALKS), None)
-    default_cap = (talks.cap_default or talks.cap_max) if talks else None
     bases = {}
     for m in municipalities:
         ids = units[m.pk]
-        base = defaultdict(int)
+        base = dict.fromkeys(("occasions", "talk_caregivers", "at_cap", "answers", "desired"), 0)
         offered, delivered = set(), set()
         for d in m.districts.all():
             f = figures.get(d.pk)
@@ -127,7 +125,8 @@ def shared_bases(*, period: Period, municipality_ids: list[int]) -> dict[int, di
                 c.code for c, cell in zip(components, cells[d.pk], strict=True) if cell["under_65"] or cell["over_65"]
             }
             delivered |= {c.code for c in components if delivered_occasions(f, c.code)}
-        caps = [d.talk_cap if d.talk_cap is not None else default_cap for d in m.districts.all()]
+        # The cap in force in each district (its prefetched districts know their municipality).
+        caps = [talk_cap(district=d, intervention_type=talks) for d in m.districts.all()] if talks else []
         # Budgets are SEK per year: a part of a year costs its share of them.
         known_budgets = [budgets[d] * period.days / _days_of_year(period.start.year) for d in ids if d in budgets]
         bases[m.pk] = dict(base) | {
@@ -138,7 +137,7 @@ def shared_bases(*, period: Period, municipality_ids: list[int]) -> dict[int, di
             "components": len(components),
             "components_offered": len(offered),
             "components_delivered": len(delivered),
-            "talk_cap": min((c for c in caps if c is not None), default=None),
+            "talk_cap": min(caps, default=None),
             "code": m.code,
             "name": m.name,
         }

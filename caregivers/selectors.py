@@ -33,7 +33,7 @@ def caregiver_timeline(*, caregiver: Caregiver, user) -> dict:
     """Everything the caregiver's page shows, in a fixed number of queries: their districts and
     support-contact offers, and what the apps above hold about them (``caregivers.extensions``: the
     contacts, talks used, meetings and referrals the user may see)."""
-    districts = list(caregiver.districts.order_by("name"))
+    districts = list(caregiver.districts.select_related("municipality").order_by("name"))
     page = {
         "districts": districts,
         "offers": list(caregiver.support_contact_offers.select_related("support_person", "support_person__user")),
@@ -144,7 +144,7 @@ def caregiver_extract(caregiver: Caregiver) -> dict:
     """
     if caregiver.erased_at is not None:
         return {"caregiver": {"id": caregiver.pk, "erased": True, "erased_at": _moment(caregiver.erased_at)}}
-    districts = list(caregiver.districts.order_by("name"))
+    districts = list(caregiver.districts.select_related("municipality").order_by("name"))
     offers = caregiver.support_contact_offers.select_related("support_person").order_by("offered_on", "pk")
     return {
         "caregiver": {

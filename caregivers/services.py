@@ -8,12 +8,13 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import district_ids_in_scope
-from districts.models import District
+from districts.models import District, Municipality
 
 from .models import (
     ERASED_LABEL,
@@ -36,19 +37,24 @@ def _check_districts(user, districts: list[District]) -> None:
 
 
 def _check_label_free(label: str, districts: list[District], exclude_pk: int | None = None) -> None:
+    """A label names one caregiver within a municipality (a caregiver met in two of its districts is one
+    row, not two). Checked under a lock of the municipality's row, so two consultants registering the
+    same label at once get one caregiver and one clear message, never two caregivers."""
+    if not districts:
+        return
+    municipality = Municipality.objects.select_for_update().get(pk=districts[0].municipality_id)
     taken = (
         Caregiver.objects.not_erased()
         .annotate(lower_label=Lower("label"))
-        .filter(lower_label=label.strip().lower(), districts__in=districts)
+        .filter(lower_label=label.strip().lower(), municipality=municipality)
         .exclude(pk=exclude_pk)
-        .values_list("districts__name", flat=True)
-        .first()
+        .exists()
     )
     if taken:
         raise ValidationError(
             {
-                "label": _("%(district)s already has a caregiver labelled %(label)r: add an initial or a number.")
-                % {"district": taken, "label": label.strip()}
+                "label": _("%(municipality)s already has a caregiver labelled %(label)r: add an initial or a number.")
+                % {"municipality": municipality.name, "label": label.strip()}
             }
         )
 
@@ -195,20 +201,34 @@ def caregiver_erase(
 RETENTION_BATCH = 500
 
 
-def caregivers_erase_expired(today: datetime.date | None = None) -> RetentionRun:
-    """The retention job: erase every caregiver past the retention period and record the run.
+def caregivers_erase_expired(today: datetime.date | None = None) -> list[RetentionRun]:
+    """The retention job: erase every caregiver past the retention period and record the runs.
 
-    The period is ``settings.CAREGIVER_RETENTION_YEARS``; the rule is ``caregivers_past_retention``.
+    The period is the caregiver's municipality's own (``Municipality.retention_years``), else
+    ``settings.CAREGIVER_RETENTION_YEARS``; the rule is ``caregivers_past_retention``. One run is
+    recorded per period in force, the installation's first, so each run states the rule it applied.
     Erased in batches, each its own transaction; a second run finds nothing left to erase.
     """
-    years = settings.CAREGIVER_RETENTION_YEARS
-    if years < 1:
+    default = settings.CAREGIVER_RETENTION_YEARS
+    if default < 1:
         # A zero or negative period would erase everybody: refuse rather than guess.
         raise ImproperlyConfigured("CAREGIVER_RETENTION_YEARS must be at least 1.")
     today = today or timezone.localdate()
+    own: dict[int, list[int]] = {}
+    for pk, years in Municipality.objects.filter(retention_years__isnull=False).values_list("pk", "retention_years"):
+        if years != default:
+            own.setdefault(years, []).append(pk)
+    elsewhere = [pk for pks in own.values() for pk in pks]
+    periods = [(default, ~Q(municipality_id__in=elsewhere))] + [
+        (years, Q(municipality_id__in=pks)) for years, pks in sorted(own.items())
+    ]
+    return [_retention_run(today=today, years=years, caregivers=caregivers) for years, caregivers in periods]
+
+
+def _retention_run(*, today: datetime.date, years: int, caregivers: Q) -> RetentionRun:
     cutoff = retention_cutoff(today=today, years=years)
     run = RetentionRun.objects.create(started_at=timezone.now(), run_on=today, retention_years=years, cutoff=cutoff)
-    ids = list(caregivers_past_retention(cutoff=cutoff).order_by("pk").values_list("pk", flat=True))
+    ids = list(caregivers_past_retention(cutoff=cutoff).filter(caregivers).order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), RETENTION_BATCH):
         with transaction.atomic():
             for caregiver in Caregiver.objects.filter(pk__in=ids[start : start + RETENTION_BATCH]).order_by("pk"):

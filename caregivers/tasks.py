@@ -8,4 +8,4 @@ from .services import caregivers_erase_expired
 )
 def erase_expired_caregivers() -> int:
     """Celery beat's nightly retention job (idempotent: a second run erases nothing new)."""
-    return caregivers_erase_expired().erased_count
+    return sum(run.erased_count for run in caregivers_erase_expired())

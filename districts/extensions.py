@@ -26,6 +26,7 @@ class PageSection:
 
 _page_sections: list[PageSection] = []
 _checks: list[Callable[[Any], None]] = []
+_municipality_checks: list[Callable[[Any], None]] = []
 
 
 def register_page_section(*, position: int, template: str, read: Callable[..., Any]) -> None:
@@ -48,3 +49,13 @@ def register_check(check: Callable[[Any], None]) -> None:
 
 def checks() -> list[Callable[[Any], None]]:
     return list(_checks)
+
+
+def register_municipality_check(check: Callable[[Any], None]) -> None:
+    """A rule on a municipality's own settings that an app above knows (its default talk cap's range)."""
+    if check not in _municipality_checks:
+        _municipality_checks.append(check)
+
+
+def municipality_checks() -> list[Callable[[Any], None]]:
+    return list(_municipality_checks)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import DistrictScopedQuerySet
 
-from .extensions import checks
+from .extensions import checks, municipality_checks
 from .validity import InForceQuerySet, check_in_force, valid_range_constraint
 
 
@@ -39,6 +39,42 @@ class Municipality(models.Model):
     inhabitants = models.PositiveIntegerField(
         _("inhabitants"), null=True, blank=True, help_text=_("Used for figures per 1,000 inhabitants.")
     )
+    # The municipality's own settings. Empty: the installation's (the base level's default cap, the
+    # cycle settings' lock days, CAREGIVER_RETENTION_YEARS, TWO_FACTOR_REQUIRED).
+    talk_cap_default = models.PositiveSmallIntegerField(
+        _("default cap on guidance talks"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Guidance talks per caregiver in the districts that set no cap of their own, within the base "
+            "level's range; empty means the base level's default."
+        ),
+    )
+    lock_days_after_month_end = models.PositiveSmallIntegerField(
+        _("days entry stays open after the month"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(90)],
+        help_text=_("Entry for a month locks this many days after it ends; empty means the installation's setting."),
+    )
+    retention_years = models.PositiveSmallIntegerField(
+        _("years a caregiver is kept"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_(
+            "A caregiver with no contact for this many years is erased; empty means the installation's setting."
+        ),
+    )
+    two_factor_required = models.BooleanField(
+        _("two-factor login required"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Whether strategists and administrators must log in with a one-time code; empty means the "
+            "installation's setting."
+        ),
+    )
 
     class Meta:
         verbose_name = _("municipality")
@@ -47,6 +83,11 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # Rules the apps above know (the default talk cap's range is the base level's): see ``extensions``.
+        for check in municipality_checks():
+            check(self)
 
 
 class District(models.Model):

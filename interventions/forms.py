@@ -99,7 +99,9 @@ class ContactForm(forms.Form):
             field.initial = str(erased_caregiver)
             field.help_text = _("The caregiver was erased; the contact stays theirs, as an anonymous occasion.")
         # Logging is personal work: only the districts the user serves themselves.
-        choices = {"intervention_type": intervention_types(), "district": user.districts.order_by("name")}
+        # With its municipality, whose default talk cap a guidance talk may need (``talk_cap``).
+        districts = user.districts.select_related("municipality").order_by("name")
+        choices = {"intervention_type": intervention_types(), "district": districts}
         for name, queryset in choices.items():
             field = self.fields[name]
             field.queryset = queryset  # what a submitted value is checked against

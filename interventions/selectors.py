@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caregivers.models import Caregiver
-from districts.models import District, TargetGroup
+from districts.models import District, Municipality, TargetGroup
 
 from .models import Channel, Contact, DistrictOffering, Group, InterventionCode, InterventionType
 
@@ -28,12 +28,21 @@ def talk_cap_range() -> tuple[int, int]:
 
 def check_talk_cap(district: District) -> None:
     """A district's own cap lies within the base level's range (registered as a district check)."""
-    if district.talk_cap is None:
+    _check_cap_in_range(district.talk_cap, "talk_cap")
+
+
+def check_default_talk_cap(municipality: Municipality) -> None:
+    """A municipality's default cap lies within the base level's range (registered as a municipality check)."""
+    _check_cap_in_range(municipality.talk_cap_default, "talk_cap_default")
+
+
+def _check_cap_in_range(cap: int | None, field: str) -> None:
+    if cap is None:
         return
     low, high = talk_cap_range()
-    if not low <= district.talk_cap <= high:
+    if not low <= cap <= high:
         raise ValidationError(
-            {"talk_cap": _("The cap must be between %(low)d and %(high)d talks.") % {"low": low, "high": high}}
+            {field: _("The cap must be between %(low)d and %(high)d talks.") % {"low": low, "high": high}}
         )
 
 
@@ -47,9 +56,11 @@ def district_offerings(*, district: District, user) -> list[DistrictOffering]:
 
 
 def talk_cap(*, district: District, intervention_type: InterventionType) -> int:
-    """The cap in force: the district's own, else the city default of the base level."""
+    """The cap in force: the district's own, else its municipality's default, else the base level's."""
     if district.talk_cap is not None:
         return district.talk_cap
+    if district.municipality.talk_cap_default is not None:
+        return district.municipality.talk_cap_default
     return intervention_type.cap_default or intervention_type.cap_max
 
 

@@ -64,7 +64,7 @@ def _log_context(request, form, referral_form=None):
     talk = None
     caregiver = form.initial.get("caregiver_obj")
     if caregiver is not None and form.initial.get("district"):
-        district = District.objects.filter(pk=form.initial["district"]).first()
+        district = District.objects.select_related("municipality").filter(pk=form.initial["district"]).first()
         used, cap = talk_status(caregiver=caregiver, district=district)
         talk = {"next": used + 1, "cap": cap, "label": caregiver.label, "reached": used >= cap}
     return {
@@ -117,7 +117,11 @@ def log_contact(request):
 def talk_status_json(request):
     """ "Talk 2 of 4" for the quick form, as the consultant types the caregiver's label."""
     district_id = _id_or_none(request.GET.get("district", ""))
-    district = request.user.districts.filter(pk=district_id).first() if district_id is not None else None
+    district = (
+        request.user.districts.select_related("municipality").filter(pk=district_id).first()
+        if district_id is not None
+        else None
+    )
     label = (request.GET.get("caregiver") or "").strip()
     if district is None or not label:
         return JsonResponse({"text": ""})

@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from accounts.two_factor import HAS_DEVICE_SESSION_KEY, two_factor_required
+from districts.tests.factories import MunicipalityFactory
 
 PASSWORD = "a-long-test-password"
 SETUP = reverse("accounts:two_factor_setup")
@@ -442,3 +443,18 @@ def test_an_anonymous_visitor_is_sent_to_login_from_every_two_factor_page(db, cl
         assert response.status_code == 302
         assert response["Location"] == f"{reverse('login')}?next={url}"
     assert TOTPDevice.objects.count() == 0
+
+
+@pytest.mark.parametrize(("installation", "municipality", "required"), [(False, True, True), (True, False, False)])
+def test_a_municipalitys_own_two_factor_setting_rules_its_strategists(
+    db, settings, login, installation, municipality, required
+):
+    settings.TWO_FACTOR_REQUIRED = installation
+    nacka = MunicipalityFactory(code="0182", name="Nacka", two_factor_required=municipality)
+    stockholm_strategist = UserFactory(role=Role.STRATEGIST)  # Stockholm sets nothing: the installation's
+    nacka_strategist = UserFactory(role=Role.STRATEGIST, municipality=nacka)
+
+    assert two_factor_required(nacka_strategist) is required
+    assert two_factor_required(stockholm_strategist) is installation
+    response = login(nacka_strategist).get("/account/")
+    assert (response.status_code == 302 and response["Location"].startswith(SETUP)) is required

@@ -8,6 +8,7 @@ from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from approvals.models import CycleSettings, MonthStatus
 from approvals.selectors import entry_lock
+from districts.tests.factories import DistrictFactory, MunicipalityFactory
 
 from .conftest import APRIL, MARCH
 from .factories import EntryExceptionFactory, MonthApprovalFactory
@@ -42,6 +43,19 @@ def test_the_citys_setting_moves_the_lock(me, farsta):
     lock = entry_lock(user=me, district=farsta, day=day, today=datetime.date(2026, 4, 4))
     assert lock.reason == "closed"
     assert "entry locks 3 days after the month ends" in lock.message
+
+
+def test_a_municipalitys_own_setting_moves_the_lock_in_its_districts_only(me, farsta):
+    CycleSettings.objects.create(lock_days_after_month_end=3)
+    nacka = DistrictFactory(code="nacka-ac", municipality=MunicipalityFactory(code="0182", name="Nacka"))
+    nacka.municipality.lock_days_after_month_end = 20
+    nacka.municipality.save()
+    day, today = datetime.date(2026, 3, 15), datetime.date(2026, 4, 15)
+
+    assert entry_lock(user=me, district=nacka, day=day, today=today) is None  # Nacka keeps 20 days open
+    assert entry_lock(user=me, district=farsta, day=day, today=today).reason == "closed"  # the installation's 3
+    lock = entry_lock(user=me, district=nacka, day=day, today=datetime.date(2026, 4, 21))
+    assert "entry locks 20 days after the month ends" in lock.message
 
 
 def test_the_current_month_is_open(me, farsta):

@@ -365,7 +365,7 @@ def _erased(cases) -> set[str]:
 def test_the_retention_job_erases_caregivers_with_no_contact_for_n_years(retention_cases, settings):
     settings.CAREGIVER_RETENTION_YEARS = 3
 
-    run = caregivers_erase_expired(today=TODAY)
+    (run,) = caregivers_erase_expired(today=TODAY)
 
     assert _erased(retention_cases) == {"past_3y", "past_4y", "never_4y", "deleted_only"}
     run.refresh_from_db()
@@ -380,7 +380,7 @@ def test_the_retention_job_erases_caregivers_with_no_contact_for_n_years(retenti
     assert Caregiver.objects.get(pk=retention_cases["past_3y"].pk).label == "–"
     assert Contact.objects.filter(caregiver=retention_cases["past_3y"]).count() == 2
 
-    second = caregivers_erase_expired(today=TODAY)
+    (second,) = caregivers_erase_expired(today=TODAY)
 
     assert second.erased_count == 0 and second.erasures.count() == 0
     assert CaregiverErasure.objects.count() == 4
@@ -390,13 +390,13 @@ def test_the_retention_job_erases_caregivers_with_no_contact_for_n_years(retenti
 def test_a_longer_retention_period_keeps_more(retention_cases, settings):
     settings.CAREGIVER_RETENTION_YEARS = 5
 
-    run = caregivers_erase_expired(today=TODAY)
+    (run,) = caregivers_erase_expired(today=TODAY)
 
     assert _erased(retention_cases) == {"deleted_only"}
     assert (run.cutoff, run.erased_count) == (datetime.date(2021, 6, 15), 1)
 
     settings.CAREGIVER_RETENTION_YEARS = 4
-    run = caregivers_erase_expired(today=TODAY)
+    (run,) = caregivers_erase_expired(today=TODAY)
 
     # Created exactly four years ago and never contacted: not *more* than four years, so kept.
     assert _erased(retention_cases) == {"deleted_only", "past_4y"}
@@ -417,3 +417,17 @@ def test_the_task_is_scheduled_under_its_registered_name(bromma, settings):
     assert erase_expired_caregivers.apply().get() == 1
     assert list(CaregiverErasure.objects.values_list("caregiver_id", "retention_run__erased_count")) == [(old.pk, 1)]
     assert Caregiver.objects.get(pk=new.pk).erased_at is None
+
+
+def test_a_municipalitys_own_retention_period_rules_its_caregivers_in_a_run_of_its_own(retention_cases, settings):
+    settings.CAREGIVER_RETENTION_YEARS = 3
+    stockholm = retention_cases["past_3y"].municipality
+    stockholm.retention_years = 5
+    stockholm.save()
+
+    installation, own = caregivers_erase_expired(today=TODAY)
+
+    # Stockholm keeps five years: only the caregiver with nothing but a deleted contact goes.
+    assert _erased(retention_cases) == {"deleted_only"}
+    assert (installation.retention_years, installation.erased_count) == (3, 0)
+    assert (own.retention_years, own.cutoff, own.erased_count) == (5, datetime.date(2021, 6, 15), 1)

@@ -10,7 +10,7 @@ from caregivers.models import Caregiver, SupportContactOffer
 from caregivers.services import caregiver_create, caregiver_update, support_contact_record
 from caregivers.tests.factories import CaregiverFactory
 from consultants.tests.factories import ConsultantFactory
-from districts.tests.factories import DistrictFactory
+from districts.tests.factories import DistrictFactory, MunicipalityFactory
 
 TODAY = datetime.date(2026, 3, 16)
 
@@ -59,21 +59,25 @@ def test_labels_that_identify_or_break_the_rules_are_refused(me, bromma, label, 
     assert Caregiver.objects.count() == 0
 
 
-def test_the_same_label_twice_in_a_district_is_refused(me, bromma):
+def test_a_label_names_one_caregiver_within_the_municipality(me, bromma):
     caregiver_create(user=me, label="MB", districts=[bromma], **VALID)
-
-    with pytest.raises(ValidationError) as excinfo:
-        caregiver_create(user=me, label="mb", districts=[bromma], **VALID)
-
-    assert excinfo.value.message_dict == {
-        "label": ["Bromma already has a caregiver labelled 'mb': add an initial or a number."]
-    }
-    other = DistrictFactory()
-    me.districts.add(other)
+    farsta = DistrictFactory(municipality=bromma.municipality)
+    me.districts.add(farsta)
     from accounts.scoping import forget_scope
 
     forget_scope(me)
-    caregiver_create(user=me, label="MB", districts=[other], **VALID)
+
+    # Another district of the same municipality: the same person would be two rows.
+    with pytest.raises(ValidationError) as excinfo:
+        caregiver_create(user=me, label="mb", districts=[farsta], **VALID)
+
+    assert excinfo.value.message_dict == {
+        "label": ["Stockholm already has a caregiver labelled 'mb': add an initial or a number."]
+    }
+    # Another municipality's caregivers are nothing to Stockholm's: the same label is free there.
+    nacka = DistrictFactory(municipality=MunicipalityFactory(code="0182", name="Nacka"))
+    consultant = UserFactory(role=Role.CONSULTANT, districts=[nacka])
+    caregiver_create(user=consultant, label="MB", districts=[nacka], **VALID)
     assert Caregiver.objects.count() == 2
 
 

@@ -148,6 +148,23 @@ def test_the_districts_own_cap_wins_and_history_keeps_the_cap_in_force(me, bromm
     assert (second.talk_number, second.talk_cap) == (2, 5)
 
 
+def test_the_municipalitys_default_cap_applies_where_the_district_sets_none_and_stays_in_range(me, bromma):
+    talks = GuidanceTalksTypeFactory()  # the base level: 3 to 5, default 4
+    stockholm = bromma.municipality
+    stockholm.talk_cap_default = 5
+    stockholm.full_clean()
+    stockholm.save()
+    caregiver = CaregiverFactory(districts=[bromma])
+
+    talk = _log(me, intervention_type=talks, caregiver=caregiver)
+
+    assert (talk.talk_number, talk.talk_cap) == (1, 5)
+    stockholm.talk_cap_default = 9
+    with pytest.raises(ValidationError) as excinfo:
+        stockholm.full_clean()
+    assert excinfo.value.message_dict == {"talk_cap_default": ["The cap must be between 3 and 5 talks."]}
+
+
 def test_a_guidance_talk_needs_the_caregiver(me):
     with pytest.raises(ValidationError) as excinfo:
         _log(me, intervention_type=GuidanceTalksTypeFactory())
