@@ -59,6 +59,18 @@ class User(AbstractUser):
         ),
     )
 
+    # A hosting organisation's user (a regional service's strategist or administrator) may work in
+    # several municipalities, one at a time: ``municipality`` is the one chosen (``user_municipality_pick``).
+    # Given by the installation's operators only (``add_user --serves``): no municipality's administrator
+    # can open another municipality to anyone.
+    serves_municipalities = models.ManyToManyField(
+        "districts.Municipality",
+        verbose_name=_("municipalities served"),
+        blank=True,
+        related_name="served_by",
+        help_text=_("The municipalities this user may switch between; set by the installation's operators."),
+    )
+
     objects = UserManager()
 
     class Meta:

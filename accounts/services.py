@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import DISTRICT_ROLES, Role, User
+from .scoping import forget_scope
 from .two_factor import confirmed_device, two_factor_required
 
 
@@ -25,6 +26,7 @@ def user_create(
     password: str,
     district_codes: Iterable[str] = (),
     municipality_code: str | None = None,
+    serves_codes: Iterable[str] = (),
     email: str = "",
     first_name: str = "",
     last_name: str = "",
@@ -56,7 +58,9 @@ def user_create(
             )
         municipality = None
     else:
-        municipality = _municipality_for(districts, municipality_code)
+        # A hosting organisation's user starts in the first municipality they serve, unless told otherwise.
+        first_served = next(iter(serves_codes), None) if not districts else None
+        municipality = _municipality_for(districts, municipality_code or first_served)
     user = User(
         username=username,
         role=role,
@@ -69,9 +73,29 @@ def user_create(
     user.full_clean()
     validate_password(password, user=user)
     user.set_password(password)
+    serves = _served(user, serves_codes, municipality)
     user.save()
     user.districts.set(districts)
+    user.serves_municipalities.set(serves)
     return user
+
+
+def _served(user: User, codes: Iterable[str], municipality) -> list:
+    """The municipalities a hosting organisation's user may switch between: the ones named, with their
+    own first municipality among them. Only strategists and administrators without districts switch."""
+    codes = list(dict.fromkeys(codes))
+    if not codes:
+        return []
+    if user.role not in (Role.STRATEGIST, Role.ADMIN):
+        raise ValidationError({"municipality": _("Only strategists and administrators serve several municipalities.")})
+    municipality_model = User._meta.get_field("municipality").related_model
+    served = list(municipality_model.objects.filter(code__in=codes))
+    unknown = sorted(set(codes) - {m.code for m in served})
+    if unknown:
+        raise ValidationError({"municipality": _("Unknown municipality code %(code)s.") % {"code": ", ".join(unknown)}})
+    if municipality is not None and municipality.pk not in {m.pk for m in served}:
+        served.append(municipality)
+    return served
 
 
 def _municipality_for(districts: list, code: str | None):
@@ -161,3 +185,18 @@ def two_factor_disable(*, user: User, token: str) -> int:
     _one_time_code_check(user=user, device=device, token=token)
     removed, _per_model = TOTPDevice.objects.filter(user=user).delete()
     return removed
+
+
+@transaction.atomic
+def user_municipality_pick(*, user: User, code: str) -> User:
+    """Switch a hosting organisation's user to another of the municipalities they serve: from the next
+    request everything they see is that municipality's (``accounts.scoping`` reads ``user.municipality``).
+    Only city-wide users without districts switch: a consultant's or manager's municipality is their
+    districts'."""
+    municipality = user.serves_municipalities.filter(code=code).first()
+    if municipality is None or not user.is_city_wide or user.districts.exists():
+        raise ValidationError({"municipality": _("You do not work in that municipality.")})
+    user.municipality = municipality
+    user.save(update_fields=["municipality"])
+    forget_scope(user)
+    return user

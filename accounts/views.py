@@ -24,6 +24,7 @@ from .services import (
     two_factor_enrolment_confirm,
     two_factor_enrolment_start,
     two_factor_login_verify,
+    user_municipality_pick,
 )
 from .two_factor import confirmed_device, remember_device_state, two_factor_required
 
@@ -31,6 +32,25 @@ from .two_factor import confirmed_device, remember_device_state, two_factor_requ
 @login_required
 def security(request):
     return render(request, "accounts/security.html", _security_context(request, OneTimeCodeForm()))
+
+
+@login_required
+def municipality(request):
+    """A hosting organisation's user picks which of their municipalities they work in; the header names it."""
+    user = request.user
+    choices = list(user.serves_municipalities.order_by("name")) if user.is_city_wide else []
+    error = ""
+    if request.method == "POST":
+        try:
+            user_municipality_pick(user=user, code=request.POST.get("municipality", ""))
+        except ValidationError as exc:
+            error = " ".join(exc.message_dict.get("municipality", exc.messages))
+        else:
+            messages.success(request, _("You now work in %(name)s.") % {"name": user.municipality.name})
+            return redirect("followup:overview")
+    return render(
+        request, "accounts/municipality.html", {"choices": choices, "error": error}, status=400 if error else 200
+    )
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -404,6 +404,7 @@ def _app_rows() -> dict[str, Row]:
         # One's own account: every role, the regional analyst included.
         "accounts:security": page(analyst=200),
         "accounts:password_change": page(analyst=200),
+        "accounts:municipality": page(analyst=200),
         "accounts:two_factor_setup": page(analyst=200),
         # Nothing to verify without a confirmed device: sent on.
         "accounts:two_factor_verify": page(302, analyst=302),

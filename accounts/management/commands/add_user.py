@@ -26,9 +26,16 @@ class Command(BaseCommand):
             metavar="KOMMUNKOD",
             help="Its four-digit code; needed for a user without districts where there are several.",
         )
+        parser.add_argument(
+            "--serves",
+            action="append",
+            default=[],
+            metavar="KOMMUNKOD",
+            help="A municipality a hosting organisation's strategist or administrator may switch to; repeat.",
+        )
         parser.add_argument("--email", default="")
 
-    def handle(self, *args, username, role, districts, municipality, email, **options):
+    def handle(self, *args, username, role, districts, municipality, serves, email, **options):
         password = os.environ.get(PASSWORD_VARIABLE) or self._prompt_password()
         try:
             user = user_create(
@@ -37,6 +44,7 @@ class Command(BaseCommand):
                 password=password,
                 district_codes=districts,
                 municipality_code=municipality,
+                serves_codes=serves,
                 email=email,
             )
         except ValidationError as exc:
