@@ -97,12 +97,21 @@ def benchmark_tables(content: dict) -> list[Table]:
              *[_shown(row["values"].get(i.id)) for i in indicators]]
         )  # fmt: skip
     hidden = any(MARK in r for r in rows)
+    # For a report's publication variant: unique caregivers count persons, and the figures per
+    # inhabitant, post and SEK are made of them (others' rows come suppressed already).
+    first = 5
+    column = {indicator.id: first + i for i, indicator in enumerate(indicators)}
+    persons = column.get("ANH002")
     side_by_side = Table(
         id="benchmark",
         caption=_("Municipalities side by side, %(year)s") % {"year": content["year"]},
         columns=columns,
         rows=rows,
         note=str(NOTE) if hidden else "",
+        person_columns=frozenset({persons} if persons is not None else ()),
+        derived_columns={
+            column[i]: (persons,) for i in ("ANH004", "ANH006", "ANH008") if i in column and persons is not None
+        },
     )
     as_published = Table(
         id="published",

@@ -87,7 +87,8 @@ def _published(table: Table, hidden: set[Cell]) -> Table:
         for column, sources in table.derived_columns.items():
             if any((r, s) in hidden for s in sources) and column < len(row):
                 row[column] = MARK
-    note = NOTE if hidden else ""  # a derived cell is hidden only with a hidden count
+    # A derived cell is hidden only with a hidden count; a table that came with marks keeps its note.
+    note = NOTE if hidden else table.note
     return dataclasses.replace(table, rows=rows, note=note, chart_column=None)
 
 

@@ -104,6 +104,8 @@ SHEET_NAMES = {
     "partners": gettext_lazy("Partners"),
     "outreach": gettext_lazy("Outreach"),
     "case_officers": gettext_lazy("Case officers"),
+    "benchmark": gettext_lazy("Municipalities"),
+    "published": gettext_lazy("As published"),
 }
 
 

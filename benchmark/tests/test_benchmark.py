@@ -22,6 +22,7 @@ from districts.models import TargetGroup
 from districts.tests.factories import BudgetFactory, DistrictFactory, MunicipalityFactory
 from figures.periods import Period
 from followup.models import ReportScope, ReportStatus
+from followup.publication import suppress_tables_for_publication
 from followup.reports import report_tables
 from followup.services import report_order
 from interventions.tests.factories import (
@@ -361,3 +362,17 @@ def test_reports_of_a_network_or_chosen_districts_have_no_benchmark(world, djang
 
 def columns_of(table, indicator_id: str) -> int:
     return next(i for i, column in enumerate(table.columns) if column.endswith(f"({indicator_id})"))
+
+
+def test_a_reports_publication_hides_the_municipalitys_own_small_counts_too(world, django_capture_on_commit_callbacks):
+    report = _city_report(django_capture_on_commit_callbacks, world["nacka"])
+    table = {t.id: t for t in report_tables(report.content)}["benchmark"]
+    assert table.rows[0][columns_of(table, "ANH002")] == 3  # inside the municipality: the true count
+
+    (published,) = suppress_tables_for_publication([table])
+
+    row = published.rows[0]
+    assert [row[columns_of(published, i)] for i in ("ANH001", "ANH002", "ANH004", "ANH006", "ANH008")] == [
+        9, "..", "..", "..", "..",
+    ]  # fmt: skip
+    assert published.note

@@ -330,6 +330,9 @@ def test_files_hold_the_reports_numbers(two_districts, django_capture_on_commit_
         # Then collaboration's sheets (collaboration.reports), under their names in the catalogue.
         *(str(SHEET_NAMES[t]) for t in ("collaboration", "collaboration_participants", "partners", "outreach")),
         str(SHEET_NAMES["case_officers"]),
+        # The benchmark of municipalities (benchmark.reports), a city report's last part.
+        str(SHEET_NAMES["benchmark"]),
+        str(SHEET_NAMES["published"]),
     ]
     summary = workbook["Översikt"]
     assert summary.freeze_panes == "A2"
