@@ -57,3 +57,33 @@ def serious_violations(page) -> list[str]:
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+# The password of the users the browser tests create and log in as.
+PASSWORD = "a-long-e2e-password"
+
+
+@pytest.fixture
+def as_user(browser, live_server):
+    """A fresh browser context per user (1280 px wide unless told), logged in through the login page;
+    all closed at the end."""
+    contexts = []
+
+    def _as_user(username: str, width: int = 1280):
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": width, "height": 900}, locale="sv-SE"
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto("/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert "/login/" not in page.url, f"{username} could not log in"
+        return page
+
+    yield _as_user
+    for context in contexts:
+        context.close()

@@ -15,9 +15,7 @@ from consultants.models import Consultant
 from consultants.services import consultant_link_user
 from interventions.models import Contact
 
-from .conftest import serious_violations
-
-PASSWORD = "a-long-e2e-password"
+from .conftest import PASSWORD, serious_violations
 
 
 @pytest.fixture
@@ -30,30 +28,6 @@ def municipalities(transactional_db, reference_data):
     user_create(username="strateg.nacka", role=Role.STRATEGIST, password=PASSWORD, municipality_code="0182")
     user_create(username="stina", role=Role.STRATEGIST, password=PASSWORD, municipality_code="0180")
     user_create(username="analytiker", role=Role.ANALYST, password=PASSWORD)
-
-
-@pytest.fixture
-def as_user(browser, live_server):
-    contexts = []
-
-    def _as_user(username: str, width: int = 1280):
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": width, "height": 900}, locale="sv-SE"
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.goto("/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        with page.expect_navigation():
-            page.keyboard.press("Enter")
-        assert "/login/" not in page.url, f"{username} could not log in"
-        return page
-
-    yield _as_user
-    for context in contexts:
-        context.close()
 
 
 def _fits(page) -> bool:

@@ -35,9 +35,7 @@ from interventions.tests.factories import GroupFactory
 from outcomes.models import TalkScore
 from representatives.tests.factories import RepresentativeFactory
 
-from .conftest import serious_violations
-
-PASSWORD = "a-long-e2e-password"
+from .conftest import PASSWORD, serious_violations
 
 
 def sv(message: str, **values) -> str:
@@ -74,29 +72,6 @@ def world(transactional_db, reference_data):
         caregiver=caregiver,
     )
     return {"farsta": farsta, "kim": kim, "bo": bo, "stina": stina, "caregiver": caregiver, "talk": talk}
-
-
-@pytest.fixture
-def as_user(browser, live_server):
-    """A fresh browser context per user, logged in through the login page; all closed at the end."""
-    contexts = []
-
-    def _as_user(username: str):
-        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="sv-SE")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.goto("/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        with page.expect_navigation():
-            page.keyboard.press("Enter")
-        assert "/login/" not in page.url, f"{username} could not log in"
-        return page
-
-    yield _as_user
-    for context in contexts:
-        context.close()
 
 
 @contextmanager
