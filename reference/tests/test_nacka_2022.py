@@ -5,7 +5,6 @@ import datetime
 import io
 import json
 import re
-import shutil
 from collections import Counter
 from decimal import Decimal
 
@@ -33,6 +32,8 @@ from reference.demo_contacts import generate
 from reference.demo_cycle import generate_cycle
 from reference.schema import REFERENCE_DIR, ReferenceDataError
 from reference.services import reference_data_load
+
+from .conftest import edit_data_file
 
 NACKA_TABLE = json.loads((REFERENCE_DIR / "nacka_2022.json").read_text(encoding="utf-8"))
 NACKA_DISTRICT = "nacka-anhorigcenter"
@@ -172,20 +173,6 @@ def test_the_four_municipalities_of_report_003_have_their_published_figures_as_p
     ]
 
 
-@pytest.fixture
-def data_dir(tmp_path):
-    for path in REFERENCE_DIR.glob("*.json"):
-        shutil.copy(path, tmp_path / path.name)
-    return tmp_path
-
-
-def _edit(data_dir, name, change):
-    path = data_dir / name
-    data = json.loads(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-
-
 @pytest.mark.parametrize(
     ("name", "change", "record", "message"),
     [
@@ -222,7 +209,7 @@ def _edit(data_dir, name, change):
     ],
 )
 def test_a_bad_nacka_record_names_its_file_and_record_and_loads_nothing(db, data_dir, name, change, record, message):
-    _edit(data_dir, name, change)
+    edit_data_file(data_dir, name, change)
 
     with pytest.raises(ReferenceDataError) as excinfo:
         reference_data_load(dataset="nacka-2022", directory=data_dir)
@@ -235,7 +222,7 @@ def test_a_bad_nacka_record_names_its_file_and_record_and_loads_nothing(db, data
 def test_the_command_reports_a_bad_kommunkod_and_loads_nothing_beside_stockholm(db, data_dir):
     _load("stockholm-2018")
     before = _counts()
-    _edit(data_dir, "nacka_2022_supplement.json", lambda d: d["municipality"].update(code="182"))
+    edit_data_file(data_dir, "nacka_2022_supplement.json", lambda d: d["municipality"].update(code="182"))
 
     with pytest.raises(CommandError) as raised:
         _load("nacka-2022", data_dir)

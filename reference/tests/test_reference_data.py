@@ -1,6 +1,5 @@
 import datetime
 import json
-import shutil
 
 import pytest
 from django.core import serializers
@@ -15,6 +14,8 @@ from followup.selectors import consultant_facts
 from interventions.models import DistrictOffering, InterventionType
 from reference.schema import REFERENCE_DIR, ReferenceDataError
 from reference.services import reference_data_load
+
+from .conftest import edit_data_file
 
 ALL_MODELS = [
     Municipality,
@@ -76,7 +77,7 @@ def test_the_districts_are_stockholms(reference_data):
 
 
 def test_a_bad_municipality_code_names_its_record_and_loads_nothing(db, data_dir):
-    _edit(data_dir, "stockholm_2018_supplement.json", lambda d: d["municipality"].update(code="180"))
+    edit_data_file(data_dir, "stockholm_2018_supplement.json", lambda d: d["municipality"].update(code="180"))
 
     with pytest.raises(ReferenceDataError) as excinfo:
         reference_data_load(dataset="stockholm-2018", directory=data_dir)
@@ -192,20 +193,6 @@ def test_facts_selector_matches_the_reference_figures(reference_data):
     assert (facts.over_65, facts.under_65, facts.all_groups, facts.with_current_description) == (7, 3, 8, 1)
 
 
-@pytest.fixture
-def data_dir(tmp_path):
-    for path in REFERENCE_DIR.glob("*.json"):
-        shutil.copy(path, tmp_path / path.name)
-    return tmp_path
-
-
-def _edit(data_dir, name, change):
-    path = data_dir / name
-    data = json.loads(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-
-
 @pytest.mark.parametrize(
     ("change", "record", "message"),
     [
@@ -252,7 +239,7 @@ def _edit(data_dir, name, change):
     ],
 )
 def test_bad_reference_data_names_file_and_record_and_loads_nothing(db, data_dir, change, record, message):
-    _edit(data_dir, "stockholm_2018.json", change)
+    edit_data_file(data_dir, "stockholm_2018.json", change)
 
     with pytest.raises(ReferenceDataError) as excinfo:
         reference_data_load(dataset="stockholm-2018", directory=data_dir)
@@ -280,7 +267,7 @@ def test_a_failure_late_in_the_load_rolls_back_everything(reference_data, data_d
         d["districts"][0]["budget_sek_per_year"] = 123
         d["networks"][1]["name"] = d["networks"][0]["name"]
 
-    _edit(data_dir, "stockholm_2018.json", change)
+    edit_data_file(data_dir, "stockholm_2018.json", change)
     before = _snapshot()
 
     with pytest.raises(ReferenceDataError) as excinfo:
@@ -293,7 +280,7 @@ def test_a_failure_late_in_the_load_rolls_back_everything(reference_data, data_d
 
 
 def test_command_reports_bad_data_as_an_error(db, data_dir):
-    _edit(data_dir, "stockholm_2018_supplement.json", lambda d: d["methods"].append({"code": "mi", "name": "Again"}))
+    edit_data_file(data_dir, "stockholm_2018_supplement.json", lambda d: d["methods"].append({"code": "mi", "name": "Again"}))
 
     with pytest.raises(
         CommandError, match=r"Nothing was loaded\. stockholm_2018_supplement\.json, methods\[5\]: duplicate"
