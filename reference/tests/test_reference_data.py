@@ -280,7 +280,9 @@ def test_a_failure_late_in_the_load_rolls_back_everything(reference_data, data_d
 
 
 def test_command_reports_bad_data_as_an_error(db, data_dir):
-    edit_data_file(data_dir, "stockholm_2018_supplement.json", lambda d: d["methods"].append({"code": "mi", "name": "Again"}))
+    edit_data_file(
+        data_dir, "stockholm_2018_supplement.json", lambda d: d["methods"].append({"code": "mi", "name": "Again"})
+    )
 
     with pytest.raises(
         CommandError, match=r"Nothing was loaded\. stockholm_2018_supplement\.json, methods\[5\]: duplicate"
