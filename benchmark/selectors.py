@@ -16,19 +16,21 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
+from consultants.models import Allocation
 from consultants.selectors import fte_by_district
-from districts.models import District, Municipality
+from districts.models import Budget, District, Municipality
 from districts.selectors import budget_by_district
 from figures.periods import Period
 from followup.publication import MARK, SMALLEST_SHOWN
 from followup.selectors import (
     DEFINITIONS_VERSION,
+    FACTS_FIGURES_READ,
     caregivers_reached_by_unit,
     delivered_occasions,
     district_figures,
     figure_at,
 )
-from interventions.models import InterventionCode
+from interventions.models import DistrictOffering, InterventionCode, InterventionType
 from interventions.selectors import coverage_matrix, talk_cap
 from outcomes.selectors import empty_outcomes, outcome_figures
 
@@ -38,6 +40,21 @@ from .models import BenchmarkPublication, PublishedFigures
 # The base counts that count persons: a small one (1 to 4) of another municipality is hidden, with
 # every indicator worked out from it (``Indicator.persons``).
 PERSON_COUNTS = ("caregivers", "at_cap", "talk_caregivers", "desired", "answers")
+
+
+# Everything the benchmark reads beside the districts' facts: the rows whose change must recompute it
+# (``figures.moment_cache.kept_while_versions_unchanged``).
+BENCHMARK_READS = (
+    Municipality,
+    District,
+    Allocation,
+    Budget,
+    DistrictOffering,
+    InterventionType,
+    *FACTS_FIGURES_READ,
+    BenchmarkPublication,
+    PublishedFigures,
+)
 
 
 class Basis:

@@ -5,18 +5,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from figures.moment_cache import kept_while_unchanged
+from figures.moment_cache import kept_while_versions_unchanged
 from figures.periods import Period
 from followup.csv_files import csv_response
 
 from .access import benchmark_scope, may_view_benchmark, publishing_municipality_id
 from .exports import export_csv_rows, export_json, indicator_catalogue
 from .forms import PublishForm, YearForm
-from .selectors import benchmark_rows, publication_history
+from .selectors import BENCHMARK_READS, benchmark_rows, publication_history
 from .services import benchmark_publish, benchmark_withdraw
 from .tables import benchmark_content, benchmark_tables
 
@@ -28,10 +30,12 @@ def _year(request) -> int:
     return form.cleaned_data["year"]
 
 
-def _content(request, year: int) -> dict:
+def _content(request, year: int) -> tuple[dict, tuple]:
     """The benchmark of ``year`` as the user may see it (``access.benchmark_scope``), kept while the
-    data is unchanged: the same for every viewer of one municipality (or every analyst)."""
+    data is unchanged: the same for every viewer of one municipality (or every analyst). Returned
+    with the parts that name it."""
     own, others, publishing = benchmark_scope(request.user, year=year)
+    parts = (year, own, tuple(sorted(others)))
 
     def compute() -> dict:
         shared, published = benchmark_rows(
@@ -39,7 +43,7 @@ def _content(request, year: int) -> dict:
         )
         return benchmark_content(year=year, shared=shared, published=published)
 
-    return kept_while_unchanged("benchmark", (year, own, tuple(sorted(others))), compute)
+    return kept_while_versions_unchanged("benchmark", parts, BENCHMARK_READS, compute), parts
 
 
 @login_required
@@ -51,8 +55,15 @@ def benchmark(request):
     context = {"form": form}
     if form.is_valid():
         year = form.cleaned_data["year"]
-        content = _content(request, year)
-        context |= {"year": year, "content": content, "tables": benchmark_tables(content)}
+        content, parts = _content(request, year)
+        # The tables' markup is kept too: rendering 290 municipalities' rows costs more than reading them.
+        body = kept_while_versions_unchanged(
+            "benchmark-body",
+            parts,
+            BENCHMARK_READS,
+            lambda: render_to_string("benchmark/_body.html", {"tables": benchmark_tables(content), "year": year}),
+        )
+        context |= {"year": year, "content": content, "body": mark_safe(body)}  # noqa: S308 - our own template's output
         if request.user.has_perm("benchmark.publish_benchmark"):
             try:
                 municipality_id = publishing_municipality_id(request.user)
@@ -97,7 +108,8 @@ def publish(request):
 def benchmark_csv(request, table: str):
     """One of the benchmark's tables as CSV, exactly as the page shows it."""
     year = _year(request)
-    chosen = next((t for t in benchmark_tables(_content(request, year)) if t.id == table), None)
+    content, _parts = _content(request, year)
+    chosen = next((t for t in benchmark_tables(content) if t.id == table), None)
     if chosen is None:
         raise Http404
     return csv_response(f"benchmark-{year}-{chosen.id}.csv", chosen.columns, chosen.rows, note=chosen.note)
@@ -107,7 +119,7 @@ def benchmark_csv(request, table: str):
 def export(request, file_format: str):
     """The benchmark as open data: one value per municipality code and indicator id (JSON or CSV)."""
     year = _year(request)
-    content = _content(request, year)
+    content, _parts = _content(request, year)
     if file_format == "json":
         response = JsonResponse(export_json(content), json_dumps_params={"ensure_ascii": False, "indent": 1})
         response["Content-Disposition"] = f'attachment; filename="benchmark-{year}.json"'

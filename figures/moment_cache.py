@@ -235,3 +235,35 @@ def _versions(district_ids: list[int] | None, reads: Sequence[type[models.Model]
 
 def _district_key(name: str, parts: tuple[Hashable, ...], district_id: int, version: str) -> str:
     return _named("district", name, (parts, district_id, version))
+
+
+def kept_while_versions_unchanged(
+    name: str, parts: tuple[Hashable, ...], reads: Sequence[type[models.Model]], compute: Callable[[], T]
+) -> T:
+    """``compute()``'s result, kept under every district's facts version and the versions of ``reads``
+    (small tables: their rows' ids and creating transactions), and served again while none of them
+    changes. Unlike ``kept_while_unchanged`` it survives writes elsewhere (another table, another
+    database of the server): a page over every municipality would otherwise be recomputed whenever
+    anyone anywhere logs anything. ``compute`` must read only facts and ``reads``; ``parts`` holds the
+    rest it depends on.
+
+    The versions are read before ``compute`` runs, so what is kept under them is never older than they
+    say (at worst a write just after is already in it); a write after that changes the name.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block or in_read_snapshot() or not cache_usable():
+        return compute()
+    try:
+        versions = sorted(_versions(None, reads).items())
+        key = _named("versions", name, (parts, versions, translation.get_language()))
+        kept = cache.get(key)
+    except Exception:  # any backend's failure: the page is still served, computed
+        cache_failed(f"reading {name}")
+        return compute()
+    if kept is not None:
+        return kept
+    result = compute()
+    try:
+        cache.set(key, result, KEEP_SECONDS)
+    except Exception:
+        cache_failed(f"keeping {name}")
+    return result

@@ -16,7 +16,13 @@ from consultants.tests.factories import ConsultantFactory
 from districts.tests.factories import DistrictFactory
 from figures.definitions import SCOPE
 from figures.facts import Occasion, facts_change, facts_read
-from figures.moment_cache import _key, data_moment, kept_per_district, kept_while_unchanged
+from figures.moment_cache import (
+    _key,
+    data_moment,
+    kept_per_district,
+    kept_while_unchanged,
+    kept_while_versions_unchanged,
+)
 from figures.periods import Period
 from followup.selectors import caregivers_reached, district_figures
 from interventions.tests.factories import ContactFactory
@@ -199,3 +205,26 @@ def test_the_dashboard_figures_kept_per_district_equal_them_computed_after_each_
     assert kept[2] == {SCOPE: {"caregivers": 1}}  # anna, met in both districts, once
     assert kept[0][farsta.pk]["contacts"] == 2
     assert kept[0][bromma.pk]["caregivers_by"]["gender"] == {"man": 1}  # the attribute sets' version moved
+
+
+def test_a_result_kept_under_versions_survives_writes_elsewhere_and_not_its_own(postgresql):
+    cache.clear()
+    bromma = DistrictFactory()
+    consultant = ConsultantFactory(home_district=bromma)
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return len(computed)
+
+    assert kept_while_versions_unchanged("test", ("a",), (Consultant,), compute) == 1
+    CaregiverFactory(districts=[bromma])  # a write the result does not read: no fact, no consultant
+    assert data_moment() is not None
+    assert kept_while_versions_unchanged("test", ("a",), (Consultant,), compute) == 1
+    ContactFactory(district=bromma, consultant=consultant)  # the district's facts change
+    assert kept_while_versions_unchanged("test", ("a",), (Consultant,), compute) == 2
+    Consultant.objects.filter(pk=consultant.pk).update(role="dementia_nurse")  # a table it reads
+    assert kept_while_versions_unchanged("test", ("a",), (Consultant,), compute) == 3
+    assert kept_while_versions_unchanged("test", ("b",), (Consultant,), compute) == 4  # other parts
+    with transaction.atomic():  # inside a transaction nothing is kept or served
+        assert kept_while_versions_unchanged("test", ("a",), (Consultant,), compute) == 5
