@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import random
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -184,12 +184,16 @@ class BulkWriter:
             cursor.execute("ANALYZE")
 
 
-def _districts_with_consultants(municipality_code: str | None = None) -> list[tuple[District, list[int]]]:
-    """Each district that has consultants (of one municipality, if given), with their ids."""
+def _districts_with_consultants(
+    municipality_code: str | None = None, district_ids: Iterable[int] | None = None
+) -> list[tuple[District, list[int]]]:
+    """Each district that has consultants (of one municipality, and of ``district_ids``, if given), with their ids."""
     consultants: dict[int, set[int]] = defaultdict(set)
-    for district_id, consultant_id in Allocation.objects.values_list("district_id", "consultant_id"):
+    allocations, districts = Allocation.objects.all(), District.objects.select_related("municipality").order_by("code")
+    if district_ids is not None:
+        allocations, districts = allocations.filter(district_id__in=district_ids), districts.filter(pk__in=district_ids)
+    for district_id, consultant_id in allocations.values_list("district_id", "consultant_id"):
         consultants[district_id].add(consultant_id)
-    districts = District.objects.order_by("code")
     if municipality_code is not None:
         districts = districts.filter(municipality__code=municipality_code)
     return [(d, sorted(consultants[d.pk])) for d in districts if consultants[d.pk]]
@@ -213,10 +217,21 @@ CAREGIVER_DISTRICT_COLUMNS = ("caregiver_id", "district_id")
 
 
 class DemoGenerator:
-    """Streams contact rows district by district and collects the rows they refer to."""
+    """Streams contact rows district by district and collects the rows they refer to.
+
+    ``per_district`` is the contacts a year of every district, or of each district by id (a district
+    missing from the mapping gets none); ``municipality_code`` and ``district_ids`` limit the run to
+    those districts."""
 
     def __init__(
-        self, *, years: int, per_district: int, seed: int, until: datetime.date, municipality_code: str | None = None
+        self,
+        *,
+        years: int,
+        per_district: int | Mapping[int, int],
+        seed: int,
+        until: datetime.date,
+        municipality_code: str | None = None,
+        district_ids: Iterable[int] | None = None,
     ):
         self.rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not security
         self.years, self.per_district, self.until = years, per_district, until
@@ -238,12 +253,19 @@ class DemoGenerator:
                 sorted(set(district.offerings.values_list("target_group", flat=True))) or [TargetGroup.ALL],
                 talk_cap(district=district, intervention_type=self.cap_type),
             )
-            for district, consultants in _districts_with_consultants(municipality_code)
+            for district, consultants in _districts_with_consultants(municipality_code, district_ids)
         ]
 
+    def _per_year(self, district: District) -> int:
+        if isinstance(self.per_district, int):
+            return self.per_district
+        return self.per_district.get(district.pk, 0)
+
     def contacts(self) -> Iterator[tuple]:
-        quota = self.per_district * self.years
         for district, consultants, targets, cap in self.plans:
+            quota = self._per_year(district) * self.years
+            if quota <= 0:
+                continue
             people = self._caregivers(district, consultants, targets)
             group_contacts = 0
             # Groups stay a minor share of the contacts, as in the reports.
@@ -255,7 +277,7 @@ class DemoGenerator:
 
     def _caregivers(self, district: District, consultants: list[int], targets: list[str]) -> list[tuple[int, str]]:
         rng, people = self.rng, []
-        for _ in range(max(1, self.per_district // CONTACTS_PER_CAREGIVER) * self.years):
+        for _ in range(max(1, self._per_year(district) // CONTACTS_PER_CAREGIVER) * self.years):
             pk, target = self.ids[Caregiver].take(), pick(rng, {t: TARGET_WEIGHTS[t] for t in targets})
             relation = pick(rng, RELATION_BY_TARGET.get(target, RELATION_WEIGHTS))
             age = pick(rng, AGE_BY_RELATION.get(relation, DEFAULT_AGES))
@@ -296,7 +318,7 @@ class DemoGenerator:
         """
         rng, spent = self.rng, 0
         for year in range(self.years):
-            for g in range(max(2, self.per_district // CONTACTS_PER_GROUP)):
+            for g in range(max(2, self._per_year(district) // CONTACTS_PER_GROUP)):
                 kind = GroupKind.CIRCLE if g % 3 == 1 else GroupKind.OWN_GROUP
                 group_id, target = self.ids[Group].take(), rng.choice(targets)
                 first_day = self.workdays[min(len(self.workdays) - 1, year * 250 + rng.randrange(0, 130))]
@@ -374,13 +396,15 @@ def check_catalogue() -> None:
 def generate(
     *,
     years: int,
-    per_district: int,
+    per_district: int | Mapping[int, int],
     seed: int,
     until: datetime.date | None = None,
     municipality_code: str | None = None,
+    district_ids: Iterable[int] | None = None,
 ) -> GenerationSummary:
     """Generate ``per_district`` contacts a year for every district with consultants (of one
-    municipality, if given), over ``years`` years."""
+    municipality, and of ``district_ids``, if given), over ``years`` years; ``per_district`` may give
+    each district's own number, by id."""
     check_catalogue()
     generator = DemoGenerator(
         years=years,
@@ -388,6 +412,7 @@ def generate(
         seed=seed,
         until=until or timezone.localdate(),
         municipality_code=municipality_code,
+        district_ids=district_ids,
     )
     writer, rows, summary = BulkWriter(), generator.rows, generator.summary
     # Contacts stream first and collect the rows they refer to; foreign keys are checked at commit.
