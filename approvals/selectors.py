@@ -52,7 +52,7 @@ def lock_days_by_municipality(municipality_ids: Iterable[int | None]) -> dict[in
     installation = CycleSettings.objects.values("lock_days_after_month_end")[:1]
     known = {pk for pk in ids if pk is not None}
     if not known:
-        days = installation.values_list("lock_days_after_month_end", flat=True).first()
+        days = CycleSettings.objects.values_list("lock_days_after_month_end", flat=True).first()
         return dict.fromkeys(ids, DEFAULT_LOCK_DAYS if days is None else days)
     rows = (
         Municipality.objects.filter(pk__in=known)

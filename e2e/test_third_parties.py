@@ -86,8 +86,17 @@ MUST_VISIT = {
         "collaboration:partner_edit",
         "collaboration:measurement_edit",
     },
-    Role.STRATEGIST: {"followup:city", "followup:report", "caregivers:detail", "admin:index", "admin change page"},
+    Role.STRATEGIST: {
+        "followup:city",
+        "followup:report",
+        "caregivers:detail",
+        "admin:index",
+        "admin change page",
+        "benchmark:page",
+    },
     Role.ADMIN: {"followup:city", "followup:report", "caregivers:detail", "admin:index", "admin change page"},
+    # The regional analyst: the benchmark and its catalogue, nothing of any district.
+    Role.ANALYST: {"benchmark:page", "benchmark:indicators"},
 }
 # Records the violations the page itself sees (console messages are listened to as well).
 VIOLATION_LISTENER = """
@@ -170,7 +179,8 @@ def world(transactional_db, reference_data):
 
 def _user(role: str, district: District) -> tuple[object, Contact]:
     """A user of the role serving the district, and a contact of theirs (contacts are edited by their writer)."""
-    user = user_create(username=f"e2e-{role}", role=role, password=PASSWORD, district_codes=[district.code])
+    codes = [] if role == Role.ANALYST else [district.code]  # an analyst serves no district
+    user = user_create(username=f"e2e-{role}", role=role, password=PASSWORD, district_codes=codes)
     if role == Role.CONSULTANT:
         consultant = Consultant.objects.filter(contacts__district=district).distinct().order_by("ref").first()
         consultant_link_user(consultant=consultant, user=user)
