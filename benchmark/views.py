@@ -31,9 +31,9 @@ def _year(request) -> int:
 
 
 def _content(request, year: int) -> tuple[dict, tuple]:
-    """The benchmark of ``year`` as the user may see it (``access.benchmark_scope``), kept while the
-    data is unchanged: the same for every viewer of one municipality (or every analyst). Returned
-    with the parts that name it."""
+    """The benchmark of ``year`` as the user may see it (``access.benchmark_scope``), kept while what
+    it reads is unchanged (``BENCHMARK_READS`` and every district's facts): the same for every viewer
+    of one municipality (or every analyst). Returned with the parts that name it."""
     own, others, publishing = benchmark_scope(request.user, year=year)
     parts = (year, own, tuple(sorted(others)))
 
