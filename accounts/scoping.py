@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from .models import Role
+
 _CACHE_ATTR = "_district_scope_cache"
 _MUNICIPALITY_CACHE_ATTR = "_municipality_scope_cache"
 _ONLY_MUNICIPALITY_CACHE_ATTR = "_only_municipality_cache"
@@ -61,6 +63,8 @@ def user_municipality_id(user) -> int | None:
     """The municipality ``user`` works in. A user with none (the first administrator, made before any
     reference data) works in the installation's municipality while there is only one; with several,
     in none."""
+    if getattr(user, "role", None) == Role.ANALYST:
+        return None  # a regional analyst stands above the municipalities, in none of them
     municipality_id = getattr(user, "municipality_id", None)
     if municipality_id is None and user is not SYSTEM and getattr(user, "is_authenticated", False):
         cached = getattr(user, _FALLBACK_CACHE_ATTR, False)

@@ -6,7 +6,8 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Subquery
+from django.db.models import Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -49,19 +50,15 @@ def lock_days(*, municipality_id: int | None = None) -> int:
 def lock_days_by_municipality(municipality_ids: Iterable[int | None]) -> dict[int | None, int]:
     """``lock_days`` of each municipality (None: a user of none, the installation's setting), in one query."""
     ids = set(municipality_ids)
-    installation = CycleSettings.objects.values("lock_days_after_month_end")[:1]
-    known = {pk for pk in ids if pk is not None}
-    if not known:
+    installation = Subquery(CycleSettings.objects.values("lock_days_after_month_end")[:1])
+    if not ids - {None}:
         days = CycleSettings.objects.values_list("lock_days_after_month_end", flat=True).first()
         return dict.fromkeys(ids, DEFAULT_LOCK_DAYS if days is None else days)
-    rows = (
-        Municipality.objects.filter(pk__in=known)
-        .annotate(installation=Subquery(installation))
-        .values_list("pk", "lock_days_after_month_end", "installation")
+    days = dict(
+        Municipality.objects.filter(pk__in=ids - {None}).values_list(
+            "pk", Coalesce("lock_days_after_month_end", installation, Value(DEFAULT_LOCK_DAYS))
+        )
     )
-    days = {}
-    for pk, own, installed in rows:
-        days[pk] = own if own is not None else (installed if installed is not None else DEFAULT_LOCK_DAYS)
     return {pk: days.get(pk, DEFAULT_LOCK_DAYS) for pk in ids}
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from accounts.models import Role
 from accounts.scoping import user_municipality_id
 
 from .selectors import published_municipality_ids
@@ -27,14 +26,14 @@ def benchmark_scope(user, *, year: int) -> tuple[int | None, set[int], set[int]]
     publishing ``year``)."""
     if not may_view_benchmark(user):
         raise Http404
-    own = None if user.role == Role.ANALYST else user_municipality_id(user)
+    own = user_municipality_id(user)  # none for a regional analyst
     published = published_municipality_ids(year=year)
     return own, published - {own}, published
 
 
 def publishing_municipality_id(user) -> int:
     """The municipality whose publishing ``user`` decides: their own, if they may publish at all."""
-    municipality_id = None if user.role == Role.ANALYST else user_municipality_id(user)
+    municipality_id = user_municipality_id(user)
     if municipality_id is None or not user.has_perm("benchmark.publish_benchmark"):
         raise Http404
     return municipality_id

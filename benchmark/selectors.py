@@ -222,11 +222,8 @@ def benchmark_rows(
     published = []
     # Published figures are a year's: beside a part of a year they would not compare.
     whole_year = period == Period.year(year)
-    for figures in (
-        PublishedFigures.objects.filter(year=year if whole_year else None)
-        .select_related("municipality")
-        .order_by("municipality__name")
-    ):
+    published_figures = PublishedFigures.objects.filter(year=year) if whole_year else PublishedFigures.objects.none()
+    for figures in published_figures.select_related("municipality").order_by("municipality__name"):
         base = _published_base(figures)
         published.append(
             BenchmarkRow(

@@ -22,18 +22,23 @@ def _check_year(year: int) -> None:
         raise ValidationError({"year": _("A year that has not begun has no figures to publish.")})
 
 
+def _in_force_locked(*, municipality_id: int, year: int) -> BenchmarkPublication | None:
+    """The publication of the year in force, read under the municipality's row lock: two presses (or two
+    publishers of one municipality) take turns, so the second sees what the first did."""
+    _check_year(year)
+    Municipality.objects.select_for_update().get(pk=municipality_id)
+    return BenchmarkPublication.objects.filter(
+        municipality_id=municipality_id, year=year, withdrawn_at__isnull=True
+    ).first()
+
+
 @transaction.atomic
 def benchmark_publish(*, municipality_id: int, year: int, user) -> BenchmarkPublication:
     """Publish the municipality's figures of ``year`` to the benchmark (opt-in), recording who and when.
 
     Publishing what is already published changes nothing and returns the publication in force: a
     second press (or two at once) never makes a second row."""
-    _check_year(year)
-    # The municipality's row is the lock: two publishers of one municipality take turns.
-    Municipality.objects.select_for_update().get(pk=municipality_id)
-    current = BenchmarkPublication.objects.filter(
-        municipality_id=municipality_id, year=year, withdrawn_at__isnull=True
-    ).first()
+    current = _in_force_locked(municipality_id=municipality_id, year=year)
     if current is not None:
         return current
     return BenchmarkPublication.objects.create(
@@ -46,11 +51,7 @@ def benchmark_withdraw(*, municipality_id: int, year: int, user) -> BenchmarkPub
     """Withdraw the municipality's figures of ``year``: out of every benchmark and report compiled from
     now on (reports compiled before keep what they were compiled with). Withdrawing what is not
     published changes nothing."""
-    _check_year(year)
-    Municipality.objects.select_for_update().get(pk=municipality_id)
-    current = BenchmarkPublication.objects.filter(
-        municipality_id=municipality_id, year=year, withdrawn_at__isnull=True
-    ).first()
+    current = _in_force_locked(municipality_id=municipality_id, year=year)
     if current is None:
         return None
     current.withdrawn_at, current.withdrawn_by = timezone.now(), user

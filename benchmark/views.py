@@ -30,20 +30,22 @@ def _year(request) -> int:
     return form.cleaned_data["year"]
 
 
-def _content(request, year: int) -> tuple[dict, tuple]:
-    """The benchmark of ``year`` as the user may see it (``access.benchmark_scope``), kept while what
-    it reads is unchanged (``BENCHMARK_READS`` and every district's facts): the same for every viewer
-    of one municipality (or every analyst). Returned with the parts that name it."""
+def _kept(request, year: int) -> dict:
+    """The benchmark of ``year`` as the user may see it (``access.benchmark_scope``): its rows
+    (``content``) and its tables' markup (``body``: rendering 290 municipalities' rows costs more than
+    reading them), kept together while what they read is unchanged (``BENCHMARK_READS`` and every
+    district's facts). The same for every viewer of one municipality (or every analyst)."""
     own, others, publishing = benchmark_scope(request.user, year=year)
-    parts = (year, own, tuple(sorted(others)))
 
     def compute() -> dict:
         shared, published = benchmark_rows(
             period=Period.year(year), own_municipality_id=own, visible_ids=others, published_ids=publishing
         )
-        return benchmark_content(year=year, shared=shared, published=published)
+        content = benchmark_content(year=year, shared=shared, published=published)
+        context = {"tables": benchmark_tables(content), "year": year}
+        return {"content": content, "body": render_to_string("benchmark/_body.html", context)}
 
-    return kept_while_versions_unchanged("benchmark", parts, BENCHMARK_READS, compute), parts
+    return kept_while_versions_unchanged("benchmark", (year, own, tuple(sorted(others))), BENCHMARK_READS, compute)
 
 
 @login_required
@@ -55,15 +57,8 @@ def benchmark(request):
     context = {"form": form}
     if form.is_valid():
         year = form.cleaned_data["year"]
-        content, parts = _content(request, year)
-        # The tables' markup is kept too: rendering 290 municipalities' rows costs more than reading them.
-        body = kept_while_versions_unchanged(
-            "benchmark-body",
-            parts,
-            BENCHMARK_READS,
-            lambda: render_to_string("benchmark/_body.html", {"tables": benchmark_tables(content), "year": year}),
-        )
-        context |= {"year": year, "content": content, "body": mark_safe(body)}  # noqa: S308 - our own template's output
+        kept = _kept(request, year)
+        context |= {"year": year, "content": kept["content"], "body": mark_safe(kept["body"])}  # noqa: S308 - our own template's output
         if request.user.has_perm("benchmark.publish_benchmark"):
             try:
                 municipality_id = publishing_municipality_id(request.user)
@@ -108,7 +103,7 @@ def publish(request):
 def benchmark_csv(request, table: str):
     """One of the benchmark's tables as CSV, exactly as the page shows it."""
     year = _year(request)
-    content, _parts = _content(request, year)
+    content = _kept(request, year)["content"]
     chosen = next((t for t in benchmark_tables(content) if t.id == table), None)
     if chosen is None:
         raise Http404
@@ -119,7 +114,7 @@ def benchmark_csv(request, table: str):
 def export(request, file_format: str):
     """The benchmark as open data: one value per municipality code and indicator id (JSON or CSV)."""
     year = _year(request)
-    content, _parts = _content(request, year)
+    content = _kept(request, year)["content"]
     if file_format == "json":
         response = JsonResponse(export_json(content), json_dumps_params={"ensure_ascii": False, "indent": 1})
         response["Content-Disposition"] = f'attachment; filename="benchmark-{year}.json"'
